@@ -1,0 +1,70 @@
+package io.deepclass.core.data;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gathers decoded, labelled images into a {@link Dataset} of one shape, with the import report.
+ * Shared by the readers of folders, stacks and ROIs, so that all of them convert images and
+ * check the result the same way.
+ */
+public final class LabelledImageCollector {
+
+	private final List<String> classNames;
+
+	private ImageShape shape;
+
+	private final List<float[]> pixels = new ArrayList<>();
+
+	private final List<Integer> labels = new ArrayList<>();
+
+	private final List<String> sources = new ArrayList<>();
+
+	private final List<ImportReport.Skipped> skipped = new ArrayList<>();
+
+	/**
+	 * @param shape target shape, or null to take the first image's size and channels
+	 */
+	public LabelledImageCollector(final List<String> classNames, final ImageShape shape) {
+		this.classNames = List.copyOf(classNames);
+		this.shape = shape;
+	}
+
+	public void add(final DecodedImage image, final int label, final String source) {
+		if (shape == null)
+			shape = new ImageShape(image.channels() == 1 ? 1 : 3, image.height(), image.width());
+		pixels.add(ImageConverter.convert(image, shape));
+		labels.add(label);
+		sources.add(source);
+	}
+
+	public void skip(final String source, final String reason) {
+		skipped.add(new ImportReport.Skipped(source, reason));
+	}
+
+	/**
+	 * The dataset, after checking that it is usable for training: at least one image, at
+	 * least two classes, and no class without images.
+	 *
+	 * @param what names the input in error messages, e.g. "folder '/data/cells'"
+	 */
+	public ImportResult finish(final String what) {
+		final int[] counts = new int[classNames.size()];
+		for (final int label : labels)
+			counts[label]++;
+		final ImportReport report = new ImportReport(classNames, counts, skipped);
+		if (pixels.isEmpty())
+			throw new DatasetException("no images could be read from " + what + (skipped.isEmpty()
+				? "." : " (" + skipped.size() + " files skipped, first: " + skipped.get(0).source() +
+					": " + skipped.get(0).reason() + ")."));
+		DatasetChecks.checkTrainable(classNames, counts, what);
+		final int n = shape.size();
+		final float[] all = new float[pixels.size() * n];
+		for (int i = 0; i < pixels.size(); i++)
+			System.arraycopy(pixels.get(i), 0, all, i * n, n);
+		final int[] labelArray = labels.stream().mapToInt(Integer::intValue).toArray();
+		final Dataset dataset = new Dataset(shape, classNames, new ArrayImageStore(all, n),
+			labelArray, sources.toArray(String[]::new));
+		return new ImportResult(dataset, report);
+	}
+}

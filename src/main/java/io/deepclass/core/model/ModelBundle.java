@@ -1,0 +1,34 @@
+package io.deepclass.core.model;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+import io.deepclass.core.Versions;
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.Normalization;
+import io.deepclass.core.train.EpochStats;
+import io.deepclass.core.train.TrainingResult;
+import io.deepclass.core.train.TrainingSettings;
+
+/** A network and its {@link ModelInfo}: what a model file holds. */
+public record ModelBundle(Network network, ModelInfo info) {
+
+	/** Describes a freshly trained network. */
+	public static ModelBundle of(final TrainingResult result, final ArchitectureSpec architecture,
+		final TrainingSettings settings, final Normalization normalization, final Dataset train,
+		final Dataset validation)
+	{
+		final EpochStats last = result.last();
+		final ModelInfo.Metrics metrics = last == null ? null : new ModelInfo.Metrics(last
+			.validationAccuracy(), last.validationLoss(), last.trainAccuracy(), last.trainLoss());
+		final ModelInfo info = new ModelInfo(ModelInfo.FORMAT, ModelInfo.FORMAT_VERSION, train
+			.classNames(), ModelInfo.Input.of(train.shape()), ModelInfo.Norm.of(normalization),
+			architecture.toString(), result.network().kind(), result.network().numParams(),
+			new ModelInfo.Training(settings, train.fingerprint(), train.size(), validation == null ? 0
+				: validation.size(), result.cancelled()), result.history(), metrics, Versions
+					.deepclass(), Versions.dl4j(), OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(
+						ChronoUnit.SECONDS).toString());
+		return new ModelBundle(result.network(), info);
+	}
+}

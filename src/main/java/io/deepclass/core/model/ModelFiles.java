@@ -1,0 +1,182 @@
+package io.deepclass.core.model;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+
+/**
+ * Reads and writes model files: one {@code .zip} holding {@code deepclass.json} (the
+ * {@link ModelInfo}) and {@code network.zip} (the DL4J network with its optimiser state, so
+ * training can resume). Files are written to a temporary file beside the target and renamed
+ * into place, so a crash or a full disk never leaves a half-written model, and an existing model
+ * is replaced only by a complete one.
+ */
+public final class ModelFiles {
+
+	static final String INFO_ENTRY = "deepclass.json";
+
+	static final String NETWORK_ENTRY = "network.zip";
+
+	private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
+		.serializeSpecialFloatingPointValues().create();
+
+	private ModelFiles() {}
+
+	public static void save(final ModelBundle bundle, final Path file) throws IOException {
+		final Path target = file.toAbsolutePath();
+		final Path dir = target.getParent();
+		if (dir != null) Files.createDirectories(dir);
+		final Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+		try {
+			try (OutputStream raw = Files.newOutputStream(temp);
+				ZipOutputStream zip = new ZipOutputStream(raw))
+			{
+				zip.putNextEntry(new ZipEntry(INFO_ENTRY));
+				zip.write(toJson(bundle.info()).getBytes(StandardCharsets.UTF_8));
+				zip.closeEntry();
+				zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
+				bundle.network().write(new NonClosing(zip), true);
+				zip.closeEntry();
+			}
+			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+				channel.force(true);
+			}
+			try {
+				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+					StandardCopyOption.REPLACE_EXISTING);
+			}
+			catch (final AtomicMoveNotSupportedException e) {
+				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+		finally {
+			Files.deleteIfExists(temp);
+		}
+	}
+
+	/** Loads a model file, checking that it is a complete DeepClass model this version reads. */
+	public static ModelBundle load(final Path file) throws IOException {
+		if (!Files.isRegularFile(file))
+			throw new NoSuchFileException(file.toString(), null, "no model file at " + file);
+		try (ZipFile zip = new ZipFile(file.toFile())) {
+			final ZipEntry infoEntry = zip.getEntry(INFO_ENTRY);
+			if (infoEntry == null)
+				throw new ModelFormatException("'" + file.getFileName() + "' is not a DeepClass model: " +
+					"it has no " + INFO_ENTRY + " (a plain DL4J or other model?). Choose a model saved " +
+					"by DeepClass's Train Classifier.");
+			final ModelInfo info;
+			try (InputStream in = zip.getInputStream(infoEntry)) {
+				info = fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), file);
+			}
+			final ZipEntry networkEntry = zip.getEntry(NETWORK_ENTRY);
+			if (networkEntry == null)
+				throw new ModelFormatException("'" + file.getFileName() + "' is damaged: it has no " +
+					"network. Train the model again or use another copy.");
+			final Network network;
+			try (InputStream in = zip.getInputStream(networkEntry)) {
+				network = Network.read(in, info.networkKind(), true);
+			}
+			catch (final IOException | RuntimeException e) {
+				throw new ModelFormatException("'" + file.getFileName() + "' is damaged: its network " +
+					"cannot be read (" + e.getMessage() + "). Train the model again or use another copy.",
+					e);
+			}
+			checkOutputs(network, info, file);
+			return new ModelBundle(network, info);
+		}
+		catch (final ZipException | FileNotFoundException e) {
+			throw new ModelFormatException("'" + file.getFileName() + "' is not a DeepClass model " +
+				"file (not a readable .zip archive: " + e.getMessage() + "). Choose a model saved by " +
+				"Train Classifier.", e);
+		}
+	}
+
+	static String toJson(final ModelInfo info) {
+		return GSON.toJson(info);
+	}
+
+	private static ModelInfo fromJson(final String json, final Path file) {
+		final ModelInfo info;
+		try {
+			info = GSON.fromJson(json, ModelInfo.class);
+		}
+		catch (final JsonParseException e) {
+			throw new ModelFormatException("'" + file.getFileName() + "' is damaged: its " +
+				INFO_ENTRY + " is not valid JSON (" + e.getMessage() + ").", e);
+		}
+		if (info == null || !ModelInfo.FORMAT.equals(info.format()))
+			throw new ModelFormatException("'" + file.getFileName() + "' is not a DeepClass model " +
+				"(format '" + (info == null ? null : info.format()) + "').");
+		if (info.formatVersion() > ModelInfo.FORMAT_VERSION)
+			throw new ModelFormatException("'" + file.getFileName() + "' was written by a newer " +
+				"DeepClass (model format " + info.formatVersion() + "; this DeepClass reads up to " +
+				"format " + ModelInfo.FORMAT_VERSION + "). Update DeepClass to use it.");
+		if (info.classNames() == null || info.classNames().size() < 2 || info.input() == null ||
+			info.normalization() == null || info.networkKind() == null)
+			throw new ModelFormatException("'" + file.getFileName() + "' is damaged: its " +
+				INFO_ENTRY + " lacks classes, input shape, normalisation or network kind.");
+		try {
+			info.inputShape();
+			info.normalizationValues();
+		}
+		catch (final IllegalArgumentException e) {
+			throw new ModelFormatException("'" + file.getFileName() + "' is damaged: " + e
+				.getMessage(), e);
+		}
+		return info;
+	}
+
+	/** The network must answer one probability per class for the declared input shape. */
+	private static void checkOutputs(final Network network, final ModelInfo info, final Path file) {
+		final INDArray output;
+		try {
+			output = network.output(Nd4j.zeros(info.inputShape().batchShape(1)));
+		}
+		catch (final RuntimeException e) {
+			throw new ModelFormatException("'" + file.getFileName() + "' is inconsistent: its " +
+				"network does not take " + info.inputShape() + " input (" + e.getMessage() + ").", e);
+		}
+		if (output.rank() != 2 || output.size(1) != info.classNames().size())
+			throw new ModelFormatException("'" + file.getFileName() + "' is inconsistent: the " +
+				"network has " + (output.rank() == 2 ? output.size(1) : "no flat") + " outputs but " +
+				info.classNames().size() + " classes are named.");
+	}
+
+	/** Lets DL4J close what it thinks is its stream without closing the zip around it. */
+	private static final class NonClosing extends java.io.FilterOutputStream {
+
+		NonClosing(final OutputStream out) {
+			super(out);
+		}
+
+		@Override
+		public void write(final byte[] b, final int off, final int len) throws IOException {
+			out.write(b, off, len);
+		}
+
+		@Override
+		public void close() throws IOException {
+			flush();
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package io.deepclass.core.model;
+
+import java.util.List;
+
+import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.Normalization;
+import io.deepclass.core.train.EpochStats;
+import io.deepclass.core.train.TrainingSettings;
+
+/**
+ * What a model file says about its network, stored as {@code deepclass.json} beside it: enough
+ * to apply the model correctly (classes, input shape, normalisation) and to know where it came
+ * from (architecture, training settings and seed, a fingerprint of the training data, history,
+ * final metrics, versions, date).
+ */
+public record ModelInfo(String format, int formatVersion, List<String> classNames,
+	Input input, Norm normalization, String architecture, String networkKind,
+	long parameterCount, Training training, List<EpochStats> history, Metrics metrics,
+	String deepclassVersion, String dl4jVersion, String created)
+{
+
+	/** Identifies DeepClass model files. */
+	public static final String FORMAT = "deepclass-model";
+
+	/** The newest format this code reads and the one it writes. */
+	public static final int FORMAT_VERSION = 1;
+
+	/** Input shape as stored in JSON. */
+	public record Input(int channels, int height, int width) {
+
+		public static Input of(final ImageShape shape) {
+			return new Input(shape.channels(), shape.height(), shape.width());
+		}
+
+		public ImageShape shape() {
+			return new ImageShape(channels, height, width);
+		}
+	}
+
+	/** Normalisation as stored in JSON. */
+	public record Norm(float[] mean, float[] std) {
+
+		public static Norm of(final Normalization n) {
+			return new Norm(n.mean(), n.std());
+		}
+
+		public Normalization normalization() {
+			return new Normalization(mean, std);
+		}
+	}
+
+	/** Training settings and the data they were applied to. */
+	public record Training(TrainingSettings settings, String dataFingerprint, int trainingImages,
+		int validationImages, boolean cancelled)
+	{}
+
+	/** Final figures: on the validation set when there was one. */
+	public record Metrics(double validationAccuracy, double validationLoss, double trainAccuracy,
+		double trainLoss)
+	{}
+
+	public ImageShape inputShape() {
+		return input.shape();
+	}
+
+	public Normalization normalizationValues() {
+		return normalization.normalization();
+	}
+}

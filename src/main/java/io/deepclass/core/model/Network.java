@@ -1,0 +1,169 @@
+package io.deepclass.core.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * A trainable DL4J classifier with one image input and one softmax output, whatever its kind:
+ * the reference architectures are {@link MultiLayerNetwork}s, imported pretrained backbones are
+ * {@link ComputationGraph}s. Trainer, classifier and model files see only this interface.
+ */
+public sealed interface Network permits Network.Sequential, Network.Graph {
+
+	/** One optimisation step on a batch (NCHW features, one-hot labels). */
+	void fit(INDArray features, INDArray labels);
+
+	/** The loss of the last {@link #fit} batch. */
+	double score();
+
+	/** Class probabilities for a batch, in inference mode (no dropout, BatchNorm running stats). */
+	INDArray output(INDArray features);
+
+	void setLearningRate(double learningRate);
+
+	/** The flattened parameters (a view: writing to it changes the network). */
+	INDArray params();
+
+	/** The flattened optimiser state (a view), or null before the first step. */
+	INDArray updaterState();
+
+	long numParams();
+
+	/** The DL4J network. */
+	Model model();
+
+	/** "MultiLayerNetwork" or "ComputationGraph", as stored in model files. */
+	String kind();
+
+	/** Writes the DL4J network, with optimiser state when {@code withUpdater}. */
+	default void write(final OutputStream out, final boolean withUpdater) throws IOException {
+		ModelSerializer.writeModel(model(), out, withUpdater);
+	}
+
+	static Network of(final Model model) {
+		if (model instanceof MultiLayerNetwork mln) return new Sequential(mln);
+		if (model instanceof ComputationGraph graph) return new Graph(graph);
+		throw new IllegalArgumentException("unsupported DL4J model type " + model.getClass()
+			.getName());
+	}
+
+	/** Reads a network written by {@link #write}; {@code kind} as returned by {@link #kind()}. */
+	static Network read(final InputStream in, final String kind, final boolean withUpdater)
+		throws IOException
+	{
+		return switch (kind) {
+			case Sequential.KIND -> new Sequential(ModelSerializer.restoreMultiLayerNetwork(in,
+				withUpdater));
+			case Graph.KIND -> new Graph(ModelSerializer.restoreComputationGraph(in, withUpdater));
+			default -> throw new IOException("unknown network kind '" + kind + "'");
+		};
+	}
+
+	/** A {@link MultiLayerNetwork}. */
+	record Sequential(MultiLayerNetwork model) implements Network {
+
+		static final String KIND = "MultiLayerNetwork";
+
+		@Override
+		public void fit(final INDArray features, final INDArray labels) {
+			model.fit(new DataSet(features, labels));
+		}
+
+		@Override
+		public double score() {
+			return model.score();
+		}
+
+		@Override
+		public INDArray output(final INDArray features) {
+			return model.output(features, false);
+		}
+
+		@Override
+		public void setLearningRate(final double learningRate) {
+			model.setLearningRate(learningRate);
+		}
+
+		@Override
+		public INDArray params() {
+			return model.params();
+		}
+
+		@Override
+		public INDArray updaterState() {
+			return model.updaterState();
+		}
+
+		@Override
+		public long numParams() {
+			return model.numParams();
+		}
+
+		@Override
+		public String kind() {
+			return KIND;
+		}
+	}
+
+	/** A {@link ComputationGraph} with one input and one output. */
+	record Graph(ComputationGraph model) implements Network {
+
+		static final String KIND = "ComputationGraph";
+
+		public Graph {
+			if (model.getConfiguration().getNetworkInputs().size() != 1 || model.getConfiguration()
+				.getNetworkOutputs().size() != 1)
+				throw new IllegalArgumentException("a classifier graph needs exactly one input and " +
+					"one output, this one has " + model.getConfiguration().getNetworkInputs().size() +
+					" and " + model.getConfiguration().getNetworkOutputs().size());
+		}
+
+		@Override
+		public void fit(final INDArray features, final INDArray labels) {
+			model.fit(new DataSet(features, labels));
+		}
+
+		@Override
+		public double score() {
+			return model.score();
+		}
+
+		@Override
+		public INDArray output(final INDArray features) {
+			return model.outputSingle(false, features);
+		}
+
+		@Override
+		public void setLearningRate(final double learningRate) {
+			model.setLearningRate(learningRate);
+		}
+
+		@Override
+		public INDArray params() {
+			return model.params();
+		}
+
+		@Override
+		public INDArray updaterState() {
+			return model.updaterState();
+		}
+
+		@Override
+		public long numParams() {
+			return model.numParams();
+		}
+
+		@Override
+		public String kind() {
+			return KIND;
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package io.deepclass.core.predict;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.model.Batches;
+import io.deepclass.core.model.IncompatibleModelException;
+import io.deepclass.core.model.ModelBundle;
+
+/**
+ * Classifies images with a trained model: normalises them as the model was trained, runs the
+ * network in batches, and answers per image the predicted class and all class probabilities.
+ */
+public final class Classifier {
+
+	/** Images per forward pass: large enough to keep the CPU busy, small enough for any memory. */
+	public static final int DEFAULT_BATCH = 256;
+
+	private final ModelBundle model;
+
+	public Classifier(final ModelBundle model) {
+		this.model = model;
+	}
+
+	public ModelBundle model() {
+		return model;
+	}
+
+	/** Classifies all images; see {@link #classify(Dataset, BooleanSupplier, IntConsumer)}. */
+	public Predictions classify(final Dataset images) {
+		return classify(images, null, null);
+	}
+
+	/**
+	 * @param cancelled checked between batches; when it answers true, only the images done so
+	 *          far are returned
+	 * @param progress receives the count of images done after each batch (may be null)
+	 * @throws IncompatibleModelException when the images' shape is not the model's input shape
+	 */
+	public Predictions classify(final Dataset images, final BooleanSupplier cancelled,
+		final IntConsumer progress)
+	{
+		checkCompatible(images);
+		final float[][] all = Batches.probabilities(model.network(), images, model.info()
+			.normalizationValues(), DEFAULT_BATCH, cancelled, progress);
+		int done = 0;
+		while (done < all.length && all[done] != null)
+			done++;
+		final float[][] probabilities = java.util.Arrays.copyOf(all, done);
+		final int[] predicted = new int[done];
+		final String[] sources = new String[done];
+		for (int i = 0; i < done; i++) {
+			predicted[i] = Predictions.argMax(probabilities[i]);
+			sources[i] = images.source(i);
+		}
+		return new Predictions(model.info().classNames(), sources, predicted, probabilities);
+	}
+
+	/** Throws when images of {@code dataset}'s shape cannot go through this model. */
+	public void checkCompatible(final Dataset dataset) {
+		if (!dataset.shape().equals(model.info().inputShape()))
+			throw new IncompatibleModelException("the model expects " + model.info().inputShape() +
+				" images but these are " + dataset.shape() + ". Resize/convert them to " + model.info()
+					.inputShape() + " (the import's target size and channels) or choose a model " +
+				"trained on images like these.");
+	}
+}

@@ -1,0 +1,162 @@
+package io.deepclass.core.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.DatasetChecks;
+import io.deepclass.core.data.Normalization;
+import io.deepclass.core.model.Batches;
+import io.deepclass.core.model.Network;
+
+/**
+ * Trains a {@link Network} with mini-batch gradient descent (DL4J computes gradients and
+ * updates): shuffled batches from a seeded generator, per-epoch validation, a learning-rate
+ * schedule, progress to a {@link TrainingListener}, cancellation between batches, and a stop
+ * with a clear message when the loss diverges.
+ */
+public final class Trainer {
+
+	private final TrainingSettings settings;
+
+	private final TrainingListener listener;
+
+	private final BooleanSupplier cancelRequested;
+
+	public Trainer(final TrainingSettings settings, final TrainingListener listener,
+		final BooleanSupplier cancelRequested)
+	{
+		this.settings = settings;
+		this.listener = listener != null ? listener : new TrainingListener() {};
+		this.cancelRequested = cancelRequested != null ? cancelRequested : () -> false;
+	}
+
+	/**
+	 * @param validation images to measure after each epoch, or null
+	 * @return the trained network and its history; when cancelled, the weights of the last
+	 *         completed epoch
+	 * @throws TrainingDivergedException when the loss becomes NaN or infinite
+	 */
+	public TrainingResult train(final Network network, final Normalization normalization,
+		final Dataset train, final Dataset validation)
+	{
+		DatasetChecks.checkTrainable(train, "the training set");
+		Nd4j.getRandom().setSeed(settings.seed());
+		network.setLearningRate(settings.learningRate());
+		final Random shuffle = new Random(settings.seed());
+		final int n = train.size();
+		final int batchSize = Math.min(settings.batchSize(), n);
+		final int batches = (n + batchSize - 1) / batchSize;
+		final float[] buffer = new float[batchSize * train.shape().size()];
+		final int[] order = new int[n];
+		for (int i = 0; i < n; i++)
+			order[i] = i;
+		final Dataset trainSample = train.head(settings.trainEvalLimit() > 0 ? settings
+			.trainEvalLimit() : n);
+
+		final List<EpochStats> history = new ArrayList<>();
+		Snapshot lastGood = new Snapshot(network);
+		double learningRate = settings.learningRate();
+		long trainingNanos = 0;
+		int batchesDone = 0;
+		for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+			permute(order, shuffle);
+			final long epochStart = System.nanoTime();
+			double lossSum = 0;
+			for (int b = 0; b < batches; b++) {
+				if (cancelRequested.getAsBoolean()) {
+					lastGood.restore(network);
+					return new TrainingResult(network, history, true);
+				}
+				final int from = b * batchSize;
+				final int to = Math.min(n, from + batchSize);
+				final INDArray features = Batches.features(train, order, from, to, normalization, buffer);
+				network.fit(features, Batches.oneHot(train, order, from, to));
+				final double loss = network.score();
+				if (!Double.isFinite(loss))
+					throw new TrainingDivergedException("training stopped in epoch " + epoch + ", batch " +
+						(b + 1) + ": the loss became " + loss + ". The learning rate (" + learningRate +
+						") is probably too high: try " + learningRate / 10 + ".");
+				lossSum += loss;
+				batchesDone++;
+				final long now = System.nanoTime();
+				final double secondsPerBatch = (trainingNanos + (now - epochStart)) / 1e9 / batchesDone;
+				final int remaining = settings.epochs() * batches - batchesDone;
+				listener.batchDone(new TrainingListener.BatchProgress(epoch, settings.epochs(), b + 1,
+					batches, loss, (double) to / ((now - epochStart) / 1e9), remaining *
+						secondsPerBatch));
+			}
+			final long epochTrainNanos = System.nanoTime() - epochStart;
+			trainingNanos += epochTrainNanos;
+			final double[] trainEval = lossAndAccuracy(network, normalization, trainSample);
+			final double[] valEval = validation == null || validation.size() == 0 ? new double[] {
+				Double.NaN, Double.NaN } : lossAndAccuracy(network, normalization, validation);
+			final double seconds = (System.nanoTime() - epochStart) / 1e9;
+			final EpochStats stats = new EpochStats(epoch, lossSum / batches, trainEval[1], valEval[0],
+				valEval[1], learningRate, seconds, n / (epochTrainNanos / 1e9));
+			history.add(stats);
+			lastGood = new Snapshot(network);
+			listener.epochDone(stats);
+			final double next = settings.schedule().next(learningRate, history);
+			if (next != learningRate) {
+				learningRate = next;
+				network.setLearningRate(learningRate);
+			}
+		}
+		return new TrainingResult(network, history, false);
+	}
+
+	/** Mean cross-entropy loss and accuracy of the network on a labelled dataset. */
+	public static double[] lossAndAccuracy(final Network network, final Normalization normalization,
+		final Dataset dataset)
+	{
+		final float[][] probabilities = Batches.probabilities(network, dataset, normalization, 256,
+			null, null);
+		double loss = 0;
+		int correct = 0;
+		for (int i = 0; i < probabilities.length; i++) {
+			final float[] p = probabilities[i];
+			final int label = dataset.label(i);
+			loss -= Math.log(Math.max(p[label], 1e-7));
+			int best = 0;
+			for (int c = 1; c < p.length; c++)
+				if (p[c] > p[best]) best = c;
+			if (best == label) correct++;
+		}
+		return new double[] { loss / probabilities.length, (double) correct / probabilities.length };
+	}
+
+	private static void permute(final int[] order, final Random random) {
+		for (int i = order.length - 1; i > 0; i--) {
+			final int j = random.nextInt(i + 1);
+			final int t = order[i];
+			order[i] = order[j];
+			order[j] = t;
+		}
+	}
+
+	/** Parameters and optimiser state, to return to when training is cancelled mid-epoch. */
+	private static final class Snapshot {
+
+		private final INDArray params;
+
+		private final INDArray updaterState;
+
+		Snapshot(final Network network) {
+			params = network.params().dup();
+			final INDArray state = network.updaterState();
+			updaterState = state == null ? null : state.dup();
+		}
+
+		void restore(final Network network) {
+			network.params().assign(params);
+			final INDArray state = network.updaterState();
+			if (state != null && updaterState != null) state.assign(updaterState);
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package io.deepclass.demo;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/** Command-line options of {@link FashionMnistDemo}. */
+record DemoOptions(String model, int epochs, int batch, double lr, String optimizer, long seed,
+	Path dataDir, Path out, int trainLimit, boolean help)
+{
+
+	static final String USAGE = """
+		usage: ./demo.sh [options]
+		  --model NAME       linear, mlp100, mlp512, onecnn, multicnn, lenet, bncnn (default),
+		                     or mlp:<sizes> / cnn:<filters>, e.g. cnn:32-64,dense=128
+		  --epochs N         default 5
+		  --batch N          default 64
+		  --lr X             default 0.01
+		  --optimizer NAME   sgd (momentum 0.9, default) or adam
+		  --seed N           default 42
+		  --data-dir DIR     folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]
+		                     (default /usr/share/datasets/fashion-mnist, else the embedded sample)
+		  --train-limit N    train on the first N training images only
+		  --out FILE         model file to write (default target/demo/fashion-mnist-<model>.zip)""";
+
+	static DemoOptions parse(final String[] args) {
+		String model = "bncnn", optimizer = "sgd";
+		int epochs = 5, batch = 64, trainLimit = 0;
+		double lr = 0.01;
+		long seed = 42;
+		Path dataDir = null, out = null;
+		boolean help = false;
+		for (int i = 0; i < args.length; i++) {
+			final String a = args[i];
+			if (a.equals("--help") || a.equals("-h")) {
+				help = true;
+				continue;
+			}
+			if (i + 1 >= args.length) throw new IllegalArgumentException("missing value for " + a);
+			final String v = args[++i];
+			try {
+				switch (a) {
+					case "--model" -> model = v;
+					case "--epochs" -> epochs = Integer.parseInt(v);
+					case "--batch" -> batch = Integer.parseInt(v);
+					case "--lr" -> lr = Double.parseDouble(v);
+					case "--optimizer" -> optimizer = v;
+					case "--seed" -> seed = Long.parseLong(v);
+					case "--data-dir" -> dataDir = Paths.get(v);
+					case "--out" -> out = Paths.get(v);
+					case "--train-limit" -> trainLimit = Integer.parseInt(v);
+					default -> throw new IllegalArgumentException("unknown option " + a);
+				}
+			}
+			catch (final NumberFormatException e) {
+				throw new IllegalArgumentException("not a number for " + a + ": " + v);
+			}
+		}
+		return new DemoOptions(model, epochs, batch, lr, optimizer, seed, dataDir, out, trainLimit,
+			help);
+	}
+}
