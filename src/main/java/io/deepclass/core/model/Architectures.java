@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
@@ -91,18 +92,19 @@ public final class Architectures {
 			Activation.SOFTMAX).build());
 		layers.setInputType(InputType.convolutional(input.height(), input.width(), input
 			.channels()));
-		final MultiLayerConfiguration conf;
 		try {
-			conf = layers.build();
+			final MultiLayerConfiguration conf = layers.build();
+			final MultiLayerNetwork network = new MultiLayerNetwork(conf);
+			network.init();
+			// DL4J checks some sizes only when data flows: one image through finds them all
+			network.output(Nd4j.zeros(input.batchShape(1)), false);
+			return Network.of(network);
 		}
 		catch (final RuntimeException e) {
 			throw new DeepClassException("architecture " + spec + " does not fit " + input +
 				" images (" + e.getMessage() + "). Use larger images (resize on import) or a " +
 				"network with fewer pooling layers.", e);
 		}
-		final MultiLayerNetwork network = new MultiLayerNetwork(conf);
-		network.init();
-		return Network.of(network);
 	}
 
 	private static void dense(final ListBuilder layers, final int... sizes) {

@@ -14,6 +14,12 @@ import io.deepclass.core.train.TrainingSettings;
 /** A network and its {@link ModelInfo}: what a model file holds. */
 public record ModelBundle(Network network, ModelInfo info) {
 
+	/** The stored network kind and parameter count always describe {@code network}. */
+	public ModelBundle {
+		if (!network.kind().equals(info.networkKind()) || network.numParams() != info
+			.parameterCount()) info = info.forNetwork(network);
+	}
+
 	/** Describes a freshly trained network. */
 	public static ModelBundle of(final TrainingResult result, final ArchitectureSpec architecture,
 		final TrainingSettings settings, final Normalization normalization, final Dataset train,

@@ -59,6 +59,13 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 		double trainLoss)
 	{}
 
+	/** This description for another network (kind and parameter count from the network). */
+	public ModelInfo forNetwork(final Network network) {
+		return new ModelInfo(format, formatVersion, classNames, input, normalization, architecture,
+			network.kind(), network.numParams(), training, history, metrics, deepclassVersion,
+			dl4jVersion, created);
+	}
+
 	public ImageShape inputShape() {
 		return input.shape();
 	}
