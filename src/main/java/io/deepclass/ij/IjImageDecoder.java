@@ -1,35 +1,93 @@
 package io.deepclass.ij;
 
+import java.awt.image.BufferedImage;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import javax.imageio.ImageIO;
+
 import ij.ImagePlus;
+import ij.io.FileInfo;
+import ij.io.FileOpener;
 import ij.io.Opener;
+import ij.io.TiffDecoder;
+import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
-
-import io.deepclass.core.data.DecodedImage;
-import io.deepclass.core.data.ImageDecoder;
+import ij.process.ShortProcessor;
 
 /**
- * Decodes image files with ImageJ 1's {@link Opener}: whatever ImageJ opens (TIFF, PNG, JPEG,
- * GIF, BMP, ...; 8-, 16-, 32-bit and RGB). The first slice of a stack is taken; an RGB image
- * gives three channels, anything else one channel with its values as stored (so 16-bit
- * intensities are kept, not scaled to 8 bits). Nothing is shown on screen.
+ * Decodes image files with ImageJ 1's readers: TIFF (8-, 16-, 32-bit, RGB) through ImageJ's TIFF
+ * decoder, PNG, JPEG, GIF and BMP through ImageIO as ImageJ does, any other format ImageJ knows
+ * through {@link Opener}. The first slice of a stack is taken; RGB gives three channels, anything
+ * else one channel with its values as stored (16-bit intensities are kept, not scaled).
+ * <p>
+ * ImageJ's {@code Opener} reports a damaged file with an error that aborts the running macro;
+ * a batch import must skip such a file instead, so TIFF and the ImageIO formats are read here in
+ * a way that turns every failure into an {@link IOException}.
  */
-public final class IjImageDecoder implements ImageDecoder {
+public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder {
 
 	@Override
-	public DecodedImage decode(final Path file) throws IOException {
+	public io.deepclass.core.data.DecodedImage decode(final Path file) throws IOException {
 		if (!Files.isReadable(file)) throw new IOException("cannot be read (permissions?)");
 		if (Files.size(file) == 0) throw new IOException("empty file");
-		final Opener opener = new Opener();
-		opener.setSilentMode(true);
-		final ImagePlus imp = opener.openImage(file.toString());
+		final String path = file.toString();
+		final ImagePlus imp;
+		try {
+			imp = switch (new Opener().getFileType(path)) {
+				case Opener.TIFF -> tiff(file);
+				case Opener.PNG, Opener.JPEG, Opener.GIF, Opener.BMP -> imageIO(file);
+				case Opener.UNKNOWN, Opener.TEXT, Opener.JAVA_OR_TEXT, Opener.ROI, Opener.TABLE,
+					Opener.RAW, Opener.LUT -> throw new IOException("not an image ImageJ can open");
+				default -> new Opener().openImage(path);
+			};
+		}
+		catch (final RuntimeException e) {
+			throw new IOException("damaged or unsupported image (" + e.getClass().getSimpleName() +
+				(e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+		}
 		if (imp == null || imp.getProcessor() == null)
-			throw new IOException("not an image ImageJ can open (corrupt or unsupported format)");
+			throw new IOException("damaged or unsupported image");
 		return ImagePlusConverter.decoded(imp.getProcessor());
+	}
+
+	private static ImagePlus tiff(final Path file) throws IOException {
+		final TiffDecoder decoder = new TiffDecoder(file.getParent().toString() + File.separator, file
+			.getFileName().toString());
+		final FileInfo[] info = decoder.getTiffInfo();
+		if (info == null || info.length == 0) throw new IOException("damaged TIFF (no image found)");
+		final FileInfo first = info[0];
+		if (first.nImages > 1) first.nImages = 1;
+		final long needed = first.getOffset() + (long) first.width * first.height * first
+			.getBytesPerPixel();
+		if (first.compression <= FileInfo.COMPRESSION_NONE && needed > Files.size(file))
+			throw new IOException("damaged TIFF (file shorter than its image data)");
+		return new FileOpener(first).openImage();
+	}
+
+	private static ImagePlus imageIO(final Path file) throws IOException {
+		final BufferedImage image;
+		try {
+			image = ImageIO.read(file.toFile());
+		}
+		catch (final IOException e) {
+			throw new IOException("damaged image (" + e.getMessage() + ")", e);
+		}
+		if (image == null) throw new IOException("damaged or unsupported image");
+		final int w = image.getWidth(), h = image.getHeight();
+		final ImageProcessor ip = switch (image.getType()) {
+			case BufferedImage.TYPE_BYTE_GRAY -> new ByteProcessor(image);
+			case BufferedImage.TYPE_USHORT_GRAY -> {
+				final short[] pixels = new short[w * h];
+				image.getRaster().getDataElements(0, 0, w, h, pixels);
+				yield new ShortProcessor(w, h, pixels, null);
+			}
+			default -> new ColorProcessor(image);
+		};
+		return new ImagePlus(file.getFileName().toString(), ip);
 	}
 
 	/** Conversions between ImageJ processors and core pixel arrays. */
@@ -38,7 +96,7 @@ public final class IjImageDecoder implements ImageDecoder {
 		private ImagePlusConverter() {}
 
 		/** The pixels of one processor: 3 channels for RGB, else 1 channel of raw values. */
-		public static DecodedImage decoded(final ImageProcessor ip) {
+		public static io.deepclass.core.data.DecodedImage decoded(final ImageProcessor ip) {
 			final int w = ip.getWidth();
 			final int h = ip.getHeight();
 			if (ip instanceof ColorProcessor cp) {
@@ -50,12 +108,12 @@ public final class IjImageDecoder implements ImageDecoder {
 					pixels[plane + i] = (rgb[i] >> 8) & 0xff;
 					pixels[2 * plane + i] = rgb[i] & 0xff;
 				}
-				return new DecodedImage(w, h, 3, pixels);
+				return new io.deepclass.core.data.DecodedImage(w, h, 3, pixels);
 			}
 			final float[] pixels = new float[w * h];
 			for (int i = 0; i < pixels.length; i++)
 				pixels[i] = ip.getf(i);
-			return new DecodedImage(w, h, 1, pixels);
+			return new io.deepclass.core.data.DecodedImage(w, h, 1, pixels);
 		}
 	}
 }

@@ -30,6 +30,11 @@ public final class FolderReader {
 	}
 
 	public ImportResult read(final Path folder) throws IOException {
+		return read(folder, true);
+	}
+
+	/** As {@link #read(Path)}; see {@link #readUnlabelled} for {@code convert}. */
+	public ImportResult read(final Path folder, final boolean convert) throws IOException {
 		if (!Files.isDirectory(folder))
 			throw new DatasetException("'" + folder + "' is not a folder. Choose a folder that holds " +
 				"one sub-folder per class.");
@@ -45,7 +50,8 @@ public final class FolderReader {
 			files.add(list(classFolder, false));
 		}
 
-		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target);
+		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target)
+			.convert(convert);
 		for (int c = 0; c < classFolders.size(); c++) {
 			for (final Path file : files.get(c)) {
 				final DecodedImage image;
@@ -60,6 +66,41 @@ public final class FolderReader {
 			}
 		}
 		return collector.finish("folder '" + folder + "'");
+	}
+
+	/**
+	 * Reads the images directly in {@code folder} (not in sub-folders) as images of unknown
+	 * class, for classification.
+	 *
+	 * @param classNames the model's classes
+	 * @param convert whether images of another size or channel count are converted to the
+	 *          target shape, or refused with a message
+	 */
+	public ImportResult readUnlabelled(final Path folder, final List<String> classNames,
+		final boolean convert) throws IOException
+	{
+		if (!Files.isDirectory(folder))
+			throw new DatasetException("'" + folder + "' is not a folder. Choose the folder that " +
+				"holds the images to classify.");
+		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target)
+			.convert(convert);
+		for (final Path file : list(folder, false)) {
+			final DecodedImage image;
+			try {
+				image = decoder.decode(file);
+			}
+			catch (final IOException | RuntimeException e) {
+				collector.skip(file.toString(), reason(e));
+				continue;
+			}
+			collector.add(image, -1, file.toString());
+		}
+		return collector.finishUnlabelled("folder '" + folder + "'");
+	}
+
+	/** Whether {@code folder} holds sub-folders (class folders) rather than images only. */
+	public static boolean hasClassFolders(final Path folder) throws IOException {
+		return Files.isDirectory(folder) && !list(folder, true).isEmpty();
 	}
 
 	private static String reason(final Exception e) {

@@ -22,6 +22,8 @@ public final class LabelledImageCollector {
 
 	private final List<ImportReport.Skipped> skipped = new ArrayList<>();
 
+	private boolean convert = true;
+
 	/**
 	 * @param shape target shape, or null to take the first image's size and channels
 	 */
@@ -30,7 +32,21 @@ public final class LabelledImageCollector {
 		this.shape = shape;
 	}
 
+	/**
+	 * With {@code false}, images whose size or channels differ from the target shape are refused
+	 * with a message instead of being resized or converted.
+	 */
+	public LabelledImageCollector convert(final boolean value) {
+		convert = value;
+		return this;
+	}
+
 	public void add(final DecodedImage image, final int label, final String source) {
+		if (!convert && shape != null && (image.width() != shape.width() || image.height() != shape
+			.height() || image.channels() != shape.channels()))
+			throw new DatasetException("'" + source + "' is " + image + " but " + shape +
+				" is needed; tick 'resize' to resize and convert images, or choose a model trained " +
+				"on images like these.");
 		if (shape == null)
 			shape = new ImageShape(image.channels() == 1 ? 1 : 3, image.height(), image.width());
 		pixels.add(ImageConverter.convert(image, shape));
@@ -49,15 +65,24 @@ public final class LabelledImageCollector {
 	 * @param what names the input in error messages, e.g. "folder '/data/cells'"
 	 */
 	public ImportResult finish(final String what) {
+		final ImportResult result = finishUnlabelled(what);
+		DatasetChecks.checkTrainable(classNames, result.report().classCounts(), what);
+		return result;
+	}
+
+	/**
+	 * The dataset, checking only that it holds images: for images to classify, whose class
+	 * (label -1) is unknown.
+	 */
+	public ImportResult finishUnlabelled(final String what) {
 		final int[] counts = new int[classNames.size()];
 		for (final int label : labels)
-			counts[label]++;
+			if (label >= 0) counts[label]++;
 		final ImportReport report = new ImportReport(classNames, counts, skipped);
 		if (pixels.isEmpty())
 			throw new DatasetException("no images could be read from " + what + (skipped.isEmpty()
 				? "." : " (" + skipped.size() + " files skipped, first: " + skipped.get(0).source() +
 					": " + skipped.get(0).reason() + ")."));
-		DatasetChecks.checkTrainable(classNames, counts, what);
 		final int n = shape.size();
 		final float[] all = new float[pixels.size() * n];
 		for (int i = 0; i < pixels.size(); i++)

@@ -1,0 +1,197 @@
+package io.deepclass.command;
+
+import java.io.File;
+import java.io.IOException;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.measure.ResultsTable;
+
+import io.deepclass.core.DeepClassException;
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.DatasetException;
+import io.deepclass.core.data.FolderReader;
+import io.deepclass.core.data.ImportResult;
+import io.deepclass.core.model.ModelBundle;
+import io.deepclass.core.model.ModelInfo;
+import io.deepclass.core.predict.Classifier;
+import io.deepclass.core.predict.EvaluationReport;
+import io.deepclass.core.predict.Predictions;
+import io.deepclass.ij.ClassOverlays;
+import io.deepclass.ij.DatasetStacks;
+import io.deepclass.ij.IjImageDecoder;
+import io.deepclass.ij.ImageInputs;
+import io.deepclass.ij.ResultTables;
+
+/**
+ * Plugins > DeepClass > Classify Images: applies a model to the current slice, all slices of
+ * the open stack, the images of a folder, or the ROIs on the open image. Output: the table
+ * "DeepClass Results" (source, slice, ROI, class, confidence, one probability per class, and the
+ * true class where known), an overlay on the image (ROI outlines coloured by class and named, or
+ * class and confidence written on each slice), a colour legend, and, when the truth is known
+ * (a DeepClass dataset stack, or a folder with class sub-folders), the confusion matrix.
+ * <p>
+ * Macro (headless batch): {@code run("Classify Images", "model_file=/data/model.zip
+ * input=folder folder=/data/new resize save_csv=/data/results.csv");}
+ */
+@Plugin(type = Command.class, headless = true, label = "Classify Images")
+public class ClassifyImagesCommand implements Command {
+
+	@Parameter
+	private LogService log;
+
+	@Parameter(label = "model_file", style = "open")
+	private File model_file;
+
+	@Parameter(label = "input", choices = { "slice", "stack", "folder", "rois" })
+	private String input = "stack";
+
+	@Parameter(label = "image", required = false)
+	private ImagePlus image;
+
+	@Parameter(label = "folder", style = "directory", required = false)
+	private File folder;
+
+	@Parameter(label = "resize", description = "resize and convert images that do not match the " +
+		"model's input (ROI patches always are)")
+	private boolean resize = false;
+
+	@Parameter(label = "patch_size", min = "0", description = "square patch around each ROI; 0 = " +
+		"the ROI's bounding box")
+	private int patch_size = 0;
+
+	@Parameter(label = "overlay")
+	private boolean overlay = true;
+
+	@Parameter(label = "save_csv", style = "save", required = false)
+	private File save_csv;
+
+	@Parameter(type = ItemIO.OUTPUT, label = ResultTables.RESULTS)
+	private ResultsTable results;
+
+	@Parameter(type = ItemIO.OUTPUT, label = ResultTables.CONFUSION)
+	private ResultsTable confusion;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "legend")
+	private ImagePlus legend;
+
+	@Override
+	public void run() {
+		final ModelBundle model = CommandSupport.loadModel(model_file);
+		final Classifier classifier = new Classifier(model);
+		final ModelInfo info = model.info();
+		Roi[] rois = null;
+		int[] slices = null;
+		final ImportResult items;
+		switch (input) {
+			case "slice", "stack" -> {
+				final ImagePlus imp = requireImage();
+				final boolean all = "stack".equals(input);
+				final ImportResult truth = all ? truthFromStack(imp, info) : null;
+				items = truth != null ? truth : ImageInputs.slices(imp, all, info.classNames(), info
+					.inputShape(), resize);
+				slices = new int[items.dataset().size()];
+				for (int i = 0; i < slices.length; i++)
+					slices[i] = all ? i + 1 : imp.getCurrentSlice();
+			}
+			case "rois" -> {
+				final ImagePlus imp = requireImage();
+				rois = ImageInputs.rois(imp);
+				items = ImageInputs.roiPatches(imp, rois, info.classNames(), patch_size, info
+					.inputShape());
+			}
+			case "folder" -> items = fromFolder(info.classNames(), info.inputShape());
+			default -> throw new DeepClassException("unknown input '" + input +
+				"': choose slice, stack, folder or rois.");
+		}
+		for (final var skipped : items.report().skipped())
+			log.warn("DeepClass: skipped " + skipped.source() + ": " + skipped.reason());
+		final Dataset data = items.dataset();
+		final Predictions predictions = classifier.classify(data, IJ::escapePressed, done -> IJ
+			.showProgress(done, data.size()));
+		final boolean known = data.size() > 0 && data.label(0) >= 0;
+		results = ResultTables.predictions(predictions, slices, rois == null ? null : roiNumbers(
+			rois.length), known ? data : null);
+		if (known) confusion = ResultTables.confusion(EvaluationReport.of(data.head(predictions
+			.size()), predictions));
+		if (overlay && image != null && !"folder".equals(input)) {
+			if (rois != null) ClassOverlays.forRois(image, rois, predictions);
+			else ClassOverlays.forSlices(image, slices, predictions);
+			legend = ClassOverlays.legend(info.classNames());
+		}
+		if (save_csv != null && !save_csv.getPath().isBlank()) saveCsv();
+		if (predictions.size() < data.size())
+			log.warn("DeepClass: stopped after " + predictions.size() + " of " + data.size() +
+				" images (Esc).");
+	}
+
+	/**
+	 * A DeepClass dataset stack whose every slice has a known class: classified with its truth,
+	 * so that the confusion matrix can be shown. Null for any other stack.
+	 */
+	private ImportResult truthFromStack(final ImagePlus imp, final ModelInfo info) {
+		if (DatasetStacks.classes(imp) == null) return null;
+		final ImportResult r;
+		try {
+			r = DatasetStacks.toDataset(imp, "^(.+)$", resize ? info.inputShape() : null);
+		}
+		catch (final DatasetException e) {
+			return null; // not every slice labelled: classify it as unlabelled images
+		}
+		if (!r.report().skipped().isEmpty()) return null;
+		if (!r.dataset().shape().equals(info.inputShape()))
+			throw new DeepClassException("the model expects " + info.inputShape() + " images but '" +
+				imp.getTitle() + "' holds " + r.dataset().shape() + " images; tick 'resize' or choose " +
+				"a matching model.");
+		return r;
+	}
+
+	private ImportResult fromFolder(final java.util.List<String> classNames,
+		final io.deepclass.core.data.ImageShape shape)
+	{
+		if (!CommandSupport.given(folder))
+			throw new DeepClassException("input=folder needs folder=<the folder of images to " +
+				"classify>.");
+		final FolderReader reader = new FolderReader(new IjImageDecoder(), shape);
+		try {
+			return FolderReader.hasClassFolders(folder.toPath()) ? reader.read(folder.toPath(), resize)
+				: reader.readUnlabelled(folder.toPath(), classNames, resize);
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("cannot read the folder '" + folder + "': " + e.getMessage(),
+				e);
+		}
+	}
+
+	private ImagePlus requireImage() {
+		if (image == null)
+			throw new DeepClassException("input=" + input + " needs an open image; open one first, " +
+				"or use input=folder.");
+		return image;
+	}
+
+	private static int[] roiNumbers(final int n) {
+		final int[] numbers = new int[n];
+		for (int i = 0; i < n; i++)
+			numbers[i] = i + 1;
+		return numbers;
+	}
+
+	private void saveCsv() {
+		CommandSupport.checkWritable(save_csv, "CSV file");
+		if (!results.save(save_csv.getPath()))
+			throw new DeepClassException("could not write the results to '" + save_csv + "'.");
+		log.info("DeepClass: results saved to " + save_csv);
+	}
+
+	public ResultsTable results() {
+		return results;
+	}
+}

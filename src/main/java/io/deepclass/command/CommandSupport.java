@@ -1,0 +1,95 @@
+package io.deepclass.command;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+
+import ij.ImagePlus;
+
+import io.deepclass.core.DeepClassException;
+import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.ImportResult;
+import io.deepclass.core.data.LabelledImagesReader;
+import io.deepclass.core.model.ModelBundle;
+import io.deepclass.core.model.ModelFiles;
+import io.deepclass.ij.DatasetStacks;
+import io.deepclass.ij.IjImageDecoder;
+
+/** Input checks and loading shared by the commands, with messages that say what to do. */
+final class CommandSupport {
+
+	private CommandSupport() {}
+
+	static ModelBundle loadModel(final File file) {
+		if (file == null || file.getPath().isBlank())
+			throw new DeepClassException("no model file given: set model_file to a model saved by " +
+				"Train Classifier.");
+		try {
+			return ModelFiles.load(file.toPath());
+		}
+		catch (final NoSuchFileException e) {
+			throw new DeepClassException("the model file '" + file + "' does not exist. Check the " +
+				"path, or train a model first with Train Classifier.", e);
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("the model file '" + file + "' cannot be read (" + e
+				.getMessage() + ").", e);
+		}
+	}
+
+	/** A target shape from width/height (0 = keep) and channels ("keep", "gray", "rgb"). */
+	static ImageShape targetShape(final int width, final int height, final String channels) {
+		if (width < 0 || height < 0)
+			throw new DeepClassException("width and height must be positive (or 0 to keep the " +
+				"images' size), not " + width + "x" + height + ".");
+		if (width == 0 && height == 0) {
+			if (!"keep".equals(channels))
+				throw new DeepClassException("to convert channels, also set width and height (the " +
+					"size all images are resized to).");
+			return null;
+		}
+		if (width == 0 || height == 0)
+			throw new DeepClassException("set both width and height, or neither.");
+		return new ImageShape("rgb".equals(channels) ? 3 : 1, height, width);
+	}
+
+	static boolean given(final File file) {
+		return file != null && !file.getPath().isBlank();
+	}
+
+	/**
+	 * A labelled dataset from a folder (one sub-folder per class) when one is given, otherwise
+	 * from a labelled stack.
+	 */
+	static ImportResult labelled(final ImagePlus image, final File folder, final String pattern,
+		final ImageShape target)
+	{
+		if (given(folder)) {
+			try {
+				return new io.deepclass.core.data.FolderReader(new IjImageDecoder(), target).read(folder
+					.toPath());
+			}
+			catch (final IOException e) {
+				throw new DeepClassException("cannot read the folder '" + folder + "': " + e
+					.getMessage(), e);
+			}
+		}
+		if (image == null)
+			throw new DeepClassException("no dataset: open a dataset stack (Import Dataset makes one) " +
+				"or set folder to a folder with one sub-folder per class.");
+		return DatasetStacks.toDataset(image, pattern == null || pattern.isBlank()
+			? LabelledImagesReader.DEFAULT_PATTERN : pattern, target);
+	}
+
+	static void checkWritable(final File file, final String what) {
+		if (file == null || file.getPath().isBlank())
+			throw new DeepClassException("no " + what + " given.");
+		final File dir = file.getAbsoluteFile().getParentFile();
+		if (dir != null && !dir.exists() && !dir.mkdirs())
+			throw new DeepClassException("cannot create the folder '" + dir + "' for the " + what + ".");
+		if (dir != null && !Files.isWritable(dir.toPath()))
+			throw new DeepClassException("cannot write the " + what + " into '" + dir +
+				"' (no permission); choose another folder.");
+	}
+}

@@ -1,0 +1,85 @@
+package io.deepclass.command;
+
+import java.io.File;
+import java.util.Locale;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.model.ModelBundle;
+import io.deepclass.core.predict.Classifier;
+import io.deepclass.core.predict.EvaluationReport;
+import io.deepclass.core.predict.Predictions;
+import io.deepclass.ij.EvaluationImages;
+import io.deepclass.ij.ResultTables;
+
+/**
+ * Plugins > DeepClass > Evaluate Classifier: applies a model to a labelled dataset (stack or
+ * folder with one sub-folder per class) and shows accuracy, per-class precision/recall/F1, the
+ * confusion matrix as a table and as a heat map, and a montage of sample predictions framed
+ * green (right) or red (wrong).
+ * <p>
+ * Macro: {@code run("Evaluate Classifier", "model_file=/data/model.zip
+ * dataset=[DeepClass dataset test]");}
+ */
+@Plugin(type = Command.class, headless = true, label = "Evaluate Classifier")
+public class EvaluateClassifierCommand implements Command {
+
+	@Parameter
+	private LogService log;
+
+	@Parameter(label = "model_file", style = "open")
+	private File model_file;
+
+	@Parameter(label = "dataset", required = false)
+	private ImagePlus dataset;
+
+	@Parameter(label = "folder", style = "directory", required = false)
+	private File folder;
+
+	@Parameter(label = "resize")
+	private boolean resize = false;
+
+	@Parameter(label = "samples", min = "0", description = "images in the montage of predictions")
+	private int samples = 36;
+
+	@Parameter(type = ItemIO.OUTPUT, label = ResultTables.EVALUATION)
+	private ResultsTable metrics;
+
+	@Parameter(type = ItemIO.OUTPUT, label = ResultTables.CONFUSION)
+	private ResultsTable confusion;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "confusion matrix")
+	private ImagePlus heatMap;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "sample predictions")
+	private ImagePlus montage;
+
+	@Override
+	public void run() {
+		final ModelBundle model = CommandSupport.loadModel(model_file);
+		final Dataset data = CommandSupport.labelled(dataset, folder, "", resize ? model.info()
+			.inputShape() : null).dataset();
+		final Predictions predictions = new Classifier(model).classify(data, null, done -> IJ
+			.showProgress(done, data.size()));
+		final EvaluationReport report = EvaluationReport.of(data, predictions);
+		log.info(String.format(Locale.ROOT, "DeepClass: accuracy %.2f%% on %d images", 100 * report
+			.accuracy(), report.count()));
+		metrics = ResultTables.evaluation(report);
+		confusion = ResultTables.confusion(report);
+		heatMap = EvaluationImages.confusionHeatMap(report);
+		if (samples > 0) montage = EvaluationImages.predictionMontage(data, predictions, samples);
+	}
+
+	public ResultsTable metrics() {
+		return metrics;
+	}
+}

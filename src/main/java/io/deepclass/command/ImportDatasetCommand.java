@@ -1,0 +1,153 @@
+package io.deepclass.command;
+
+import java.io.File;
+import java.io.IOException;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+import io.deepclass.core.DeepClassException;
+import io.deepclass.core.data.FolderReader;
+import io.deepclass.core.data.IdxReader;
+import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.ImportResult;
+import io.deepclass.core.data.LabelledImagesReader;
+import io.deepclass.ij.DatasetStacks;
+import io.deepclass.ij.IjImageDecoder;
+import io.deepclass.ij.ImageInputs;
+import io.deepclass.ij.ResultTables;
+
+/**
+ * Plugins > DeepClass > Import Dataset: a labelled dataset from a folder (one sub-folder per
+ * class), IDX files, the open stack (class from slice labels) or the ROIs on the open image
+ * (class from ROI name or group). Output: a dataset stack (slice label "class/source") and an
+ * import report table (images per class, skipped files and why).
+ * <p>
+ * Macro: {@code run("Import Dataset", "source=folder folder=/data/cells width=64 height=64
+ * channels=gray");} or {@code run("Import Dataset", "source=idx idx_images=/data/train-images-idx3-ubyte.gz
+ * idx_labels=/data/train-labels-idx1-ubyte.gz idx_classes=fashion-mnist");}
+ */
+@Plugin(type = Command.class, headless = true, label = "Import Dataset")
+public class ImportDatasetCommand implements Command {
+
+	@Parameter(label = "source", choices = { "folder", "idx", "stack", "rois" })
+	private String source = "folder";
+
+	@Parameter(label = "folder", style = "directory", required = false)
+	private File folder;
+
+	@Parameter(label = "idx_images", style = "open", required = false)
+	private File idx_images;
+
+	@Parameter(label = "idx_labels", style = "open", required = false)
+	private File idx_labels;
+
+	@Parameter(label = "idx_classes", required = false, description = "class names for IDX " +
+		"labels 0, 1, ...: comma-separated, 'fashion-mnist', or empty for numbers")
+	private String idx_classes = "";
+
+	@Parameter(label = "image", required = false)
+	private ImagePlus image;
+
+	@Parameter(label = "class_pattern", description = "regular expression taking the class from " +
+		"a slice label or ROI name (its first group)")
+	private String class_pattern = LabelledImagesReader.DEFAULT_PATTERN;
+
+	@Parameter(label = "roi_class", choices = { "name", "group" })
+	private String roi_class = "name";
+
+	@Parameter(label = "patch_size", min = "0", description = "square patch around each ROI; 0 = " +
+		"the ROI's bounding box")
+	private int patch_size = 64;
+
+	@Parameter(label = "width", min = "0", description = "0 = size of the first image")
+	private int width = 0;
+
+	@Parameter(label = "height", min = "0")
+	private int height = 0;
+
+	@Parameter(label = "channels", choices = { "keep", "gray", "rgb" })
+	private String channels = "keep";
+
+	@Parameter(type = ItemIO.OUTPUT, label = "dataset")
+	private ImagePlus dataset;
+
+	@Parameter(type = ItemIO.OUTPUT, label = ResultTables.IMPORT_REPORT)
+	private ResultsTable report;
+
+	@Override
+	public void run() {
+		final ImageShape target = CommandSupport.targetShape(width, height, channels);
+		final ImportResult result = switch (source) {
+			case "folder" -> fromFolder(target);
+			case "idx" -> fromIdx(target);
+			case "stack" -> DatasetStacks.toDataset(requireImage(), class_pattern, target);
+			case "rois" -> ImageInputs.labelledRois(requireImage(), "group".equals(roi_class),
+				class_pattern, patch_size, target);
+			default -> throw new DeepClassException("unknown source '" + source +
+				"': choose folder, idx, stack or rois.");
+		};
+		final String name = switch (source) {
+			case "folder" -> folder.getName();
+			case "idx" -> idx_images.getName();
+			default -> image.getTitle();
+		};
+		dataset = DatasetStacks.toImagePlus(result.dataset(), "DeepClass dataset " + name);
+		report = ResultTables.importReport(result.report());
+	}
+
+	private ImportResult fromFolder(final ImageShape target) {
+		if (!CommandSupport.given(folder))
+			throw new DeepClassException("source=folder needs folder=<a folder with one sub-folder " +
+				"per class>.");
+		try {
+			return new FolderReader(new IjImageDecoder(), target).read(folder.toPath());
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("cannot read the folder '" + folder + "': " + e.getMessage(),
+				e);
+		}
+	}
+
+	private ImportResult fromIdx(final ImageShape target) {
+		if (!CommandSupport.given(idx_images) || !CommandSupport.given(idx_labels))
+			throw new DeepClassException("source=idx needs idx_images=<...-images-idx3-ubyte[.gz]> " +
+				"and idx_labels=<...-labels-idx1-ubyte[.gz]>.");
+		if (target != null)
+			throw new DeepClassException("IDX images are imported at their own size; leave width " +
+				"and height at 0.");
+		try {
+			final var d = IdxReader.read(idx_images.toPath(), idx_labels.toPath(), idxClasses());
+			return new ImportResult(d, new io.deepclass.core.data.ImportReport(d.classNames(), d
+				.classCounts(), java.util.List.of()));
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("cannot read the IDX files: " + e.getMessage(), e);
+		}
+	}
+
+	private java.util.List<String> idxClasses() {
+		if (idx_classes == null || idx_classes.isBlank()) return null;
+		if (idx_classes.trim().equalsIgnoreCase("fashion-mnist")) return IdxReader.FASHION_MNIST_CLASSES;
+		return java.util.Arrays.stream(idx_classes.split(",")).map(String::trim).toList();
+	}
+
+	private ImagePlus requireImage() {
+		if (image == null)
+			throw new DeepClassException("source=" + source + " needs an open image; open one first.");
+		return image;
+	}
+
+	public ImagePlus dataset() {
+		return dataset;
+	}
+
+	public ResultsTable report() {
+		return report;
+	}
+}

@@ -1,0 +1,39 @@
+package io.deepclass.command;
+
+import java.util.Map;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import ij.measure.ResultsTable;
+
+import io.deepclass.core.SystemReport;
+
+/**
+ * Plugins > DeepClass > DeepClass System Check: what DeepClass computes on (backend, device,
+ * native libraries, memory, versions).
+ * <p>
+ * Macro: {@code run("DeepClass System Check");}
+ */
+@Plugin(type = Command.class, headless = true, label = "DeepClass System Check")
+public class SystemCheckCommand implements Command {
+
+	@Parameter(type = ItemIO.OUTPUT, label = "DeepClass System Check")
+	private ResultsTable system;
+
+	@Override
+	public void run() {
+		system = new ResultsTable();
+		for (final Map.Entry<String, String> e : SystemReport.collect().entrySet()) {
+			system.addRow();
+			system.addValue("item", e.getKey());
+			system.addValue("value", e.getValue());
+		}
+	}
+
+	public ResultsTable table() {
+		return system;
+	}
+}

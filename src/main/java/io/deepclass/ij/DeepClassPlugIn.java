@@ -1,0 +1,101 @@
+package io.deepclass.ij;
+
+import java.awt.GraphicsEnvironment;
+import java.util.Map;
+
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.macro.Interpreter;
+import ij.measure.ResultsTable;
+import ij.plugin.PlugIn;
+
+import io.deepclass.command.MenuEntry;
+import io.deepclass.core.DeepClassException;
+
+/**
+ * The bridge that {@code plugins.config} points every DeepClass menu entry at, with the entry's
+ * key as argument. It asks for the command's parameters in a GenericDialog (so the Macro
+ * Recorder records {@code run("Label", "key=value ...")}), or takes them from the macro options
+ * when a macro runs it (no dialog, headless-safe), runs the SciJava command, and shows its
+ * outputs: images, and tables under their titles. Errors name the command and stop the macro.
+ */
+public class DeepClassPlugIn implements PlugIn {
+
+	@Override
+	public void run(final String arg) {
+		final MenuEntry entry = MenuEntry.byKey(arg);
+		if (entry == null) {
+			fail("DeepClass", "unknown command '" + arg + "' (plugins.config and this version of " +
+				"DeepClass do not match; reinstall DeepClass).");
+			return;
+		}
+		final CommandRunner runner;
+		try {
+			runner = new CommandRunner(SciJavaContext.get(), entry.command, entry.label);
+		}
+		catch (final RuntimeException | LinkageError e) {
+			fail(entry.label, "DeepClass could not start: " + e + ". Run Plugins > DeepClass > " +
+				"DeepClass System Check for details.");
+			return;
+		}
+		final String options = Macro.getOptions();
+		final Map<String, String> values;
+		if (options != null) values = MacroOptions.parse(options);
+		else if (GraphicsEnvironment.isHeadless()) values = Map.of();
+		else {
+			values = ParameterDialog.show(runner);
+			if (values == null) return; // cancelled
+		}
+		try {
+			showOutputs(runner.run(values));
+		}
+		catch (final DeepClassException e) {
+			fail(entry.label, e.getMessage());
+		}
+		catch (final OutOfMemoryError e) {
+			fail(entry.label, "out of memory. Use fewer or smaller images, a smaller batch size, or " +
+				"give ImageJ more memory (Edit > Options > Memory & Threads).");
+		}
+		catch (final RuntimeException e) {
+			final Throwable cause = e.getCause() instanceof DeepClassException ? e.getCause() : e;
+			if (!(cause instanceof DeepClassException))
+				// a bug, not bad input: the trace goes to the Log for the report
+				IJ.log("DeepClass internal error in " + entry.label + ":\n" + stackTrace(cause));
+			fail(entry.label, cause instanceof DeepClassException ? cause.getMessage()
+				: "unexpected error: " + cause + ". Please report it with the Log window's content.");
+		}
+	}
+
+	private static String stackTrace(final Throwable t) {
+		final java.io.StringWriter text = new java.io.StringWriter();
+		t.printStackTrace(new java.io.PrintWriter(text));
+		return text.toString();
+	}
+
+	/** Shows images, and tables under their titles (batch mode keeps images without windows). */
+	static void showOutputs(final Module module) {
+		for (final ModuleItem<?> item : module.getInfo().outputs()) {
+			final Object value = item.getValue(module);
+			if (value instanceof ImagePlus imp) imp.show();
+			else if (value instanceof ResultsTable table) Tables.show(table, item.getLabel());
+		}
+	}
+
+	/**
+	 * Reports an error: a dialog in the GUI, a Log line headless; then aborts the running macro,
+	 * so a macro never goes on after a failed step.
+	 */
+	static void fail(final String title, final String message) {
+		final String text = title + ": " + message;
+		if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) IJ.log(text);
+		else IJ.error(title, message);
+		if (Interpreter.getInstance() != null) {
+			Interpreter.abort();
+			Macro.abort();
+		}
+	}
+}

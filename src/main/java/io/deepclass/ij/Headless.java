@@ -1,0 +1,81 @@
+package io.deepclass.ij;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.atomic.AtomicReference;
+
+import ij.IJ;
+import ij.macro.Interpreter;
+
+/**
+ * Runs an ImageJ macro that uses DeepClass on a machine without a display, with plain ImageJ
+ * 1.x: {@code java -Djava.awt.headless=true -cp <ij.jar:deepclass jars> io.deepclass.ij.Headless
+ * macro.ijm [argument]}. The macro runs in batch mode; the exit code is 0 when it ran to its end
+ * and 1 when it failed or was aborted by an error (the message is on standard output, where
+ * ImageJ's Log goes headless). In Fiji, use {@code ImageJ --headless -batch macro.ijm} instead.
+ */
+public final class Headless {
+
+	private Headless() {}
+
+	public static void main(final String[] args) throws InterruptedException {
+		final PrintStream out = System.out;
+		if (args.length < 1 || args.length > 2) {
+			out.println("usage: io.deepclass.ij.Headless macro.ijm [argument]");
+			System.exit(2);
+		}
+		System.exit(run(Paths.get(args[0]), args.length > 1 ? args[1] : "") ? 0 : 1);
+	}
+
+	/** Runs the macro file; true when it reached its end. */
+	public static boolean run(final Path macro, final String argument) throws InterruptedException {
+		final String code;
+		try {
+			code = Files.readString(macro, StandardCharsets.UTF_8);
+			HeadlessImageJ.install();
+		}
+		catch (final IOException e) {
+			IJ.log("DeepClass headless: cannot run " + macro + ": " + e.getMessage());
+			return false;
+		}
+		return runMacro(code, argument);
+	}
+
+	/**
+	 * Runs macro code in batch mode in a macro thread (so that an error aborts it as in ImageJ);
+	 * true when the macro reached its end.
+	 */
+	public static boolean runMacro(final String code, final String argument)
+		throws InterruptedException
+	{
+		final AtomicReference<Boolean> completed = new AtomicReference<>(false);
+		final Thread thread = new Thread(() -> {
+			final Interpreter interpreter = new Interpreter();
+			Interpreter.batchMode = true;
+			final String result = interpreter.run(code + "\n;call(\"" + Headless.class.getName() +
+				".completed\");", argument);
+			completed.set(!"[aborted]".equals(result) && done);
+			done = false;
+		}, "DeepClass headless Macro$");
+		done = false;
+		thread.start();
+		thread.join();
+		// batch mode was switched on from outside the macro, so ImageJ keeps its images: drop them
+		for (final int id : Interpreter.getBatchModeImageIDs())
+			Interpreter.removeBatchModeImage(ij.WindowManager.getImage(id));
+		Interpreter.batchMode = false;
+		return completed.get();
+	}
+
+	private static volatile boolean done;
+
+	/** Called by the last line {@link #runMacro} appends: the macro got there. */
+	public static String completed() {
+		done = true;
+		return "";
+	}
+}

@@ -1,0 +1,135 @@
+package io.deepclass.ij;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.gui.Overlay;
+import ij.gui.Roi;
+import ij.plugin.frame.RoiManager;
+import ij.process.ImageProcessor;
+
+import io.deepclass.core.data.DatasetException;
+import io.deepclass.core.data.DecodedImage;
+import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.ImportResult;
+import io.deepclass.core.data.LabelledImageCollector;
+import io.deepclass.core.data.LabelledImagesReader;
+import io.deepclass.core.data.LabelledImagesReader.LabelledImage;
+
+/** Turns open images, their slices and their ROIs into datasets. */
+public final class ImageInputs {
+
+	private ImageInputs() {}
+
+	/**
+	 * Images of unknown class from {@code imp}: every slice, or only the current one.
+	 *
+	 * @param convert whether images of another size or channel count are converted to
+	 *          {@code target} or refused with a message
+	 */
+	public static ImportResult slices(final ImagePlus imp, final boolean allSlices,
+		final List<String> classNames, final ImageShape target, final boolean convert)
+	{
+		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target)
+			.convert(convert);
+		final ImageStack stack = imp.getStack();
+		final int first = allSlices ? 1 : imp.getCurrentSlice();
+		final int last = allSlices ? stack.getSize() : imp.getCurrentSlice();
+		for (int s = first; s <= last; s++)
+			collector.add(IjImageDecoder.ImagePlusConverter.decoded(stack.getProcessor(s)), -1, source(
+				imp, s));
+		return collector.finishUnlabelled("image '" + imp.getTitle() + "'");
+	}
+
+	/** "title:slice" for stacks, the title for single images. */
+	public static String source(final ImagePlus imp, final int slice) {
+		return imp.getStackSize() > 1 ? imp.getTitle() + ":" + slice : imp.getTitle();
+	}
+
+	/**
+	 * The ROIs of {@code imp}: those of the ROI Manager when it holds any, else the area ROIs
+	 * of the image's overlay (the only place for ROIs headless).
+	 */
+	public static Roi[] rois(final ImagePlus imp) {
+		// headless there is no ROI Manager (it is a window; asking for it in batch mode makes one)
+		final RoiManager manager = java.awt.GraphicsEnvironment.isHeadless() ? null : RoiManager
+			.getInstance();
+		if (manager != null && manager.getCount() > 0) return manager.getRoisAsArray();
+		final Overlay overlay = imp.getOverlay();
+		if (overlay != null && overlay.size() > 0) {
+			final List<Roi> rois = new ArrayList<>();
+			for (final Roi roi : overlay.toArray())
+				if (roi.isArea()) rois.add(roi);
+			if (!rois.isEmpty()) return rois.toArray(Roi[]::new);
+		}
+		throw new DatasetException("image '" + imp.getTitle() + "' has no ROIs. Add ROIs to the " +
+			"ROI Manager (or to the image's overlay), named by class for training.");
+	}
+
+	/**
+	 * A square patch around each ROI: {@code patchSize} pixels wide centred on the ROI, or its
+	 * bounding box when {@code patchSize} is 0. Pixels outside the image repeat the border.
+	 */
+	public static DecodedImage patch(final ImagePlus imp, final Roi roi, final int patchSize) {
+		final int slice = roi.getPosition() > 0 && roi.getPosition() <= imp.getStackSize() ? roi
+			.getPosition() : imp.getCurrentSlice();
+		final ImageProcessor ip = imp.getStack().getProcessor(slice);
+		final java.awt.Rectangle b = roi.getBounds();
+		final int w = patchSize > 0 ? patchSize : Math.max(1, b.width);
+		final int h = patchSize > 0 ? patchSize : Math.max(1, b.height);
+		final int x0 = patchSize > 0 ? b.x + b.width / 2 - w / 2 : b.x;
+		final int y0 = patchSize > 0 ? b.y + b.height / 2 - h / 2 : b.y;
+		final DecodedImage whole = IjImageDecoder.ImagePlusConverter.decoded(ip);
+		final int plane = w * h;
+		final float[] pixels = new float[plane * whole.channels()];
+		for (int c = 0; c < whole.channels(); c++)
+			for (int y = 0; y < h; y++) {
+				final int sy = Math.max(0, Math.min(ip.getHeight() - 1, y0 + y));
+				for (int x = 0; x < w; x++) {
+					final int sx = Math.max(0, Math.min(ip.getWidth() - 1, x0 + x));
+					pixels[c * plane + y * w + x] = whole.pixels()[c * ip.getWidth() * ip.getHeight() + sy *
+						ip.getWidth() + sx];
+				}
+			}
+		return new DecodedImage(w, h, whole.channels(), pixels);
+	}
+
+	/** The class text of a ROI: its name, or its group's name ("group N" when unnamed). */
+	public static String roiClassText(final Roi roi, final boolean byGroup) {
+		if (!byGroup) return roi.getName();
+		final int group = roi.getGroup();
+		if (group <= 0) return null;
+		final String name = Roi.getGroupName(group);
+		return name != null && !name.isBlank() ? name : "group " + group;
+	}
+
+	/** A labelled dataset from the ROIs of {@code imp}, one patch per ROI. */
+	public static ImportResult labelledRois(final ImagePlus imp, final boolean byGroup,
+		final String classPattern, final int patchSize, final ImageShape target)
+	{
+		final List<LabelledImage> items = new ArrayList<>();
+		final Roi[] rois = rois(imp);
+		for (int i = 0; i < rois.length; i++)
+			items.add(new LabelledImage(patch(imp, rois[i], patchSize), roiClassText(rois[i], byGroup),
+				roiSource(imp, rois[i], i)));
+		return LabelledImagesReader.read(items, classPattern, target, "the ROIs of '" + imp
+			.getTitle() + "'");
+	}
+
+	/** Patches of all ROIs as images of unknown class, converted to {@code target}. */
+	public static ImportResult roiPatches(final ImagePlus imp, final Roi[] rois,
+		final List<String> classNames, final int patchSize, final ImageShape target)
+	{
+		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target);
+		for (int i = 0; i < rois.length; i++)
+			collector.add(patch(imp, rois[i], patchSize), -1, roiSource(imp, rois[i], i));
+		return collector.finishUnlabelled("the ROIs of '" + imp.getTitle() + "'");
+	}
+
+	static String roiSource(final ImagePlus imp, final Roi roi, final int index) {
+		return imp.getTitle() + " ROI " + (index + 1) + (roi.getName() != null ? " " + roi.getName()
+			: "");
+	}
+}

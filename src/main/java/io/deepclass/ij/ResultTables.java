@@ -1,0 +1,129 @@
+package io.deepclass.ij;
+
+import java.util.List;
+
+import ij.measure.ResultsTable;
+
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.ImportReport;
+import io.deepclass.core.predict.EvaluationReport;
+import io.deepclass.core.predict.Predictions;
+import io.deepclass.core.train.EpochStats;
+
+/** Builds the ImageJ tables DeepClass shows; titles are the ones macros look tables up by. */
+public final class ResultTables {
+
+	public static final String RESULTS = "DeepClass Results";
+
+	public static final String IMPORT_REPORT = "DeepClass Import Report";
+
+	public static final String HISTORY = "DeepClass Training History";
+
+	public static final String EVALUATION = "DeepClass Evaluation";
+
+	public static final String CONFUSION = "DeepClass Confusion Matrix";
+
+	private ResultTables() {}
+
+	/** One row per class (count), then one per skipped file (reason). */
+	public static ResultsTable importReport(final ImportReport report) {
+		final ResultsTable rt = new ResultsTable();
+		for (int c = 0; c < report.classNames().size(); c++) {
+			rt.addRow();
+			rt.addValue("item", "class");
+			rt.addValue("name", report.classNames().get(c));
+			rt.addValue("images", report.classCounts()[c]);
+			rt.addValue("reason", "");
+		}
+		for (final ImportReport.Skipped skipped : report.skipped()) {
+			rt.addRow();
+			rt.addValue("item", "skipped");
+			rt.addValue("name", skipped.source());
+			rt.addValue("images", 0);
+			rt.addValue("reason", skipped.reason());
+		}
+		return rt;
+	}
+
+	/** One row per epoch. */
+	public static ResultsTable history(final List<EpochStats> history) {
+		final ResultsTable rt = new ResultsTable();
+		for (final EpochStats s : history) {
+			rt.addRow();
+			rt.addValue("epoch", s.epoch());
+			rt.addValue("train_loss", s.trainLoss());
+			rt.addValue("train_accuracy", s.trainAccuracy());
+			rt.addValue("validation_loss", s.validationLoss());
+			rt.addValue("validation_accuracy", s.validationAccuracy());
+			rt.addValue("learning_rate", s.learningRate());
+			rt.addValue("seconds", s.seconds());
+			rt.addValue("images_per_second", s.imagesPerSecond());
+		}
+		rt.setDecimalPlaces(rt.getColumnIndex("learning_rate"), 6);
+		return rt;
+	}
+
+	/**
+	 * One row per item: source, slice, ROI, predicted class, confidence, one probability column
+	 * per class, and the true class when known.
+	 *
+	 * @param slices slice number per item (0 where not from a stack)
+	 * @param rois ROI index (1-based) per item (0 where not a ROI), may be null
+	 */
+	public static ResultsTable predictions(final Predictions p, final int[] slices, final int[] rois,
+		final Dataset truth)
+	{
+		final ResultsTable rt = new ResultsTable();
+		for (int i = 0; i < p.size(); i++) {
+			rt.addRow();
+			rt.addValue("source", p.sources()[i]);
+			rt.addValue("slice", slices == null ? 0 : slices[i]);
+			rt.addValue("roi", rois == null ? 0 : rois[i]);
+			rt.addValue("class", p.predictedClass(i));
+			rt.addValue("confidence", p.confidence(i));
+			for (int c = 0; c < p.classNames().size(); c++)
+				rt.addValue("p_" + p.classNames().get(c), p.probabilities()[i][c]);
+			if (truth != null && truth.label(i) >= 0) {
+				final String actual = truth.classNames().get(truth.label(i));
+				rt.addValue("true_class", actual);
+				rt.addValue("correct", actual.equals(p.predictedClass(i)) ? 1 : 0);
+			}
+		}
+		return rt;
+	}
+
+	/** Per-class precision, recall, F1 and support, then an "all" row with the accuracy. */
+	public static ResultsTable evaluation(final EvaluationReport r) {
+		final ResultsTable rt = new ResultsTable();
+		for (int c = 0; c < r.classNames().size(); c++) {
+			int support = 0;
+			for (final int n : r.confusion()[c])
+				support += n;
+			rt.addRow();
+			rt.addValue("class", r.classNames().get(c));
+			rt.addValue("precision", r.precision()[c]);
+			rt.addValue("recall", r.recall()[c]);
+			rt.addValue("f1", r.f1()[c]);
+			rt.addValue("support", support);
+		}
+		rt.addRow();
+		rt.addValue("class", "all (accuracy)");
+		rt.addValue("precision", r.accuracy());
+		rt.addValue("recall", r.accuracy());
+		rt.addValue("f1", r.accuracy());
+		rt.addValue("support", r.count());
+		return rt;
+	}
+
+	/** Rows: actual class; columns: predicted class. */
+	public static ResultsTable confusion(final EvaluationReport r) {
+		final ResultsTable rt = new ResultsTable();
+		for (int a = 0; a < r.classNames().size(); a++) {
+			rt.addRow();
+			rt.addValue("actual", r.classNames().get(a));
+			for (int p = 0; p < r.classNames().size(); p++)
+				rt.addValue(r.classNames().get(p), r.confusion()[a][p]);
+		}
+		return rt;
+	}
+}

@@ -1,0 +1,79 @@
+package io.deepclass.ij;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+
+import io.deepclass.core.TestData;
+import io.deepclass.core.data.Dataset;
+
+/** Runs macro strings headless as ImageJ would, capturing what they print and log. */
+public final class MacroHarness {
+
+	/** What a macro printed (ImageJ's Log goes to standard output headless) and whether it ended. */
+	record Run(boolean completed, String output) {}
+
+	/** The image a macro handed over with {@code call("io.deepclass.ij.MacroHarness.grab")}. */
+	static ImagePlus grabbed;
+
+	private MacroHarness() {}
+
+	static Run run(final String code) {
+		try {
+			HeadlessImageJ.install();
+		}
+		catch (final IOException e) {
+			throw new IllegalStateException(e);
+		}
+		final PrintStream stdout = System.out;
+		final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+		System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+		try {
+			final boolean completed = Headless.runMacro(code, "");
+			return new Run(completed, buffer.toString(StandardCharsets.UTF_8));
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(e);
+		}
+		finally {
+			System.setOut(stdout);
+		}
+	}
+
+	/** Macro-callable: keeps the current image for the test to inspect. */
+	public static String grab() {
+		grabbed = WindowManager.getCurrentImage();
+		return grabbed == null ? "none" : grabbed.getTitle();
+	}
+
+	/** Writes stripes as 8-bit PNGs into class sub-folders (or flat when {@code flat}). */
+	static Path stripesFolder(final Path root, final int n, final int size, final long seed,
+		final boolean flat) throws IOException
+	{
+		final Dataset d = TestData.stripes(n, size, seed);
+		for (int i = 0; i < d.size(); i++) {
+			final Path dir = flat ? root : root.resolve(d.classNames().get(d.label(i)));
+			Files.createDirectories(dir);
+			final float[] pixels = d.image(i);
+			final byte[] bytes = new byte[pixels.length];
+			for (int p = 0; p < pixels.length; p++)
+				bytes[p] = (byte) Math.max(0, Math.min(255, Math.round(pixels[p])));
+			new FileSaver(new ImagePlus("s", new ByteProcessor(size, size, bytes))).saveAsPng(dir
+				.resolve(String.format("%s-%03d.png", d.classNames().get(d.label(i)), i)).toString());
+		}
+		return root;
+	}
+
+	static String path(final Path p) {
+		return p.toAbsolutePath().toString();
+	}
+}
