@@ -56,9 +56,16 @@ public final class Headless {
 		final Thread thread = new Thread(() -> {
 			final Interpreter interpreter = new Interpreter();
 			Interpreter.batchMode = true;
-			final String result = interpreter.run(code + "\n;call(\"" + Headless.class.getName() +
-				".completed\");", argument);
-			completed.set(!"[aborted]".equals(result) && done);
+			try {
+				final String result = interpreter.run(code + "\n;call(\"" + Headless.class.getName() +
+					".completed\");", argument);
+				completed.set(!"[aborted]".equals(result) && done);
+			}
+			catch (final RuntimeException e) {
+				// exit() and aborts end the macro by throwing "Macro canceled"; anything else is a bug
+				if (!ij.Macro.MACRO_CANCELED.equals(e.getMessage()))
+					IJ.log("DeepClass headless: the macro failed: " + e);
+			}
 			done = false;
 		}, "DeepClass headless Macro$");
 		done = false;

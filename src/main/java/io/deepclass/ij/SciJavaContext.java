@@ -25,9 +25,10 @@ public final class SciJavaContext {
 		if (own == null) {
 			own = new Context(CommandService.class, ModuleService.class, LogService.class);
 			// plain ImageJ has no console for SciJava's log: show it in ImageJ's Log window
+			// (headless, SciJava already prints it to the console)
 			final LogService log = own.service(LogService.class);
 			log.setLevel(LogLevel.INFO);
-			log.addLogListener(message -> IJ.log(message.level() >= LogLevel.INFO ? message.text()
+			if (!java.awt.GraphicsEnvironment.isHeadless()) log.addLogListener(message -> IJ.log(message.level() >= LogLevel.INFO ? message.text()
 				: LogLevel.prefix(message.level()) + ": " + message.text()));
 		}
 		return own;

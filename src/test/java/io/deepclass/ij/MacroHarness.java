@@ -27,6 +27,10 @@ public final class MacroHarness {
 	private MacroHarness() {}
 
 	static Run run(final String code) {
+		return run(code, "");
+	}
+
+	static Run run(final String code, final String argument) {
 		try {
 			HeadlessImageJ.install();
 		}
@@ -37,7 +41,7 @@ public final class MacroHarness {
 		final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 		System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
 		try {
-			final boolean completed = Headless.runMacro(code, "");
+			final boolean completed = Headless.runMacro(code, argument);
 			return new Run(completed, buffer.toString(StandardCharsets.UTF_8));
 		}
 		catch (final InterruptedException e) {
