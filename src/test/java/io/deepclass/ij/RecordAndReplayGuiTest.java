@@ -1,0 +1,120 @@
+package io.deepclass.ij;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.awt.Choice;
+import java.awt.EventQueue;
+import java.awt.GraphicsEnvironment;
+import java.awt.TextField;
+import java.awt.Window;
+import java.awt.event.ActionEvent;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ij.gui.GenericDialog;
+import ij.measure.ResultsTable;
+import ij.plugin.frame.Recorder;
+
+import io.deepclass.core.TestData;
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.Normalization;
+import io.deepclass.core.model.ArchitectureSpec;
+import io.deepclass.core.model.Architectures;
+import io.deepclass.core.model.ModelBundle;
+import io.deepclass.core.model.ModelFiles;
+import io.deepclass.core.train.Trainer;
+import io.deepclass.core.train.TrainingResult;
+import io.deepclass.core.train.TrainingSettings;
+
+/**
+ * The Macro Recorder records what a user enters in a DeepClass dialog, and replaying the
+ * recorded line runs the same command with the same result. Needs a display: CI runs it under
+ * xvfb-run; without a display it is skipped.
+ */
+@Tag("gui")
+class RecordAndReplayGuiTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void recordedLineReplaysToTheSameResults() throws Exception {
+		assumeFalse(GraphicsEnvironment.isHeadless(), "needs a display (run under xvfb-run)");
+		final Path flat = MacroHarness.stripesFolder(dir.resolve("my images"), 8, 16, 3, true);
+		final Path model = dir.resolve("model.zip");
+		final Dataset train = TestData.stripes(80, 16, 1);
+		final TrainingSettings s = TrainingSettings.defaults().withEpochs(2).withBatchSize(16);
+		final ArchitectureSpec spec = ArchitectureSpec.parse("mlp100");
+		final Normalization norm = Normalization.fit(train);
+		final TrainingResult r = new Trainer(s, null, null).train(Architectures.build(spec, train
+			.shape(), 2, 1, s.optimizer().updater(s.learningRate(), s.momentum())), norm, train, null);
+		ModelFiles.save(ModelBundle.of(r, spec, s, norm, train, null), model);
+
+		final Recorder recorder = new Recorder();
+		try {
+			Recorder.setCommand("Classify Images");
+			final Thread plugin = new Thread(() -> new DeepClassPlugIn().run("classify"),
+				"Run$_DeepClass test");
+			plugin.start();
+			final GenericDialog gd = waitForDialog("DeepClass: Classify Images");
+			EventQueue.invokeAndWait(() -> {
+				// fields in parameter order: model_file, folder, save_csv are text fields
+				((TextField) gd.getStringFields().get(0)).setText(model.toString());
+				((TextField) gd.getStringFields().get(1)).setText(flat.toString());
+				((Choice) gd.getChoices().get(0)).select("folder");
+				gd.actionPerformed(new ActionEvent(gd.getButtons()[0], ActionEvent.ACTION_PERFORMED,
+					"OK"));
+			});
+			plugin.join(60_000);
+			assertFalse(plugin.isAlive(), "the command finished");
+			Recorder.saveCommand();
+			final ResultsTable first = Tables.last(ResultTables.RESULTS);
+			assertEquals(8, first.size());
+
+			final Matcher m = Pattern.compile("run\\(\"Classify Images\", \"(.*)\"\\);").matcher(recorder
+				.getText());
+			assertTrue(m.find(), "recorded: " + recorder.getText());
+			final String options = m.group(1);
+			assertTrue(options.contains("model_file=" + model), options);
+			assertTrue(options.contains("input=folder"), options);
+			assertTrue(options.contains("folder=[" + flat + "]"), "paths with spaces in brackets: " +
+				options);
+			assertTrue(options.contains("overlay") && !options.contains("resize"), options);
+
+			final MacroHarness.Run replay = MacroHarness.run("run(\"Classify Images\", \"" + options
+				.replace("\\", "\\\\") + "\");");
+			assertTrue(replay.completed(), replay.output());
+			final ResultsTable second = Tables.last(ResultTables.RESULTS);
+			assertNotNull(second);
+			assertFalse(first == second, "a new run");
+			assertEquals(first.size(), second.size());
+			for (int i = 0; i < first.size(); i++) {
+				assertEquals(first.getStringValue("source", i), second.getStringValue("source", i));
+				assertEquals(first.getStringValue("class", i), second.getStringValue("class", i));
+				assertEquals(first.getValue("confidence", i), second.getValue("confidence", i), 1e-6);
+			}
+		}
+		finally {
+			recorder.close();
+		}
+	}
+
+	private static GenericDialog waitForDialog(final String title) throws InterruptedException {
+		for (int i = 0; i < 600; i++) {
+			for (final Window w : Window.getWindows())
+				if (w instanceof GenericDialog gd && gd.isShowing() && title.equals(gd.getTitle()))
+					return gd;
+			Thread.sleep(100);
+		}
+		throw new AssertionError("no dialog '" + title + "' appeared");
+	}
+}
