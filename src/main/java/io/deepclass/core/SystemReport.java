@@ -31,7 +31,7 @@ public final class SystemReport {
 			info.put("backend", backend + (Nd4j.getEnvironment().isCPU() ? " (CPU)" : " (GPU)"));
 			final Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
 			copy(env, info, "blas.vendor", "BLAS");
-			copy(env, info, "omp.threads", "native threads");
+			info.put("native threads", Integer.toString(NativeThreads.configure()));
 			copy(env, info, "memory.available", "memory available");
 			final Object devices = env.get("cuda.devicesInformation");
 			if (devices != null) info.put("GPU devices", devices.toString());

@@ -3,6 +3,7 @@ package io.deepclass.core.predict;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
+import io.deepclass.core.NativeThreads;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.model.Batches;
 import io.deepclass.core.model.IncompatibleModelException;
@@ -42,6 +43,7 @@ public final class Classifier {
 		final IntConsumer progress)
 	{
 		checkCompatible(images);
+		NativeThreads.configure();
 		final float[][] all = Batches.probabilities(model.network(), images, model.info()
 			.normalizationValues(), DEFAULT_BATCH, cancelled, progress);
 		int done = 0;

@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.deepclass.core.NativeThreads;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.DatasetChecks;
 import io.deepclass.core.data.Normalization;
@@ -46,6 +47,7 @@ public final class Trainer {
 		final Dataset train, final Dataset validation)
 	{
 		DatasetChecks.checkTrainable(train, "the training set");
+		NativeThreads.configure();
 		Nd4j.getRandom().setSeed(settings.seed());
 		network.setLearningRate(settings.learningRate());
 		final Random shuffle = new Random(settings.seed());
