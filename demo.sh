@@ -15,7 +15,7 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] && [ "$(id -u)" = 0 ] && command -
     >/dev/null 2>&1 || echo "demo: could not install it; using the embedded sample"
 fi
 
-mvn -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+mvn -q -DskipTests package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
 # ND4J's native ops use one OpenMP thread per core unless told otherwise.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 exec java -Xmx4g -cp "target/classes:$(cat target/classpath.txt)" io.deepclass.demo.FashionMnistDemo "$@"

@@ -27,6 +27,21 @@ public class DeepClassPlugIn implements PlugIn {
 
 	@Override
 	public void run(final String arg) {
+		// ImageJ loads plugins (and plugins/jars) with its own class loader, while SciJava's
+		// plugin discovery and ND4J's backend discovery look in the thread's context class
+		// loader: make it ours for the run, or no command and no backend is found.
+		final Thread thread = Thread.currentThread();
+		final ClassLoader previous = thread.getContextClassLoader();
+		thread.setContextClassLoader(DeepClassPlugIn.class.getClassLoader());
+		try {
+			runCommand(arg);
+		}
+		finally {
+			thread.setContextClassLoader(previous);
+		}
+	}
+
+	private void runCommand(final String arg) {
 		final MenuEntry entry = MenuEntry.byKey(arg);
 		if (entry == null) {
 			fail("DeepClass", "unknown command '" + arg + "' (plugins.config and this version of " +
@@ -45,7 +60,7 @@ public class DeepClassPlugIn implements PlugIn {
 		final String options = Macro.getOptions();
 		final Map<String, String> values;
 		if (options != null) values = MacroOptions.parse(options);
-		else if (GraphicsEnvironment.isHeadless()) values = Map.of();
+		else if (GraphicsEnvironment.isHeadless() || runner.inputs().isEmpty()) values = Map.of();
 		else {
 			values = ParameterDialog.show(runner);
 			if (values == null) return; // cancelled

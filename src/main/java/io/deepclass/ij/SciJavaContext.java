@@ -1,10 +1,14 @@
 package io.deepclass.ij;
 
+import java.util.List;
+
 import org.scijava.Context;
 import org.scijava.command.CommandService;
 import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
 import org.scijava.module.ModuleService;
+import org.scijava.plugin.DefaultPluginFinder;
+import org.scijava.plugin.PluginIndex;
 
 import ij.IJ;
 
@@ -23,7 +27,12 @@ public final class SciJavaContext {
 		final Context fiji = fijiContext();
 		if (fiji != null) return fiji;
 		if (own == null) {
-			own = new Context(CommandService.class, ModuleService.class, LogService.class);
+			// find DeepClass's commands where DeepClass was loaded from (ImageJ's plugin class
+			// loader in plain ImageJ), whatever the calling thread's context class loader
+			final PluginIndex index = new PluginIndex(new DefaultPluginFinder(SciJavaContext.class
+				.getClassLoader()));
+			own = new Context(List.of(CommandService.class, ModuleService.class, LogService.class),
+				index);
 			// plain ImageJ has no console for SciJava's log: show it in ImageJ's Log window
 			// (headless, SciJava already prints it to the console)
 			final LogService log = own.service(LogService.class);

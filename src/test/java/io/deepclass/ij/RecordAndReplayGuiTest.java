@@ -13,6 +13,7 @@ import java.awt.TextField;
 import java.awt.Window;
 import java.awt.event.ActionEvent;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -106,6 +107,28 @@ class RecordAndReplayGuiTest {
 		finally {
 			recorder.close();
 		}
+	}
+
+	/**
+	 * {@code run("DeepClass System Check");} in a macro gives no options: a command without
+	 * parameters must run at once, not wait on an empty dialog (seen in the first real-ImageJ run).
+	 */
+	@Test
+	void commandWithoutParametersOpensNoDialog() throws Exception {
+		assumeFalse(GraphicsEnvironment.isHeadless(), "needs a display (run under xvfb-run)");
+		final Thread plugin = new Thread(() -> new DeepClassPlugIn().run("check"),
+			"Run$_DeepClass test");
+		plugin.start();
+		plugin.join(60_000);
+		final boolean dialog = Arrays.stream(Window.getWindows()).anyMatch(w -> w.isShowing() &&
+			w instanceof GenericDialog);
+		Arrays.stream(Window.getWindows()).filter(w -> w instanceof GenericDialog).forEach(
+			Window::dispose);
+		assertFalse(dialog, "a dialog is showing");
+		assertFalse(plugin.isAlive(), "the command finished");
+		final ResultsTable table = Tables.last("DeepClass System Check");
+		assertNotNull(table);
+		assertEquals("DeepClass version", table.getStringValue("item", 0));
 	}
 
 	private static GenericDialog waitForDialog(final String title) throws InterruptedException {
