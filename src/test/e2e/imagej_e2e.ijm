@@ -66,7 +66,7 @@ shot("2-classify-stack");
 
 // 3. classify ROIs on one image: a montage of test images with a ROI on each tile
 selectImage(test);
-run("Make Montage...", "columns=4 rows=3 scale=1 first=1 last=12 increment=1");
+run("Make Montage...", "columns=4 rows=3 scale=1 first=1 last=500 increment=41");
 rename("montage");
 Overlay.remove;
 for (i = 0; i < 12; i++) {
@@ -97,7 +97,12 @@ shot("5-system-check");
 
 // 6. the examples of macros/, headless style, on the same data
 runMacro(macros + "/classify_folder_headless.ijm", "model=" + work + "/fashion.zip;folder=" + work + "/test/Sneaker;csv=" + work + "/sneakers.csv");
-print("sneakers.csv rows: " + (lengthOf(split(File.openAsString(work + "/sneakers.csv"), "\n")) - 1));
+rows = split(File.openAsString(work + "/sneakers.csv"), "\n");
+print("sneakers.csv rows: " + (rows.length - 1));
 selectWindow("Log");
 shot("6-log");
-eval("script", "java.lang.System.exit(0);");
+// done: close everything unsaved and quit (no JavaScript engine in Java 17 for System.exit)
+close("*");
+list = getList("window.titles");
+for (i = 0; i < list.length; i++) { selectWindow(list[i]); run("Close"); }
+run("Quit");

@@ -21,7 +21,8 @@ cp target/jars/*.jar "$IJ/plugins/jars/"
 
 cd "$IJ"
 export OMP_NUM_THREADS=$(nproc)
-xvfb-run -a -s "-screen 0 1600x1000x24" \
+# the macro quits ImageJ at its end; the timeout stops a run stuck on an unexpected dialog
+timeout 30m xvfb-run -a -s "-screen 0 1600x1000x24" \
   java -Xmx6g -Dplugins.dir="$IJ" -jar ij.jar -macro "$OLDPWD/src/test/e2e/imagej_e2e.ijm" \
   "$FM;$OUT/work;$OUT/shots;$OLDPWD/macros" 2>&1 | tee "$OUT/imagej.log"
 ls -l "$OUT/shots"

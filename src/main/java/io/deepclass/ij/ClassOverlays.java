@@ -47,15 +47,20 @@ public final class ClassOverlays {
 		return overlay;
 	}
 
-	/** Writes "class (confidence %)" on each classified slice, in the class colour. */
+	/**
+	 * Writes "class (confidence %)" on each classified slice, in the class colour. On small
+	 * images (a 28x28 patch) the text keeps its screen size at any zoom, else it would not fit.
+	 */
 	public static Overlay forSlices(final ImagePlus imp, final int[] slices, final Predictions p) {
 		final Overlay overlay = new Overlay();
-		final int size = Math.max(6, imp.getWidth() / 12);
+		final boolean small = imp.getWidth() < 12 * 12;
+		final int size = small ? 12 : imp.getWidth() / 12;
 		final Font font = new Font(Font.SANS_SERIF, Font.BOLD, size);
 		for (int i = 0; i < p.size(); i++) {
 			final TextRoi text = new TextRoi(1, 1, label(p, i), font);
 			text.setStrokeColor(color(p.predicted()[i]));
 			text.setAntialiased(true);
+			text.setNonScalable(small);
 			text.setName(p.predictedClass(i));
 			if (imp.getStackSize() > 1) text.setPosition(slices[i]);
 			overlay.add(text);

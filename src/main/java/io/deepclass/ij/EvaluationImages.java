@@ -66,8 +66,9 @@ public final class EvaluationImages {
 	}
 
 	/**
-	 * A grid of up to {@code count} images, each framed green when predicted right and red when
-	 * wrong, with the predicted class written under it.
+	 * A grid of up to {@code count} images spread evenly over the dataset (so a folder sorted by
+	 * class shows every class), each framed green when predicted right and red when wrong, with
+	 * the predicted class written under it and, when wrong, the true class under that.
 	 */
 	public static ImagePlus predictionMontage(final Dataset images, final Predictions p,
 		final int count)
@@ -77,14 +78,15 @@ public final class EvaluationImages {
 		final int rows = (n + columns - 1) / columns;
 		final int zoom = Math.max(1, 96 / Math.max(images.shape().width(), images.shape().height()));
 		final int w = images.shape().width() * zoom, h = images.shape().height() * zoom;
-		final int tileW = w + 8, tileH = h + 24;
+		final int tileW = w + 8, tileH = h + 38;
 		final ColorProcessor montage = new ColorProcessor(columns * tileW, rows * tileH);
 		montage.setColor(Color.black);
 		montage.fill();
 		montage.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
 		montage.setAntialiasedText(true);
-		for (int i = 0; i < n; i++) {
-			final int x = (i % columns) * tileW, y = (i / columns) * tileH;
+		for (int k = 0; k < n; k++) {
+			final int i = (int) ((long) k * p.size() / n);
+			final int x = (k % columns) * tileW, y = (k / columns) * tileH;
 			final boolean right = images.label(i) >= 0 && images.classNames().get(images.label(i))
 				.equals(p.predictedClass(i));
 			montage.setColor(images.label(i) < 0 ? Color.gray : right ? new Color(0, 200, 0) : Color.red);
@@ -95,6 +97,11 @@ public final class EvaluationImages {
 			montage.insert(tile, x + 4, y + 4);
 			montage.setColor(Color.white);
 			montage.drawString(p.predictedClass(i), x + 2, y + h + 22);
+			if (images.label(i) >= 0 && !right) {
+				montage.setColor(new Color(255, 110, 110));
+				montage.drawString("true: " + images.classNames().get(images.label(i)), x + 2, y + h +
+					35);
+			}
 		}
 		return new ImagePlus("DeepClass Sample Predictions", montage);
 	}
