@@ -40,4 +40,32 @@ public final class TestData {
 		return new Dataset(shape, List.of("horizontal", "vertical"), new ArrayImageStore(pixels,
 			shape.size()), labels, sources);
 	}
+
+	/** Where {@link #blob} puts its square: top, left, side. */
+	public static final int BLOB_Y = 2, BLOB_X = 9, BLOB_SIDE = 4;
+
+	/**
+	 * Noise images of {@code size x size} (at least 14); in class "blob" (odd indices) a bright
+	 * square at ({@link #BLOB_X}, {@link #BLOB_Y}) is the only thing that tells the classes apart.
+	 */
+	public static Dataset blob(final int n, final int size, final long seed) {
+		final Random random = new Random(seed);
+		final ImageShape shape = new ImageShape(1, size, size);
+		final float[] pixels = new float[n * shape.size()];
+		final int[] labels = new int[n];
+		final String[] sources = new String[n];
+		for (int i = 0; i < n; i++) {
+			labels[i] = i % 2;
+			sources[i] = "blob#" + i;
+			for (int y = 0; y < size; y++)
+				for (int x = 0; x < size; x++) {
+					final boolean inBlob = y >= BLOB_Y && y < BLOB_Y + BLOB_SIDE && x >= BLOB_X &&
+						x < BLOB_X + BLOB_SIDE;
+					pixels[i * shape.size() + y * size + x] = 100 + (float) random.nextGaussian() * 30 +
+						(labels[i] == 1 && inBlob ? 120 : 0);
+				}
+		}
+		return new Dataset(shape, List.of("plain", "blob"), new ArrayImageStore(pixels, shape
+			.size()), labels, sources);
+	}
 }
