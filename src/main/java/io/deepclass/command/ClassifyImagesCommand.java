@@ -11,6 +11,7 @@ import org.scijava.plugin.Plugin;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
 
@@ -19,6 +20,7 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.DatasetException;
 import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.ImportResult;
+import io.deepclass.core.inspect.NetworkInspector;
 import io.deepclass.core.model.ModelBundle;
 import io.deepclass.core.model.ModelInfo;
 import io.deepclass.core.predict.Classifier;
@@ -26,6 +28,7 @@ import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
 import io.deepclass.ij.ClassOverlays;
 import io.deepclass.ij.DatasetStacks;
+import io.deepclass.ij.FilterImages;
 import io.deepclass.ij.IjImageDecoder;
 import io.deepclass.ij.ImageInputs;
 import io.deepclass.ij.ResultTables;
@@ -69,6 +72,10 @@ public class ClassifyImagesCommand implements Command {
 
 	@Parameter(label = "overlay")
 	private boolean overlay = true;
+
+	@Parameter(label = "saliency", choices = { "none", "occlusion", "gradient x input" },
+		description = "where the network looks, as a heat map over each slice or ROI (overlay)")
+	private String saliency = "none";
 
 	@Parameter(label = "save_csv", style = "save", required = false)
 	private File save_csv;
@@ -125,11 +132,36 @@ public class ClassifyImagesCommand implements Command {
 			if (rois != null) ClassOverlays.forRois(image, rois, predictions);
 			else ClassOverlays.forSlices(image, slices, predictions);
 			legend = ClassOverlays.legend(info.classNames());
+			if (!"none".equals(saliency)) addSaliency(model, data, predictions, rois, slices);
 		}
+		else if (!"none".equals(saliency))
+			log.warn("DeepClass: saliency is drawn over images; for a folder, open it as a stack " +
+				"(File > Import > Image Sequence) and classify the stack.");
 		if (save_csv != null && !save_csv.getPath().isBlank()) saveCsv();
 		if (predictions.size() < data.size())
 			log.warn("DeepClass: stopped after " + predictions.size() + " of " + data.size() +
 				" images (Esc).");
+	}
+
+	/** A heat map of where the network looked for each item, over its slice or ROI. */
+	private void addSaliency(final ModelBundle model, final Dataset data,
+		final Predictions predictions, final Roi[] rois, final int[] slices)
+	{
+		final NetworkInspector inspector = new NetworkInspector(model);
+		final int w = model.info().inputShape().width(), h = model.info().inputShape().height();
+		final Overlay overlay = image.getOverlay() != null ? image.getOverlay() : new Overlay();
+		for (int i = 0; i < predictions.size(); i++) {
+			final int target = predictions.predicted()[i];
+			final float[] map = "occlusion".equals(saliency) ? inspector.occlusion(data.image(i),
+				target, 0, 0) : inspector.gradientTimesInput(data.image(i), target);
+			final java.awt.Rectangle bounds = rois != null ? ImageInputs.patchBounds(rois[i],
+				patch_size) : new java.awt.Rectangle(0, 0, image.getWidth(), image.getHeight());
+			final int slice = rois != null ? rois[i].getPosition() : image.getStackSize() > 1
+				? slices[i] : 0;
+			overlay.add(FilterImages.heatMap(map, w, h, bounds, slice, 0.5));
+			IJ.showProgress(i + 1, predictions.size());
+		}
+		image.setOverlay(overlay);
 	}
 
 	/**

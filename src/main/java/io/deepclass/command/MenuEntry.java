@@ -11,6 +11,7 @@ public enum MenuEntry {
 	TRAIN("train", "Train Classifier", TrainClassifierCommand.class),
 	CLASSIFY("classify", "Classify Images", ClassifyImagesCommand.class),
 	EVALUATE("evaluate", "Evaluate Classifier", EvaluateClassifierCommand.class),
+	VISUALIZE("filters", "Visualize Filters", VisualizeFiltersCommand.class),
 	SYSTEM_CHECK("check", "DeepClass System Check", SystemCheckCommand.class);
 
 	public final String key;

@@ -76,11 +76,8 @@ public final class ImageInputs {
 		final int slice = roi.getPosition() > 0 && roi.getPosition() <= imp.getStackSize() ? roi
 			.getPosition() : imp.getCurrentSlice();
 		final ImageProcessor ip = imp.getStack().getProcessor(slice);
-		final java.awt.Rectangle b = roi.getBounds();
-		final int w = patchSize > 0 ? patchSize : Math.max(1, b.width);
-		final int h = patchSize > 0 ? patchSize : Math.max(1, b.height);
-		final int x0 = patchSize > 0 ? b.x + b.width / 2 - w / 2 : b.x;
-		final int y0 = patchSize > 0 ? b.y + b.height / 2 - h / 2 : b.y;
+		final java.awt.Rectangle r = patchBounds(roi, patchSize);
+		final int w = r.width, h = r.height, x0 = r.x, y0 = r.y;
 		final DecodedImage whole = IjImageDecoder.ImagePlusConverter.decoded(ip);
 		final int plane = w * h;
 		final float[] pixels = new float[plane * whole.channels()];
@@ -94,6 +91,15 @@ public final class ImageInputs {
 				}
 			}
 		return new DecodedImage(w, h, whole.channels(), pixels);
+	}
+
+	/** Where {@link #patch} takes its pixels from (may reach outside the image). */
+	public static java.awt.Rectangle patchBounds(final Roi roi, final int patchSize) {
+		final java.awt.Rectangle b = roi.getBounds();
+		final int w = patchSize > 0 ? patchSize : Math.max(1, b.width);
+		final int h = patchSize > 0 ? patchSize : Math.max(1, b.height);
+		return new java.awt.Rectangle(patchSize > 0 ? b.x + b.width / 2 - w / 2 : b.x, patchSize > 0
+			? b.y + b.height / 2 - h / 2 : b.y, w, h);
 	}
 
 	/** The class text of a ROI: its name, or its group's name ("group N" when unnamed). */
