@@ -1,6 +1,7 @@
 // DeepClass end to end in the ImageJ GUI: export Fashion-MNIST images to class folders, then
 // import, train (live plot), classify a stack and ROIs (overlays), evaluate, system check,
-// taking a screenshot after each step. Argument: fashion-mnist dir;work dir;shots dir;macros dir
+// taking a screenshot after each step, then looks inside the model (kernels, feature maps,
+// saliency). Argument: fashion-mnist dir;work dir;shots dir;macros dir[;model to inspect]
 args = split(getArgument(), ";");
 fm = args[0]; work = args[1]; shots = args[2]; macros = args[3];
 
@@ -101,6 +102,49 @@ rows = split(File.openAsString(work + "/sneakers.csv"), "\n");
 print("sneakers.csv rows: " + (rows.length - 1));
 selectWindow("Log");
 shot("6-log");
+// 7. look inside the model (the full-data bncnn when the script was given one): kernels,
+// feature maps of a sneaker, saliency on a sneaker and on a bag
+inspect = work + "/fashion.zip";
+if (args.length > 4 && args[4] != "") inspect = args[4];
+close("*");
+run("Visualize Filters", "view=kernels model_file=[" + inspect + "] layer=1");
+selectImage("DeepClass Kernel Montage conv1 (32 filters x 1 channels)");
+run("Set... ", "zoom=200");
+setLocation(0, 0);
+run("Visualize Filters", "view=kernels model_file=[" + inspect + "] layer=2");
+setLocation(420, 0);
+shot("7-kernels");
+close("*");
+sneakers = getFileList(work + "/test/Sneaker");
+open(work + "/test/Sneaker/" + sneakers[0]);
+sneaker = getTitle();
+run("Set... ", "zoom=800");
+setLocation(0, 0);
+run("Visualize Filters", "view=[feature maps] model_file=[" + inspect + "] layer=1");
+selectImage("DeepClass Feature Map Montage");
+setLocation(260, 0);
+shot("8-feature-maps");
+close("*");
+kinds = newArray("Sneaker", "Bag");
+for (k = 0; k < 2; k++) {
+	folder = work + "/test/" + kinds[k];
+	files = getFileList(folder);
+	open(folder + "/" + files[1]);
+	item = getTitle();
+	run("Set... ", "zoom=800");
+	setLocation(k * 520, 0);
+	run("Visualize Filters", "view=saliency model_file=[" + inspect + "] method=both opacity=55");
+	run("Set... ", "zoom=800");
+	setLocation(k * 520, 300);
+	selectImage(nImages - 1);
+	run("Set... ", "zoom=800");
+	setLocation(k * 520 + 260, 300);
+}
+selectImage(item);
+run("Visualize Filters", "view=[fixed filters] kernel=[vertical and horizontal edges] count=1");
+setLocation(0, 620);
+shot("9-saliency");
+
 // done: close everything unsaved and quit (no JavaScript engine in Java 17 for System.exit)
 close("*");
 list = getList("window.titles");
