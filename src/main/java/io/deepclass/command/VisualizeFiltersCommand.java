@@ -101,9 +101,10 @@ public class VisualizeFiltersCommand implements Command {
 		switch (view) {
 			case KERNELS -> {
 				final ConvKernels k = new NetworkInspector(model()).kernels(layer);
-				final int zoom = FilterImages.zoomFor(Math.max(k.width(), k.height()), 24);
-				kernels = FilterImages.kernelStack(k, zoom);
-				kernelMontage = FilterImages.kernelMontage(k, zoom);
+				// one kernel per window: large; all of them in the montage: small tiles
+				final int size = Math.max(k.width(), k.height());
+				kernels = FilterImages.kernelStack(k, FilterImages.zoomFor(size, 96));
+				kernelMontage = FilterImages.kernelMontage(k, FilterImages.zoomFor(size, 24));
 			}
 			case FEATURES -> {
 				final ModelBundle model = model();

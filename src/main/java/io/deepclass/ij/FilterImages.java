@@ -203,8 +203,8 @@ public final class FilterImages {
 
 	/**
 	 * A saliency map as a translucent heat map over {@code bounds} of an image (on slice
-	 * {@code slice} of a stack, 0 for all): transparent where the map is 0 or below, then red to
-	 * yellow up to its maximum.
+	 * {@code slice} of a stack, 0 for all): transparent below 15 % of its maximum (and where it
+	 * is negative), then red to yellow up to its maximum.
 	 */
 	public static ImageRoi heatMap(final float[] map, final int w, final int h,
 		final Rectangle bounds, final int slice, final double opacity)
@@ -215,7 +215,7 @@ public final class FilterImages {
 		final ColorProcessor cp = new ColorProcessor(w, h);
 		for (int i = 0; i < map.length; i++) {
 			final double t = max <= 0 ? 0 : Math.max(0, map[i]) / max;
-			cp.set(i, t < 0.05 ? 0 : (255 << 16) | ((int) Math.round(255 * t) << 8));
+			cp.set(i, t < 0.15 ? 0 : (255 << 16) | ((int) Math.round(255 * t) << 8));
 		}
 		cp.setInterpolationMethod(ImageProcessor.NONE);
 		final ImageRoi roi = new ImageRoi(bounds.x, bounds.y, cp.resize(bounds.width, bounds.height));

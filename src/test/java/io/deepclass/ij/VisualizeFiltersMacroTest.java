@@ -51,13 +51,15 @@ class VisualizeFiltersMacroTest {
 			"print(\"stack \" + nSlices + \" \" + getWidth() + \" \" + bitDepth());\n" +
 			"setSlice(7); print(\"label \" + getInfo(\"slice.label\"));\n" +
 			"getMinAndMax(min, max); print(\"range \" + min + \" \" + max);\n" +
-			"print(\"montage \" + isOpen(\"DeepClass Kernel Montage conv2 (6 filters x 4 channels)\"));");
+			"selectImage(\"DeepClass Kernel Montage conv2 (6 filters x 4 channels)\");\n" +
+			"print(\"montage \" + getWidth() + \"x\" + getHeight());");
 		assertTrue(run.completed(), run.output());
-		assertTrue(run.output().contains("stack 24 24 32"), "6 filters x 4 channels of 3x3, " +
-			"zoomed 8x: " + run.output());
+		assertTrue(run.output().contains("stack 24 96 32"), "6 filters x 4 channels of 3x3, " +
+			"zoomed 32x: " + run.output());
 		assertTrue(run.output().contains("label conv2 filter 2 channel 3 ("), run.output());
 		assertTrue(run.output().contains("range -1 1"), run.output());
-		assertTrue(run.output().contains("montage 1"), run.output());
+		assertTrue(run.output().contains("montage " + (4 * 25 + 1) + "x" + (6 * 25 + 1)), "a row " +
+			"per filter, a column per channel, 24-pixel tiles, 1-pixel gaps: " + run.output());
 	}
 
 	@Test
