@@ -68,22 +68,23 @@ public final class NetworkInspector {
 	 */
 	public FeatureMaps featureMaps(final float[] image, final int number) {
 		final ConvBlock block = block(number);
-		final INDArray out = activations(image).get(block.lastActivation());
-		final long[] s = out.shape(); // [1, channels, h, w]
-		return new FeatureMaps(block.name(), number, (int) s[1], (int) s[2], (int) s[3], flat(out));
+		return maps(block, activations(image));
 	}
 
 	/** The feature maps of every convolution block, in order. */
 	public List<FeatureMaps> allFeatureMaps(final float[] image) {
 		final Map<String, INDArray> all = activations(image);
 		final List<FeatureMaps> maps = new ArrayList<>();
-		for (final ConvBlock block : blocks) {
-			final INDArray out = all.get(block.lastActivation());
-			final long[] s = out.shape();
-			maps.add(new FeatureMaps(block.name(), block.number(), (int) s[1], (int) s[2], (int) s[3],
-				flat(out)));
-		}
+		for (final ConvBlock block : blocks)
+			maps.add(maps(block, all));
 		return maps;
+	}
+
+	private static FeatureMaps maps(final ConvBlock block, final Map<String, INDArray> all) {
+		final INDArray out = all.get(block.lastActivation());
+		final long[] s = out.shape(); // [1, channels, h, w]
+		return new FeatureMaps(block.name(), block.number(), (int) s[1], (int) s[2], (int) s[3], flat(
+			out));
 	}
 
 	/** Class probabilities for one image. */
