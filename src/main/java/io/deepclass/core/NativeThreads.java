@@ -17,6 +17,7 @@ public final class NativeThreads {
 
 	/** Configures the native thread count once; returns it. */
 	public static synchronized int configure() {
+		NativeBackend.select();
 		if (configured > 0) return configured;
 		final int threads = threads();
 		NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);

@@ -17,6 +17,7 @@ public final class SystemReport {
 
 	/** Ordered key/value pairs for a table or log. */
 	public static Map<String, String> collect() {
+		final String extension = NativeBackend.select();
 		final Map<String, String> info = new LinkedHashMap<>();
 		info.put("DeepClass version", Versions.deepclass());
 		info.put("DL4J/ND4J version", Versions.dl4j());
@@ -28,6 +29,11 @@ public final class SystemReport {
 		try {
 			final String backend = Nd4j.getBackend().getClass().getSimpleName();
 			info.put("native libraries", "loaded");
+			info.put("native build", NativeBackend.loadedBuild() + "; variant " + NativeBackend
+				.describeChoice());
+			info.put("oneDNN layers", NativeBackend.oneDnnLayers() ? "yes (convolution, pooling, " +
+				"BatchNorm)" : "no (DL4J's built-in layers" + (extension.isEmpty() ? ")" : "; ND4J was " +
+					"loaded before DeepClass could choose)"));
 			info.put("backend", backend + (Nd4j.getEnvironment().isCPU() ? " (CPU)" : " (GPU)"));
 			final Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
 			copy(env, info, "blas.vendor", "BLAS");

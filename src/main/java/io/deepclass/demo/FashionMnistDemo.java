@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.util.Locale;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.NativeBackend;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.IdxReader;
 import io.deepclass.core.data.Normalization;
@@ -45,6 +46,7 @@ public final class FashionMnistDemo {
 	}
 
 	public static void main(final String[] args) {
+		NativeBackend.select();
 		final PrintStream out = System.out;
 		final DemoOptions options;
 		try {

@@ -15,6 +15,7 @@ import ij.plugin.PlugIn;
 
 import io.deepclass.command.MenuEntry;
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.NativeBackend;
 
 /**
  * The bridge that {@code plugins.config} points every DeepClass menu entry at, with the entry's
@@ -34,6 +35,7 @@ public class DeepClassPlugIn implements PlugIn {
 		final ClassLoader previous = thread.getContextClassLoader();
 		thread.setContextClassLoader(DeepClassPlugIn.class.getClassLoader());
 		try {
+			NativeBackend.select();
 			runCommand(arg);
 		}
 		finally {

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import ij.IJ;
 import ij.macro.Interpreter;
 
+import io.deepclass.core.NativeBackend;
+
 /**
  * Runs an ImageJ macro that uses DeepClass on a machine without a display, with plain ImageJ
  * 1.x: {@code java -Djava.awt.headless=true -cp <ij.jar:deepclass jars> io.deepclass.ij.Headless
@@ -23,6 +25,8 @@ public final class Headless {
 	private Headless() {}
 
 	public static void main(final String[] args) throws InterruptedException {
+		// before ImageJ or a macro can touch ND4J
+		NativeBackend.select();
 		final PrintStream out = System.out;
 		if (args.length < 1 || args.length > 2) {
 			out.println("usage: io.deepclass.ij.Headless macro.ijm [argument]");

@@ -21,6 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
+import io.deepclass.core.NativeBackend;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.ImageShape;
 
@@ -42,6 +43,7 @@ public final class Architectures {
 	public static Network build(final ArchitectureSpec spec, final ImageShape input,
 		final int numClasses, final long seed, final IUpdater updater)
 	{
+		NativeBackend.select();
 		if (numClasses < 2)
 			throw new DeepClassException("a classifier needs at least 2 classes, not " + numClasses);
 		final ListBuilder layers = new NeuralNetConfiguration.Builder().seed(seed).updater(updater)

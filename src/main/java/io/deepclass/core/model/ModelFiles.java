@@ -24,6 +24,8 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
+import io.deepclass.core.NativeBackend;
+
 /**
  * Reads and writes model files: one {@code .zip} holding {@code deepclass.json} (the
  * {@link ModelInfo}) and {@code network.zip} (the DL4J network with its optimiser state, so
@@ -76,6 +78,7 @@ public final class ModelFiles {
 
 	/** Loads a model file, checking that it is a complete DeepClass model this version reads. */
 	public static ModelBundle load(final Path file) throws IOException {
+		NativeBackend.select();
 		if (!Files.isRegularFile(file))
 			throw new NoSuchFileException(file.toString(), null, "no model file at " + file);
 		try (ZipFile zip = new ZipFile(file.toFile())) {
