@@ -10,6 +10,7 @@ import java.util.Locale;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.NativeBackend;
+import io.deepclass.core.NativeThreads;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.IdxReader;
 import io.deepclass.core.data.Normalization;
@@ -111,6 +112,15 @@ public final class FashionMnistDemo {
 		for (int c = 0; c < report.classNames().size(); c++)
 			out.printf(Locale.ROOT, "  %-12s %.3f %.3f %.3f%n", report.classNames().get(c), report
 				.precision()[c], report.recall()[c], report.f1()[c]);
+		// one machine-readable line for bench/bench.sh (training speed: mean over the epochs)
+		double imagesPerSecond = 0;
+		for (final var epoch : result.history())
+			imagesPerSecond += epoch.imagesPerSecond() / result.history().size();
+		out.printf(Locale.ROOT, "result: {\"peer\": \"deepclass\", \"model\": \"%s\", \"epochs\": %d, " +
+			"\"batch\": %d, \"train_img_per_s\": %.1f, \"eval_img_per_s\": %.1f, \"test_acc\": %.4f, " +
+			"\"threads\": %d, \"native\": \"%s\"}%n", spec, result.history().size(), settings
+				.batchSize(), imagesPerSecond, predictions.size() / seconds, report.accuracy(),
+			NativeThreads.configure(), NativeBackend.describeChoice());
 	}
 
 	private Dataset[] loadData(final Path dataDir) throws IOException {
