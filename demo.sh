@@ -18,4 +18,4 @@ fi
 mvn -q -DskipTests package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
 # ND4J's native ops use one OpenMP thread per core unless told otherwise.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
-exec java -Xmx4g -cp "target/classes:$(cat target/classpath.txt)" io.deepclass.demo.FashionMnistDemo "$@"
+exec java -Xmx2g -cp "target/classes:$(cat target/classpath.txt)" io.deepclass.demo.FashionMnistDemo "$@"
