@@ -6,6 +6,13 @@ import java.util.Random;
 import io.deepclass.core.data.ArrayImageStore;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.Normalization;
+import io.deepclass.core.model.ArchitectureSpec;
+import io.deepclass.core.model.Architectures;
+import io.deepclass.core.model.ModelBundle;
+import io.deepclass.core.train.Trainer;
+import io.deepclass.core.train.TrainingResult;
+import io.deepclass.core.train.TrainingSettings;
 
 /** Small deterministic datasets that a network learns in seconds. */
 public final class TestData {
@@ -67,5 +74,21 @@ public final class TestData {
 		}
 		return new Dataset(shape, List.of("plain", "blob"), new ArrayImageStore(pixels, shape
 			.size()), labels, sources);
+	}
+
+	/**
+	 * A model of {@code architecture} trained on {@code train} (network seed 1), bundled as
+	 * Train Classifier bundles it: normalisation fitted on {@code train}, {@code validation} may
+	 * be null.
+	 */
+	public static ModelBundle model(final String architecture, final Dataset train,
+		final Dataset validation, final TrainingSettings s)
+	{
+		final ArchitectureSpec spec = ArchitectureSpec.parse(architecture);
+		final Normalization norm = Normalization.fit(train);
+		final TrainingResult r = new Trainer(s, null, null).train(Architectures.build(spec, train
+			.shape(), train.numClasses(), 1, s.optimizer().updater(s.learningRate(), s.momentum())),
+			norm, train, validation);
+		return ModelBundle.of(r, spec, s, norm, train, validation);
 	}
 }

@@ -27,13 +27,7 @@ import ij.plugin.frame.Recorder;
 
 import io.deepclass.core.TestData;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.data.Normalization;
-import io.deepclass.core.model.ArchitectureSpec;
-import io.deepclass.core.model.Architectures;
-import io.deepclass.core.model.ModelBundle;
 import io.deepclass.core.model.ModelFiles;
-import io.deepclass.core.train.Trainer;
-import io.deepclass.core.train.TrainingResult;
 import io.deepclass.core.train.TrainingSettings;
 
 /**
@@ -53,12 +47,8 @@ class RecordAndReplayGuiTest {
 		final Path flat = MacroHarness.stripesFolder(dir.resolve("my images"), 8, 16, 3, true);
 		final Path model = dir.resolve("model.zip");
 		final Dataset train = TestData.stripes(80, 16, 1);
-		final TrainingSettings s = TrainingSettings.defaults().withEpochs(2).withBatchSize(16);
-		final ArchitectureSpec spec = ArchitectureSpec.parse("mlp100");
-		final Normalization norm = Normalization.fit(train);
-		final TrainingResult r = new Trainer(s, null, null).train(Architectures.build(spec, train
-			.shape(), 2, 1, s.optimizer().updater(s.learningRate(), s.momentum())), norm, train, null);
-		ModelFiles.save(ModelBundle.of(r, spec, s, norm, train, null), model);
+		ModelFiles.save(TestData.model("mlp100", train, null, TrainingSettings.defaults().withEpochs(2)
+			.withBatchSize(16)), model);
 
 		final Recorder recorder = new Recorder();
 		try {

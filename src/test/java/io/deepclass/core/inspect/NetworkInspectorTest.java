@@ -12,25 +12,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.TestData;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.data.Normalization;
-import io.deepclass.core.model.ArchitectureSpec;
-import io.deepclass.core.model.Architectures;
 import io.deepclass.core.model.ModelBundle;
 import io.deepclass.core.model.Network;
-import io.deepclass.core.train.Trainer;
-import io.deepclass.core.train.TrainingResult;
 import io.deepclass.core.train.TrainingSettings;
 
 class NetworkInspectorTest {
 
 	private static ModelBundle train(final String architecture, final Dataset data, final int epochs) {
-		final TrainingSettings s = TrainingSettings.defaults().withEpochs(epochs).withBatchSize(16);
-		final ArchitectureSpec spec = ArchitectureSpec.parse(architecture);
-		final Normalization norm = Normalization.fit(data);
-		final TrainingResult r = new Trainer(s, null, null).train(Architectures.build(spec, data
-			.shape(), data.numClasses(), 1, s.optimizer().updater(s.learningRate(), s.momentum())),
-			norm, data, null);
-		return ModelBundle.of(r, spec, s, norm, data, null);
+		return TestData.model(architecture, data, null, TrainingSettings.defaults().withEpochs(epochs)
+			.withBatchSize(16));
 	}
 
 	@Test

@@ -33,11 +33,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 import io.deepclass.core.TestData;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.data.Normalization;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.Predictions;
-import io.deepclass.core.train.Trainer;
-import io.deepclass.core.train.TrainingResult;
 import io.deepclass.core.train.TrainingSettings;
 
 class ModelFilesTest {
@@ -53,12 +50,8 @@ class ModelFilesTest {
 
 	@BeforeAll
 	static void train() {
-		final TrainingSettings s = TrainingSettings.defaults().withEpochs(1).withBatchSize(16);
-		final ArchitectureSpec spec = ArchitectureSpec.parse("cnn:4,dense=8");
-		final Normalization norm = Normalization.fit(TRAIN);
-		final TrainingResult result = new Trainer(s, null, null).train(Architectures.build(spec, TRAIN
-			.shape(), 2, 1, s.optimizer().updater(s.learningRate(), s.momentum())), norm, TRAIN, TEST);
-		trained = ModelBundle.of(result, spec, s, norm, TRAIN, TEST);
+		trained = TestData.model("cnn:4,dense=8", TRAIN, TEST, TrainingSettings.defaults().withEpochs(1)
+			.withBatchSize(16));
 	}
 
 	@Test

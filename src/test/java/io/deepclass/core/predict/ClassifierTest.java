@@ -14,13 +14,7 @@ import io.deepclass.core.TestData;
 import io.deepclass.core.data.ArrayImageStore;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
-import io.deepclass.core.data.Normalization;
-import io.deepclass.core.model.ArchitectureSpec;
-import io.deepclass.core.model.Architectures;
 import io.deepclass.core.model.IncompatibleModelException;
-import io.deepclass.core.model.ModelBundle;
-import io.deepclass.core.train.Trainer;
-import io.deepclass.core.train.TrainingResult;
 import io.deepclass.core.train.TrainingSettings;
 
 class ClassifierTest {
@@ -29,12 +23,8 @@ class ClassifierTest {
 	void classifiesWithProbabilitiesAndStopsWhenCancelled() {
 		final Dataset train = TestData.stripes(200, 10, 1);
 		final Dataset test = TestData.stripes(600, 10, 2);
-		final TrainingSettings s = TrainingSettings.defaults().withEpochs(2).withBatchSize(20);
-		final ArchitectureSpec spec = ArchitectureSpec.parse("mlp100");
-		final Normalization norm = Normalization.fit(train);
-		final TrainingResult r = new Trainer(s, null, null).train(Architectures.build(spec, train
-			.shape(), 2, 1, s.optimizer().updater(s.learningRate(), s.momentum())), norm, train, null);
-		final Classifier classifier = new Classifier(ModelBundle.of(r, spec, s, norm, train, null));
+		final Classifier classifier = new Classifier(TestData.model("mlp100", train, null,
+			TrainingSettings.defaults().withEpochs(2).withBatchSize(20)));
 
 		final Predictions p = classifier.classify(test);
 		assertEquals(600, p.size());
