@@ -53,17 +53,8 @@ public final class FolderReader {
 		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target)
 			.convert(convert);
 		for (int c = 0; c < classFolders.size(); c++) {
-			for (final Path file : files.get(c)) {
-				final DecodedImage image;
-				try {
-					image = decoder.decode(file);
-				}
-				catch (final IOException | RuntimeException e) {
-					collector.skip(file.toString(), reason(e));
-					continue;
-				}
-				collector.add(image, c, file.toString());
-			}
+			for (final Path file : files.get(c))
+				addOrSkip(collector, file, c);
 		}
 		return collector.finish("folder '" + folder + "'");
 	}
@@ -84,23 +75,29 @@ public final class FolderReader {
 				"holds the images to classify.");
 		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target)
 			.convert(convert);
-		for (final Path file : list(folder, false)) {
-			final DecodedImage image;
-			try {
-				image = decoder.decode(file);
-			}
-			catch (final IOException | RuntimeException e) {
-				collector.skip(file.toString(), reason(e));
-				continue;
-			}
-			collector.add(image, -1, file.toString());
-		}
+		for (final Path file : list(folder, false))
+			addOrSkip(collector, file, -1);
 		return collector.finishUnlabelled("folder '" + folder + "'");
 	}
 
 	/** Whether {@code folder} holds sub-folders (class folders) rather than images only. */
 	public static boolean hasClassFolders(final Path folder) throws IOException {
 		return Files.isDirectory(folder) && !list(folder, true).isEmpty();
+	}
+
+	/** Decodes {@code file} into the collector, or lists it as skipped with the reason. */
+	private void addOrSkip(final LabelledImageCollector collector, final Path file,
+		final int label)
+	{
+		final DecodedImage image;
+		try {
+			image = decoder.decode(file);
+		}
+		catch (final IOException | RuntimeException e) {
+			collector.skip(file.toString(), reason(e));
+			return;
+		}
+		collector.add(image, label, file.toString());
 	}
 
 	private static String reason(final Exception e) {
