@@ -20,6 +20,7 @@ public final class NativeThreads {
 		NativeBackend.select();
 		if (configured > 0) return configured;
 		final int threads = threads();
+		Nd4j.getBackend(); // loads the native library NativeOpsHolder needs
 		NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
 		Nd4j.getEnvironment().setMaxThreads(threads);
 		Nd4j.getEnvironment().setMaxMasterThreads(threads);

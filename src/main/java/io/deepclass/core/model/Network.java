@@ -72,6 +72,10 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 
 		static final String KIND = "MultiLayerNetwork";
 
+		public Sequential {
+			GemmLayers.install(model);
+		}
+
 		@Override
 		public void fit(final INDArray features, final INDArray labels) {
 			model.fit(new DataSet(features, labels));

@@ -1,0 +1,84 @@
+package io.deepclass.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+
+import io.deepclass.core.data.ImageShape;
+
+/** The faster fully connected layers compute what DL4J's own layers compute. */
+class GemmLayersTest {
+
+	private static final ImageShape MNIST = new ImageShape(1, 28, 28);
+
+	@ParameterizedTest
+	@ValueSource(strings = { "linear", "mlp:64-32", "bncnn" })
+	void trainsAndPredictsExactlyLikeDl4jsLayers(final String architecture) {
+		final MultiLayerNetwork fast = (MultiLayerNetwork) Architectures.build(ArchitectureSpec.parse(
+			architecture), MNIST, 10, 7, new Nesterovs(0.05, 0.9)).model();
+		assertTrue(GemmLayers.installed(fast));
+		final MultiLayerNetwork plain = new MultiLayerNetwork(fast.getLayerWiseConfigurations()
+			.clone());
+		plain.init(fast.params().dup(), false);
+		assertFalse(GemmLayers.installed(plain));
+
+		final INDArray x = Nd4j.rand(DataType.FLOAT, 32, 1, 28, 28).subi(0.5);
+		final INDArray y = Nd4j.zeros(DataType.FLOAT, 32, 10);
+		for (int i = 0; i < 32; i++)
+			y.putScalar(i, (i * 7) % 10, 1);
+		assertClose(plain.output(x, false), fast.output(x, false), 1e-5, "first prediction");
+
+		// step by step from the same state: rounding differences (another summation order in the
+		// products) must stay rounding-sized, not grow through several steps of a chaotic fit
+		for (int step = 0; step < 4; step++) {
+			fast.params().assign(plain.params());
+			if (plain.updaterState() != null) fast.updaterState().assign(plain.updaterState());
+			Nd4j.getRandom().setSeed(100 + step); // the same dropout masks on both sides
+			plain.fit(x, y);
+			Nd4j.getRandom().setSeed(100 + step);
+			fast.fit(x, y);
+			assertEquals(plain.score(), fast.score(), 1e-5 * Math.max(1, plain.score()), "loss at step " +
+				step);
+			assertClose(plain.params(), fast.params(), 1e-5, "parameters after step " + step);
+			assertClose(plain.updaterState(), fast.updaterState(), 1e-5, "optimiser state after step " +
+				step);
+		}
+		assertClose(plain.output(x, false), fast.output(x, false), 1e-4, "prediction after training");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "mlp:16" })
+	void modelFilesStayPlainDl4j(final String architecture) throws IOException {
+		final Network network = Architectures.build(ArchitectureSpec.parse(architecture), MNIST, 3, 1,
+			new Nesterovs(0.01, 0.9));
+		final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		network.write(bytes, true);
+		final MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
+			new ByteArrayInputStream(bytes.toByteArray()), true);
+		assertFalse(GemmLayers.installed(restored), "DL4J alone restores its own layer classes");
+		final INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 28, 28);
+		assertClose(network.output(x), restored.output(x, false), 1e-6, "restored prediction");
+	}
+
+	private static void assertClose(final INDArray expected, final INDArray actual,
+		final double tolerance, final String what)
+	{
+		assertEquals(expected.length(), actual.length(), what);
+		final double scale = Math.max(1, expected.amaxNumber().doubleValue());
+		final double difference = expected.sub(actual).amaxNumber().doubleValue();
+		assertTrue(difference <= tolerance * scale, what + ": largest difference " + difference);
+	}
+}
