@@ -168,20 +168,50 @@ public final class GemmLayers {
 		}
 	}
 
-	/** DL4J's OutputLayer with a direct matrix product forward (its backward pass is DL4J's). */
+	/** DL4J's OutputLayer with direct matrix products forward and backward. */
 	static final class Output extends org.deeplearning4j.nn.layers.OutputLayer {
 
 		Output(final NeuralNetConfiguration conf, final DataType dataType) {
 			super(conf, dataType);
 		}
 
+		private boolean specialised() {
+			return !hasLayerNorm() && maskArray == null && input != null && input.rank() == 2 && input
+				.columns() == getParam(DefaultParamInitializer.WEIGHT_KEY).rows();
+		}
+
+		@Override
+		public Pair<Gradient, INDArray> backpropGradient(final INDArray epsilon,
+			final LayerWorkspaceMgr workspaces)
+		{
+			if (!specialised()) return super.backpropGradient(epsilon, workspaces);
+			assertInputSet(true);
+			final INDArray delta = layerConf().getLossFn().computeGradient(getLabels2d(workspaces,
+				ArrayType.BP_WORKING_MEM), preOutput2d(true, workspaces), layerConf().getActivationFn(),
+				null);
+			final Gradient gradient = new DefaultGradient();
+			final INDArray weightGradient = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+			Nd4j.gemm(delta, input.castTo(weightGradient.dataType()), weightGradient.transpose(), true,
+				false, 1.0, 0.0);
+			gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGradient);
+			if (hasBias()) {
+				final INDArray biasGradient = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+				delta.sum(biasGradient, 0);
+				gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGradient);
+			}
+			final INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaces);
+			INDArray epsilonNext = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, delta
+				.dataType(), new long[] { delta.size(0), w.size(0) }, 'c');
+			Nd4j.gemm(delta, w, epsilonNext, false, true, 1.0, 0.0);
+			epsilonNext = backpropDropOutIfPresent(epsilonNext);
+			return new Pair<>(gradient, epsilonNext);
+		}
+
 		@Override
 		protected Pair<INDArray, INDArray> preOutputWithPreNorm(final boolean training,
 			final boolean forBackprop, final LayerWorkspaceMgr workspaces)
 		{
-			if (hasLayerNorm() || maskArray != null || input == null || input.rank() != 2 || input
-				.columns() != getParam(DefaultParamInitializer.WEIGHT_KEY).rows())
-				return super.preOutputWithPreNorm(training, forBackprop, workspaces);
+			if (!specialised()) return super.preOutputWithPreNorm(training, forBackprop, workspaces);
 			assertInputSet(forBackprop);
 			applyDropOutIfNecessary(training, workspaces);
 			final INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training,
