@@ -73,7 +73,7 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 		static final String KIND = "MultiLayerNetwork";
 
 		public Sequential {
-			GemmLayers.install(model);
+			FastLayers.install(model);
 		}
 
 		@Override

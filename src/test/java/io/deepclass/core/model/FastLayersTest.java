@@ -19,21 +19,21 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 
 import io.deepclass.core.data.ImageShape;
 
-/** The faster fully connected layers compute what DL4J's own layers compute. */
-class GemmLayersTest {
+/** The faster layers compute what DL4J's own layers compute. */
+class FastLayersTest {
 
 	private static final ImageShape MNIST = new ImageShape(1, 28, 28);
 
 	@ParameterizedTest
-	@ValueSource(strings = { "linear", "mlp:64-32", "bncnn" })
+	@ValueSource(strings = { "linear", "mlp:64-32", "lenet", "bncnn" })
 	void trainsAndPredictsExactlyLikeDl4jsLayers(final String architecture) {
 		final MultiLayerNetwork fast = (MultiLayerNetwork) Architectures.build(ArchitectureSpec.parse(
 			architecture), MNIST, 10, 7, new Nesterovs(0.05, 0.9)).model();
-		assertTrue(GemmLayers.installed(fast));
+		assertTrue(FastLayers.installed(fast));
 		final MultiLayerNetwork plain = new MultiLayerNetwork(fast.getLayerWiseConfigurations()
 			.clone());
 		plain.init(fast.params().dup(), false);
-		assertFalse(GemmLayers.installed(plain));
+		assertFalse(FastLayers.installed(plain));
 
 		final INDArray x = Nd4j.rand(DataType.FLOAT, 32, 1, 28, 28).subi(0.5);
 		final INDArray y = Nd4j.zeros(DataType.FLOAT, 32, 10);
@@ -68,7 +68,7 @@ class GemmLayersTest {
 		network.write(bytes, true);
 		final MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
 			new ByteArrayInputStream(bytes.toByteArray()), true);
-		assertFalse(GemmLayers.installed(restored), "DL4J alone restores its own layer classes");
+		assertFalse(FastLayers.installed(restored), "DL4J alone restores its own layer classes");
 		final INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 28, 28);
 		assertClose(network.output(x), restored.output(x, false), 1e-6, "restored prediction");
 	}
