@@ -38,6 +38,9 @@ public final class SystemReport {
 			final Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
 			copy(env, info, "blas.vendor", "BLAS");
 			info.put("native threads", Integer.toString(NativeThreads.configure()));
+			info.put("native memory trim", NativeMemory.available() ? "yes (glibc malloc_trim " +
+				"between batches, at most every " + NativeMemory.PERIOD_MS / 1000 + " s)" :
+				"not available on this system");
 			copy(env, info, "memory.available", "memory available");
 			final Object devices = env.get("cuda.devicesInformation");
 			if (devices != null) info.put("GPU devices", devices.toString());

@@ -5,6 +5,7 @@ import java.util.function.BooleanSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.deepclass.core.NativeMemory;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
@@ -68,6 +69,7 @@ public final class Batches {
 			final INDArray output = network.output(features(dataset, order, from, to, normalization,
 				buffer));
 			final float[] flat = output.dup('c').data().asFloat();
+			NativeMemory.trimIfDue();
 			final int k = (int) output.size(1);
 			for (int i = from; i < to; i++) {
 				result[i] = new float[k];

@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.deepclass.core.NativeMemory;
 import io.deepclass.core.NativeThreads;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.DatasetChecks;
@@ -79,6 +80,7 @@ public final class Trainer {
 				final int to = Math.min(n, from + batchSize);
 				final INDArray features = Batches.features(train, order, from, to, normalization, buffer);
 				network.fit(features, Batches.oneHot(train, order, from, to));
+				NativeMemory.trimIfDue();
 				final double loss = network.score();
 				if (!Double.isFinite(loss))
 					throw new TrainingDivergedException("training stopped in epoch " + epoch + ", batch " +
