@@ -11,14 +11,18 @@ import com.sun.jna.Native;
  * training {@code bncnn} at batch 256 on 30 000 images went from 1.4 GB to 2.0 GB resident while
  * the Java heap stayed at 0.4 GB. {@code malloc_trim(0)} hands the free pages back (600 MB in
  * 25-30 ms there, with no change in training speed), so the trainer and classifier call
- * {@link #trimIfDue()} between batches and it trims at most every {@value #PERIOD_MS} ms.
- * Elsewhere (other C libraries, no JNA) it does nothing.
+ * {@link #trimIfDue()} between batches and it trims at most every {@value #PERIOD_MS} ms (the
+ * system property {@code deepclass.trimMillis} changes that; 0 turns trimming off). Elsewhere
+ * (other C libraries, no JNA) it does nothing.
  */
 public final class NativeMemory {
 
 	static final long PERIOD_MS = 2000;
 
-	private static final Trimmer TRIMMER = Trimmer.load();
+	private static final long PERIOD_NANOS = Long.getLong("deepclass.trimMillis", PERIOD_MS) *
+		1_000_000;
+
+	private static final Trimmer TRIMMER = PERIOD_NANOS > 0 ? Trimmer.load() : null;
 
 	private static long lastTrim = System.nanoTime();
 
@@ -29,7 +33,7 @@ public final class NativeMemory {
 		if (TRIMMER == null) return;
 		synchronized (NativeMemory.class) {
 			final long now = System.nanoTime();
-			if (now - lastTrim < PERIOD_MS * 1_000_000) return;
+			if (now - lastTrim < PERIOD_NANOS) return;
 			lastTrim = now;
 		}
 		TRIMMER.trim();
