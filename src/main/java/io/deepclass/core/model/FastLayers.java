@@ -1,5 +1,8 @@
 package io.deepclass.core.model;
 
+import java.util.Map;
+import java.util.function.Function;
+
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -83,15 +86,48 @@ public final class FastLayers {
 		return to;
 	}
 
-	/** out = input x W (+ b), one matrix product straight into a row-major activation array. */
-	private static INDArray affine(final INDArray input, final INDArray weights, final INDArray bias,
+	/**
+	 * out = input x W (+ b), one matrix product straight into a row-major activation array;
+	 * returned as (pre-activations, pre-norm) the way DL4J's layers do.
+	 */
+	private static Pair<INDArray, INDArray> affine(final INDArray input,
+		final Function<String, INDArray> params, final boolean hasBias,
 		final LayerWorkspaceMgr workspaces)
 	{
+		final INDArray weights = params.apply(DefaultParamInitializer.WEIGHT_KEY);
 		final INDArray out = workspaces.createUninitialized(ArrayType.ACTIVATIONS, weights.dataType(),
 			input.size(0), weights.size(1));
 		Nd4j.gemm(input, weights, out, false, false, 1.0, 0.0);
-		if (bias != null) out.addiRowVector(bias);
-		return out;
+		if (hasBias) out.addiRowVector(params.apply(DefaultParamInitializer.BIAS_KEY));
+		return new Pair<>(out, out);
+	}
+
+	/**
+	 * Fills the layer's bias and weight gradient views from {@code delta} (the loss gradient at the
+	 * pre-activations) and returns the gradient for the layer below, before dropout's backward
+	 * pass. The entries go into {@code gradient} in DL4J's order for the layer kind.
+	 */
+	private static INDArray backward(final INDArray input, final INDArray delta,
+		final INDArray weights, final Map<String, INDArray> gradientViews, final boolean hasBias,
+		final boolean biasFirst, final Gradient gradient, final LayerWorkspaceMgr workspaces)
+	{
+		final INDArray weightGradient = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+		final INDArray biasGradient = hasBias ? gradientViews.get(DefaultParamInitializer.BIAS_KEY)
+			: null;
+		if (biasGradient != null) delta.sum(biasGradient, 0);
+		// dW = input^T delta, written as (dW)^T = delta^T input: the column-major gradient view
+		// transposed is a row-major block, the product ND4J computes fastest
+		Nd4j.gemm(delta, input.castTo(weightGradient.dataType()), weightGradient.transpose(), true,
+			false, 1.0, 0.0);
+		if (biasGradient != null && biasFirst)
+			gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGradient);
+		gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGradient);
+		if (biasGradient != null && !biasFirst)
+			gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGradient);
+		final INDArray epsilonNext = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, delta
+			.dataType(), new long[] { delta.size(0), weights.size(0) }, 'c');
+		Nd4j.gemm(delta, weights, epsilonNext, false, true, 1.0, 0.0);
+		return epsilonNext;
 	}
 
 	/** DL4J's DenseLayer with direct matrix products forward and backward. */
@@ -141,12 +177,8 @@ public final class FastLayers {
 				.rows()) return super.preOutputWithPreNorm(training, forBackprop, workspaces);
 			assertInputSet(forBackprop);
 			applyDropOutIfNecessary(training, workspaces);
-			final INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training,
-				workspaces);
-			final INDArray b = hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY,
-				training, workspaces) : null;
-			final INDArray z = affine(input.castTo(dataType), w, b, workspaces);
-			return new Pair<>(z, z);
+			return affine(input.castTo(dataType), key -> getParamWithNoise(key, training, workspaces),
+				hasBias(), workspaces);
 		}
 
 		@Override
@@ -161,24 +193,11 @@ public final class FastLayers {
 			lastZInput = null;
 			final INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
 			final Gradient gradient = new DefaultGradient();
-			if (hasBias()) {
-				final INDArray biasGradient = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-				delta.sum(biasGradient, 0);
-				gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGradient);
-			}
-			final INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaces);
-			INDArray epsilonNext = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, delta
-				.dataType(), new long[] { delta.size(0), w.size(0) }, 'c');
-			Nd4j.gemm(delta, w, epsilonNext, false, true, 1.0, 0.0);
-			final INDArray weightGradient = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-			// dW = input^T delta, written as (dW)^T = delta^T input: the column-major gradient view
-			// transposed is a row-major block, the product ND4J computes fastest
-			Nd4j.gemm(delta, input.castTo(weightGradient.dataType()), weightGradient.transpose(), true,
-				false, 1.0, 0.0);
-			gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGradient);
+			final INDArray epsilonNext = backward(input, delta, getParamWithNoise(
+				DefaultParamInitializer.WEIGHT_KEY, true, workspaces), gradientViews, hasBias(), true,
+				gradient, workspaces);
 			weightNoiseParams.clear();
-			epsilonNext = backpropDropOutIfPresent(epsilonNext);
-			return new Pair<>(gradient, epsilonNext);
+			return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
 		}
 	}
 
@@ -204,21 +223,10 @@ public final class FastLayers {
 				ArrayType.BP_WORKING_MEM), preOutput2d(true, workspaces), layerConf().getActivationFn(),
 				null);
 			final Gradient gradient = new DefaultGradient();
-			final INDArray weightGradient = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-			Nd4j.gemm(delta, input.castTo(weightGradient.dataType()), weightGradient.transpose(), true,
-				false, 1.0, 0.0);
-			gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGradient);
-			if (hasBias()) {
-				final INDArray biasGradient = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-				delta.sum(biasGradient, 0);
-				gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGradient);
-			}
-			final INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaces);
-			INDArray epsilonNext = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, delta
-				.dataType(), new long[] { delta.size(0), w.size(0) }, 'c');
-			Nd4j.gemm(delta, w, epsilonNext, false, true, 1.0, 0.0);
-			epsilonNext = backpropDropOutIfPresent(epsilonNext);
-			return new Pair<>(gradient, epsilonNext);
+			final INDArray epsilonNext = backward(input, delta, getParamWithNoise(
+				DefaultParamInitializer.WEIGHT_KEY, true, workspaces), gradientViews, hasBias(), false,
+				gradient, workspaces);
+			return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
 		}
 
 		@Override
@@ -228,12 +236,8 @@ public final class FastLayers {
 			if (!specialised()) return super.preOutputWithPreNorm(training, forBackprop, workspaces);
 			assertInputSet(forBackprop);
 			applyDropOutIfNecessary(training, workspaces);
-			final INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training,
-				workspaces);
-			final INDArray b = hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY,
-				training, workspaces) : null;
-			final INDArray z = affine(input.castTo(dataType), w, b, workspaces);
-			return new Pair<>(z, z);
+			return affine(input.castTo(dataType), key -> getParamWithNoise(key, training, workspaces),
+				hasBias(), workspaces);
 		}
 	}
 
