@@ -25,27 +25,16 @@ public final class TestData {
 	 * architecture, the linear one included, can learn it.
 	 */
 	public static Dataset stripes(final int n, final int size, final long seed) {
-		final Random random = new Random(seed);
-		final ImageShape shape = new ImageShape(1, size, size);
-		final float[] pixels = new float[n * shape.size()];
-		final int[] labels = new int[n];
-		final String[] sources = new String[n];
-		for (int i = 0; i < n; i++) {
-			labels[i] = i % 2;
-			sources[i] = "stripes#" + i;
+		return twoClasses("stripes", n, size, seed, "horizontal", "vertical", (label, random, image) -> {
 			final int period = 4 + 2 * random.nextInt(3);
-			final int phase = 0;
 			final float contrast = 80 + random.nextInt(80);
 			for (int y = 0; y < size; y++)
 				for (int x = 0; x < size; x++) {
-					final int coordinate = labels[i] == 0 ? y : x;
-					final boolean on = (coordinate + phase) % period < period / 2;
-					pixels[i * shape.size() + y * size + x] = 100 + (on ? contrast : -contrast) / 2 +
-						(float) random.nextGaussian() * 40;
+					final boolean on = (label == 0 ? y : x) % period < period / 2;
+					image[y * size + x] = 100 + (on ? contrast : -contrast) / 2 + (float) random
+						.nextGaussian() * 40;
 				}
-		}
-		return new Dataset(shape, List.of("horizontal", "vertical"), new ArrayImageStore(pixels,
-			shape.size()), labels, sources);
+		});
 	}
 
 	/** Where {@link #blob} puts its square: top, left, side. */
@@ -56,23 +45,40 @@ public final class TestData {
 	 * square at ({@link #BLOB_X}, {@link #BLOB_Y}) is the only thing that tells the classes apart.
 	 */
 	public static Dataset blob(final int n, final int size, final long seed) {
-		final Random random = new Random(seed);
-		final ImageShape shape = new ImageShape(1, size, size);
-		final float[] pixels = new float[n * shape.size()];
-		final int[] labels = new int[n];
-		final String[] sources = new String[n];
-		for (int i = 0; i < n; i++) {
-			labels[i] = i % 2;
-			sources[i] = "blob#" + i;
+		return twoClasses("blob", n, size, seed, "plain", "blob", (label, random, image) -> {
 			for (int y = 0; y < size; y++)
 				for (int x = 0; x < size; x++) {
 					final boolean inBlob = y >= BLOB_Y && y < BLOB_Y + BLOB_SIDE && x >= BLOB_X &&
 						x < BLOB_X + BLOB_SIDE;
-					pixels[i * shape.size() + y * size + x] = 100 + (float) random.nextGaussian() * 30 +
-						(labels[i] == 1 && inBlob ? 120 : 0);
+					image[y * size + x] = 100 + (float) random.nextGaussian() * 30 + (label == 1 &&
+						inBlob ? 120 : 0);
 				}
+		});
+	}
+
+	/** Draws one gray image of a class into {@code image}. */
+	private interface ImageDrawer {
+
+		void draw(int label, Random random, float[] image);
+	}
+
+	/** n gray images of size x size, classes alternating (even indices class 0), "name#i" sources. */
+	private static Dataset twoClasses(final String name, final int n, final int size,
+		final long seed, final String class0, final String class1, final ImageDrawer drawer)
+	{
+		final Random random = new Random(seed);
+		final ImageShape shape = new ImageShape(1, size, size);
+		final float[] pixels = new float[n * shape.size()];
+		final float[] image = new float[shape.size()];
+		final int[] labels = new int[n];
+		final String[] sources = new String[n];
+		for (int i = 0; i < n; i++) {
+			labels[i] = i % 2;
+			sources[i] = name + "#" + i;
+			drawer.draw(labels[i], random, image);
+			System.arraycopy(image, 0, pixels, i * shape.size(), image.length);
 		}
-		return new Dataset(shape, List.of("plain", "blob"), new ArrayImageStore(pixels, shape
+		return new Dataset(shape, List.of(class0, class1), new ArrayImageStore(pixels, shape
 			.size()), labels, sources);
 	}
 
