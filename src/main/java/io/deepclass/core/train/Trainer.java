@@ -55,7 +55,7 @@ public final class Trainer {
 		final int n = train.size();
 		final int batchSize = Math.min(settings.batchSize(), n);
 		final int batches = (n + batchSize - 1) / batchSize;
-		final float[] buffer = new float[batchSize * train.shape().size()];
+		final Batches feeder = new Batches(train, normalization, batchSize);
 		final int[] order = new int[n];
 		for (int i = 0; i < n; i++)
 			order[i] = i;
@@ -78,8 +78,7 @@ public final class Trainer {
 				}
 				final int from = b * batchSize;
 				final int to = Math.min(n, from + batchSize);
-				final INDArray features = Batches.features(train, order, from, to, normalization, buffer);
-				network.fit(features, Batches.oneHot(train, order, from, to));
+				network.fit(feeder.features(order, from, to), feeder.oneHot(order, from, to));
 				NativeMemory.trimIfDue();
 				final double loss = network.score();
 				if (!Double.isFinite(loss))
