@@ -1,5 +1,6 @@
 package io.deepclass.core.model;
 
+import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -8,6 +9,9 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -43,7 +47,10 @@ public final class FastLayers {
 
 	private FastLayers() {}
 
-	/** Replaces the network's DenseLayer and OutputLayer implementations in place. */
+	/**
+	 * Replaces the network's DenseLayer, OutputLayer and ConvolutionLayer implementations in place
+	 * and gives its BatchNormalization layers the {@link FastBatchNorm} helper.
+	 */
 	public static void install(final MultiLayerNetwork network) {
 		final Layer[] layers = network.getLayers();
 		if (layers == null) return;
@@ -56,13 +63,39 @@ public final class FastLayers {
 			else if (layer.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class)
 				layers[i] = copyState((BaseLayer<?>) layer, new Convolution(layer.conf(), dataType(
 					layer)));
+			else if (layer instanceof BatchNormalization batchNorm) installHelper(batchNorm);
 		}
 	}
 
-	/** True when every fully connected layer of the network is one of these. */
+	/**
+	 * Gives a BatchNormalization layer the {@link FastBatchNorm} helper in place of oneDNN's (or
+	 * of none). DL4J keeps a layer's helper in a package-private field chosen in the constructor,
+	 * so it is set by reflection; a CUDA build's cuDNN helper is left alone, and when the field
+	 * cannot be reached the layer keeps DL4J's own choice.
+	 */
+	private static void installHelper(final BatchNormalization layer) {
+		if (layer.layerConf().isLockGammaBeta()) return;
+		try {
+			final Field field = BatchNormalization.class.getDeclaredField("helper");
+			field.setAccessible(true);
+			final Object current = field.get(layer);
+			if (current == null || current instanceof MKLDNNBatchNormHelper) field.set(layer,
+				new FastBatchNorm((BatchNormalizationHelper) current));
+		}
+		catch (final ReflectiveOperationException | RuntimeException e) {
+			// DL4J's own implementation stays: slower, same results
+		}
+	}
+
+	private static boolean hasFastHelper(final Layer layer) {
+		return layer instanceof BatchNormalization batchNorm && (batchNorm.getHelper() instanceof
+			FastBatchNorm || batchNorm.layerConf().isLockGammaBeta());
+	}
+
+	/** True when every fully connected, convolution and batch-norm layer is one of these. */
 	public static boolean installed(final MultiLayerNetwork network) {
 		for (final Layer layer : network.getLayers())
-			if (layer.getClass() == org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class ||
+			if (layer instanceof BatchNormalization && !hasFastHelper(layer) || layer.getClass() == org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class ||
 				layer.getClass() == org.deeplearning4j.nn.layers.OutputLayer.class || layer
 					.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class)
 				return false;
