@@ -36,8 +36,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * cancellation), the global estimates in inference, and for the backward pass
  * {@code dx = gamma/sigma * (dy - sum(dy)/M - xhat * sum(dy*xhat)/M)} with M = N*H*W, written as
  * {@code A * (dy + B*x + C)} per channel. Per-channel sums are accumulated in double.
- * Anything else (NHWC, other data types, fixed gamma and beta, and fully connected layers, which
- * DL4J hands over as N x C x 1 x 1 and whose per-row operations degenerate) goes to the helper
+ * Fully connected activations, which DL4J hands over as N x C x 1 x 1, are seen as an N x C
+ * matrix instead. Anything else (NHWC, other data types, fixed gamma and beta) goes to the helper
  * DL4J chose.
  */
 final class FastBatchNorm implements BatchNormalizationHelper {
@@ -60,7 +60,7 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 	/** Per-row coefficients and a ones vector, kept between steps (outside any workspace). */
 	private INDArray ones;
 
-	private final INDArray[] rows = new INDArray[3];
+	private final INDArray[] vectors = new INDArray[3];
 
 	FastBatchNorm(final BatchNormalizationHelper fallback) {
 		this.fallback = fallback;
@@ -74,8 +74,8 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 	private static boolean handles(final INDArray x, final INDArray gamma, final INDArray beta,
 		final CNN2DFormat format)
 	{
-		return x.rank() == 4 && x.size(2) * x.size(3) > 1 && format == CNN2DFormat.NCHW && x
-			.dataType() == DataType.FLOAT && gamma != null && beta != null;
+		return x.rank() == 4 && format == CNN2DFormat.NCHW && x.dataType() == DataType.FLOAT &&
+			gamma != null && beta != null;
 	}
 
 	/** The array itself when its values lie in row-major order without gaps, else such a copy. */
@@ -125,33 +125,27 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 				globalMean, globalVar, decay, eps, format, workspaces);
 		}
 		final INDArray x = rowMajor(input);
-		final int n = (int) x.size(0);
-		final int c = (int) x.size(1);
-		final int hw = (int) (x.size(2) * x.size(3));
+		final Channels ch = new Channels(x);
 		final INDArray out = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x
 			.shape(), 'c');
-		final INDArray x2 = x.reshape('c', (long) n * c, hw);
-		final INDArray out2 = out.reshape('c', (long) n * c, hw);
+		final INDArray x2 = ch.matrix(x);
+		final INDArray out2 = ch.matrix(out);
 		final float[] g = gamma.toFloatVector();
 		final float[] b = beta.toFloatVector();
-		final double[] m;
-		final double[] s;
+		final double[] s = new double[ch.c];
+		out2.assign(x2);
 		if (training) {
-			m = channelSums(rowSums(x2, hw), n, c);
-			for (int k = 0; k < c; k++)
-				m[k] /= (double) n * hw;
-			out2.assign(x2);
-			out2.addiColumnVector(perRow(0, n, c, k -> -m[k]));
-			final INDArray squares = Nd4j.createUninitialized(DataType.FLOAT, (long) n * c);
-			Nd4j.exec(new SquaredNorm(out2, squares, 1));
-			final double[] v = channelSums(squares.toFloatVector(), n, c);
-			s = new double[c];
-			for (int k = 0; k < c; k++) {
-				v[k] /= (double) n * hw;
+			final double[] m = ch.sums(x2);
+			for (int k = 0; k < ch.c; k++)
+				m[k] /= ch.count;
+			ch.shift(out2, 0, k -> -m[k]);
+			final double[] v = ch.squaredNorms(out2);
+			for (int k = 0; k < ch.c; k++) {
+				v[k] /= ch.count;
 				s[k] = 1 / Math.sqrt(v[k] + eps);
 			}
-			out2.muliColumnVector(perRow(1, n, c, k -> g[k] * s[k]));
-			out2.addiColumnVector(perRow(2, n, c, k -> b[k]));
+			ch.scale(out2, 1, k -> g[k] * s[k]);
+			ch.shift(out2, 2, k -> b[k]);
 			keepStatistics(m, v);
 			mean = m;
 			invStd = s;
@@ -160,12 +154,10 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 		else {
 			final float[] gm = globalMean.toFloatVector();
 			final float[] gv = globalVar.toFloatVector();
-			s = new double[c];
-			for (int k = 0; k < c; k++)
+			for (int k = 0; k < ch.c; k++)
 				s[k] = 1 / Math.sqrt(gv[k] + eps);
-			out2.assign(x2);
-			out2.muliColumnVector(perRow(1, n, c, k -> g[k] * s[k]));
-			out2.addiColumnVector(perRow(2, n, c, k -> b[k] - gm[k] * g[k] * s[k]));
+			ch.scale(out2, 1, k -> g[k] * s[k]);
+			ch.shift(out2, 2, k -> b[k] - gm[k] * g[k] * s[k]);
 		}
 		return out;
 	}
@@ -184,38 +176,35 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 		}
 		final INDArray x = rowMajor(input);
 		final INDArray dy = rowMajor(epsilon.castTo(DataType.FLOAT));
-		final int n = (int) x.size(0);
-		final int c = (int) x.size(1);
-		final int hw = (int) (x.size(2) * x.size(3));
-		final double count = (double) n * hw;
+		final Channels ch = new Channels(x);
 		final INDArray dx = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
 			x.shape(), 'c');
-		final INDArray x2 = x.reshape('c', (long) n * c, hw);
-		final INDArray dy2 = dy.reshape('c', (long) n * c, hw);
-		final INDArray dx2 = dx.reshape('c', (long) n * c, hw);
+		final INDArray x2 = ch.matrix(x);
+		final INDArray dy2 = ch.matrix(dy);
+		final INDArray dx2 = ch.matrix(dx);
 		// per channel: sum(dy) and sum(dy * x), the latter through dx as scratch
 		Nd4j.exec(new MulOp(dy2, x2, dx2));
-		final double[] sumDyX = channelSums(rowSums(dx2, hw), n, c);
-		final double[] sumDy = channelSums(rowSums(dy2, hw), n, c);
+		final double[] sumDyX = ch.sums(dx2);
+		final double[] sumDy = ch.sums(dy2);
 		final float[] g = gamma.toFloatVector();
-		final float[] dGamma = new float[c];
-		final float[] dBeta = new float[c];
-		final double[] a = new double[c];
-		final double[] bx = new double[c];
-		final double[] c0 = new double[c];
-		for (int k = 0; k < c; k++) {
+		final float[] dGamma = new float[ch.c];
+		final float[] dBeta = new float[ch.c];
+		final double[] a = new double[ch.c];
+		final double[] bx = new double[ch.c];
+		final double[] c0 = new double[ch.c];
+		for (int k = 0; k < ch.c; k++) {
 			final double dg = invStd[k] * (sumDyX[k] - mean[k] * sumDy[k]);
 			dGamma[k] = (float) dg;
 			dBeta[k] = (float) sumDy[k];
 			a[k] = g[k] * invStd[k];
-			bx[k] = -invStd[k] * dg / count;
-			c0[k] = -sumDy[k] / count + invStd[k] * mean[k] * dg / count;
+			bx[k] = -invStd[k] * dg / ch.count;
+			c0[k] = -sumDy[k] / ch.count + invStd[k] * mean[k] * dg / ch.count;
 		}
 		dx2.assign(x2);
-		dx2.muliColumnVector(perRow(0, n, c, k -> bx[k]));
+		ch.scale(dx2, 0, k -> bx[k]);
 		dx2.addi(dy2);
-		dx2.addiColumnVector(perRow(1, n, c, k -> c0[k]));
-		dx2.muliColumnVector(perRow(2, n, c, k -> a[k]));
+		ch.shift(dx2, 1, k -> c0[k]);
+		ch.scale(dx2, 2, k -> a[k]);
 		dGammaView.assign(Nd4j.createFromArray(dGamma).reshape(dGammaView.shape()));
 		dBetaView.assign(Nd4j.createFromArray(dBeta).reshape(dBetaView.shape()));
 		final Gradient gradient = new DefaultGradient();
@@ -224,47 +213,104 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 		return new Pair<>(gradient, dx);
 	}
 
-	/** Sums of each row of an (N*C) x HW matrix, as one matrix-vector product. */
-	private float[] rowSums(final INDArray matrix, final int hw) {
-		if (ones == null || ones.length() != hw) try (MemoryWorkspace ignored = Nd4j
-			.getMemoryManager().scopeOutOfWorkspaces())
-		{
-			ones = Nd4j.ones(DataType.FLOAT, hw, 1);
-		}
-		final INDArray sums = Nd4j.createUninitialized(DataType.FLOAT, matrix.size(0), 1);
-		Nd4j.gemm(matrix, ones, sums, false, false, 1.0, 0.0);
-		return sums.toFloatVector();
-	}
-
-	/** Per-channel totals of per-row values (row r is image r / C, channel r % C). */
-	private static double[] channelSums(final float[] perRow, final int n, final int c) {
-		final double[] sums = new double[c];
-		for (int i = 0; i < n; i++)
-			for (int k = 0; k < c; k++)
-				sums[k] += perRow[i * c + k];
-		return sums;
-	}
-
 	private interface PerChannel {
 
 		double value(int channel);
 	}
 
-	/** A column of N*C values, row r holding {@code value(r % C)}; slot picks a kept array. */
-	private INDArray perRow(final int slot, final int n, final int c, final PerChannel value) {
-		final float[] values = new float[n * c];
-		for (int k = 0; k < c; k++) {
-			final float v = (float) value.value(k);
-			for (int i = 0; i < n; i++)
-				values[i * c + k] = v;
+	/**
+	 * An N x C x H x W activation as a matrix whose per-channel sums and scalings are single
+	 * operations: (N*C) x (H*W) with one row per image and channel, or N x C when H*W is 1 (a
+	 * fully connected layer's activations).
+	 */
+	private final class Channels {
+
+		final int n;
+
+		final int c;
+
+		final int hw;
+
+		final double count;
+
+		Channels(final INDArray x) {
+			n = (int) x.size(0);
+			c = (int) x.size(1);
+			hw = (int) (x.size(2) * x.size(3));
+			count = (double) n * hw;
 		}
-		if (rows[slot] == null || rows[slot].length() != values.length) try (
-			MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces())
-		{
-			rows[slot] = Nd4j.createUninitialized(DataType.FLOAT, values.length, 1);
+
+		private boolean dense() {
+			return hw == 1;
 		}
-		((FloatPointer) rows[slot].data().pointer()).put(values, 0, values.length);
-		return rows[slot];
+
+		INDArray matrix(final INDArray activation) {
+			return dense() ? activation.reshape('c', n, c) : activation.reshape('c', (long) n * c, hw);
+		}
+
+		/** Per-channel sums, accumulated in double over the per-row float sums. */
+		double[] sums(final INDArray matrix) {
+			final INDArray ones = ones(dense() ? new long[] { 1, n } : new long[] { hw, 1 });
+			final INDArray sums = dense() ? Nd4j.createUninitialized(DataType.FLOAT, 1, c) : Nd4j
+				.createUninitialized(DataType.FLOAT, (long) n * c, 1);
+			if (dense()) Nd4j.gemm(ones, matrix, sums, false, false, 1.0, 0.0);
+			else Nd4j.gemm(matrix, ones, sums, false, false, 1.0, 0.0);
+			return perChannel(sums.toFloatVector());
+		}
+
+		double[] squaredNorms(final INDArray matrix) {
+			final INDArray norms = Nd4j.createUninitialized(DataType.FLOAT, dense() ? c : (long) n * c);
+			Nd4j.exec(new SquaredNorm(matrix, norms, dense() ? 0 : 1));
+			return perChannel(norms.toFloatVector());
+		}
+
+		private double[] perChannel(final float[] values) {
+			final double[] sums = new double[c];
+			if (dense()) for (int k = 0; k < c; k++)
+				sums[k] = values[k];
+			else for (int i = 0; i < n; i++)
+				for (int k = 0; k < c; k++)
+					sums[k] += values[i * c + k];
+			return sums;
+		}
+
+		void scale(final INDArray matrix, final int slot, final PerChannel value) {
+			if (dense()) matrix.muliRowVector(vector(slot, value));
+			else matrix.muliColumnVector(vector(slot, value));
+		}
+
+		void shift(final INDArray matrix, final int slot, final PerChannel value) {
+			if (dense()) matrix.addiRowVector(vector(slot, value));
+			else matrix.addiColumnVector(vector(slot, value));
+		}
+
+		/** 1 x C, or (N*C) x 1 with row r holding the value of channel r % C; slot: a kept array. */
+		private INDArray vector(final int slot, final PerChannel value) {
+			final int length = dense() ? c : n * c;
+			final float[] values = new float[length];
+			for (int k = 0; k < c; k++) {
+				final float v = (float) value.value(k);
+				for (int i = k; i < length; i += c)
+					values[i] = v;
+			}
+			final long[] shape = dense() ? new long[] { 1, c } : new long[] { length, 1 };
+			if (vectors[slot] == null || !java.util.Arrays.equals(vectors[slot].shape(), shape)) try (
+				MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces())
+			{
+				vectors[slot] = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+			}
+			((FloatPointer) vectors[slot].data().pointer()).put(values, 0, length);
+			return vectors[slot];
+		}
+
+		private INDArray ones(final long[] shape) {
+			if (ones == null || !java.util.Arrays.equals(ones.shape(), shape)) try (
+				MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces())
+			{
+				ones = Nd4j.ones(DataType.FLOAT, shape);
+			}
+			return ones;
+		}
 	}
 
 	/** The batch statistics DL4J reads back to update its running estimates. */
