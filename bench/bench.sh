@@ -44,7 +44,8 @@ export OMP_NUM_THREADS=$THREADS
 for model in $MODELS; do
   for batch in $BATCHES; do
     log="$OUT/deepclass-$model-$batch.log"
-    /usr/bin/time -f "%M" -o "$OUT/rss" java -Xmx2g -cp "$CP" io.deepclass.demo.FashionMnistDemo \
+    # shellcheck disable=SC2086  # JVM options as demo.sh sets them (see there)
+    /usr/bin/time -f "%M" -o "$OUT/rss" java -Xmx2g ${DEEPCLASS_JVM_OPTS--XX:TieredStopAtLevel=1} -cp "$CP" io.deepclass.demo.FashionMnistDemo \
       --model "$model" --epochs "$EPOCHS" --batch "$batch" --data-dir "$FM" \
       --out "$OUT/$model-$batch.zip" > "$log" 2>&1 || { echo "bench: DeepClass $model failed, see $log"; continue; }
     rss_kb=$(tail -1 "$OUT/rss")
