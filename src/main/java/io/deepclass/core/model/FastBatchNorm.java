@@ -26,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: with oneDNN, DL4J 1.0.0-M2.1 computes the batch variance with a TAD reduction over
  * dimensions (0, 2, 3) and the backward pass with libnd4j's {@code batchnorm_bp}; for a
  * 64x32x28x28 activation that was 4.2 ms and 7.8 ms on this project's 2-core reference
- * machine (PyTorch: 1.7 ms for the backward pass), together about a third of a {@code bncnn}
+ * machine (PyTorch: 1.7 ms for the backward pass); with the forward op, about half of a {@code bncnn}
  * training step. Here every per-channel quantity comes from row sums of the activation seen as a
  * (N*C) x (H*W) matrix (one matrix-vector product), and every per-channel scaling is an
  * in-place row scaling of that matrix; each is one pass over memory (0.25-0.6 ms at that size).
