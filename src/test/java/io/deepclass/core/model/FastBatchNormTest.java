@@ -1,6 +1,5 @@
 package io.deepclass.core.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +28,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * digits).
  */
 class FastBatchNormTest {
+
+	private static final double TOLERANCE = 2e-5;
 
 	@Test
 	void convolutionBatchNormMatchesDl4jsBuiltInCode() throws Exception {
@@ -70,16 +71,18 @@ class FastBatchNormTest {
 			y.putScalar(i, i % 3, 1);
 		for (int step = 0; step < 3; step++) {
 			fast.params().assign(builtIn.params());
-			assertClose(builtIn.feedForward(x, true).get(2), fast.feedForward(x, true).get(2),
-				"training activations, step " + step);
+			FastLayersTest.assertClose(builtIn.feedForward(x, true).get(2), fast.feedForward(x, true)
+				.get(2), TOLERANCE, "training activations, step " + step);
 			builtIn.fit(x, y);
 			fast.fit(x, y);
 			// conv/dense weights move by the input gradient through BN; gamma, beta and the
 			// running statistics by the BN gradients and batch statistics
 			for (final String key : builtIn.paramTable().keySet())
-				assertClose(builtIn.getParam(key), fast.getParam(key), key + " after step " + step);
+				FastLayersTest.assertClose(builtIn.getParam(key), fast.getParam(key), TOLERANCE, key +
+					" after step " + step);
 		}
-		assertClose(builtIn.output(x, false), fast.output(x, false), "inference output");
+		FastLayersTest.assertClose(builtIn.output(x, false), fast.output(x, false), TOLERANCE,
+			"inference output");
 		assertTrue(builtIn.getParam("1_mean").amaxNumber()
 			.doubleValue() > 0.01, "the running mean moved, so the comparison means something");
 		return (FastBatchNorm) fast.getLayer(1).getHelper();
@@ -92,14 +95,5 @@ class FastBatchNormTest {
 			.getDeclaredField("helper");
 		field.setAccessible(true);
 		field.set(network.getLayer(1), helper);
-	}
-
-	private static void assertClose(final INDArray expected, final INDArray actual,
-		final String what)
-	{
-		assertEquals(expected.length(), actual.length(), what);
-		final double scale = Math.max(1, expected.amaxNumber().doubleValue());
-		final double difference = expected.sub(actual).amaxNumber().doubleValue();
-		assertTrue(difference <= 2e-5 * scale, what + ": largest difference " + difference);
 	}
 }

@@ -73,7 +73,8 @@ class FastLayersTest {
 		assertClose(network.output(x), restored.output(x, false), 1e-6, "restored prediction");
 	}
 
-	private static void assertClose(final INDArray expected, final INDArray actual,
+	/** Largest absolute difference at most {@code tolerance} times max(1, largest expected value). */
+	static void assertClose(final INDArray expected, final INDArray actual,
 		final double tolerance, final String what)
 	{
 		assertEquals(expected.length(), actual.length(), what);
