@@ -67,18 +67,38 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 		};
 	}
 
-	/** A {@link MultiLayerNetwork}. */
-	record Sequential(MultiLayerNetwork model) implements Network {
+	/**
+	 * A {@link MultiLayerNetwork}, with {@link FastLayers} installed, and the {@link DenseFastPath}
+	 * for training and inference when it is a fully connected classifier.
+	 */
+	final class Sequential implements Network {
 
 		static final String KIND = "MultiLayerNetwork";
 
-		public Sequential {
+		private final MultiLayerNetwork model;
+
+		private final DenseFastPath dense;
+
+		public Sequential(final MultiLayerNetwork model) {
+			this.model = model;
 			FastLayers.install(model);
+			dense = DenseFastPath.of(model);
+		}
+
+		@Override
+		public MultiLayerNetwork model() {
+			return model;
+		}
+
+		/** True when training and inference take the {@link DenseFastPath}. */
+		boolean fastDense() {
+			return dense != null;
 		}
 
 		@Override
 		public void fit(final INDArray features, final INDArray labels) {
-			model.fit(new DataSet(features, labels));
+			if (dense != null && dense.accepts(features, labels)) dense.fit(features, labels);
+			else model.fit(new DataSet(features, labels));
 		}
 
 		@Override
@@ -88,7 +108,8 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 
 		@Override
 		public INDArray output(final INDArray features) {
-			return model.output(features, false);
+			return dense != null && dense.accepts(features, null) ? dense.output(features) : model
+				.output(features, false);
 		}
 
 		@Override
