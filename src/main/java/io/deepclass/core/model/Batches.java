@@ -27,6 +27,9 @@ public final class Batches {
 
 	private final Normalization normalization;
 
+	/** Batches with more values than this are normalised by ND4J, smaller ones on the host. */
+	static final int NATIVE_NORMALIZATION = 65536;
+
 	private final float[] pixels;
 
 	private final float[] labels;
@@ -54,10 +57,17 @@ public final class Batches {
 		final int size = shape.size();
 		for (int i = 0; i < n; i++)
 			dataset.images().copyTo(indices[from + i], pixels, i * size);
-		normalization.apply(pixels, 0, n, shape);
+		// one pass on the host costs about 1 ns a value (C1 JIT), ND4J's two scalar operations
+		// about 20 us each plus 0.1 ns a value: measured, the host is faster up to ~80 000 values
+		final boolean nativeNormalization = shape.channels() == 1 && (long) n *
+			size > NATIVE_NORMALIZATION;
+		if (!nativeNormalization) normalization.apply(pixels, 0, n, shape);
 		if (features == null || features.size(0) != n) features = Nd4j.createUninitialized(
 			DataType.FLOAT, shape.batchShape(n), 'c');
-		return fill(features, pixels, n * size);
+		fill(features, pixels, n * size);
+		if (nativeNormalization) features.subi(normalization.mean()[0]).muli(1f / normalization
+			.std()[0]);
+		return features;
 	}
 
 	/** One-hot labels of {@code indices[from..to)}; overwritten by the next call like features. */

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.deepclass.core.TestData;
@@ -14,9 +15,11 @@ import io.deepclass.core.data.Normalization;
 /** Batches hand the network exactly the normalised pixels and labels of the asked images. */
 class BatchesTest {
 
-	@Test
-	void featuresAndLabelsAreTheNormalisedImagesInTheAskedOrder() {
-		final Dataset data = TestData.stripes(10, 8, 3);
+	/** 8x8 images are normalised on the host; 4 of 130x130 (67 600 values) by ND4J. */
+	@ParameterizedTest
+	@ValueSource(ints = { 8, 130 })
+	void featuresAndLabelsAreTheNormalisedImagesInTheAskedOrder(final int side) {
+		final Dataset data = TestData.stripes(10, side, 3);
 		final Normalization normalization = Normalization.fit(data);
 		final Batches batches = new Batches(data, normalization, 4);
 		final int[] order = { 9, 2, 7, 0, 5, 1, 8, 3, 6, 4 };
@@ -29,7 +32,7 @@ class BatchesTest {
 		assertBatch(data, normalization, order, 4, second, batches.oneHot(order, 4, 8));
 		// the last, smaller batch has its own shape
 		final INDArray last = batches.features(order, 8, 10);
-		assertArrayEquals(new long[] { 2, 1, 8, 8 }, last.shape());
+		assertArrayEquals(new long[] { 2, 1, side, side }, last.shape());
 		assertBatch(data, normalization, order, 8, last, batches.oneHot(order, 8, 10));
 	}
 
