@@ -10,13 +10,10 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.MultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.solvers.BaseOptimizer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -42,7 +39,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * arrays live on the CPU backend.
  *
  * <p>The maths is DL4J's: gradients go into the network's own gradient view and DL4J's own
- * updater applies them (division by the batch size, learning rate, momentum, Adam, schedules),
+ * updater block applies them (learning rate, momentum, Adam, schedules; the division by the batch
+ * size is folded into the loss gradient),
  * then {@code params -= update}, the iteration count and the score are set as {@code fit} sets
  * them. Parameters, optimiser state and model files stay plain DL4J. {@link #of} returns null
  * for anything else (convolutions, dropout, regularisation, other losses, listeners, another
@@ -83,8 +81,6 @@ final class DenseFastPath {
 	private INDArray[] weightGradients;
 
 	private FloatPointer[] biasGradients;
-
-	private Gradient gradient;
 
 	private Scratch scratch;
 
@@ -134,9 +130,9 @@ final class DenseFastPath {
 				}
 				else if (activation.equals(new ActivationReLU())) relu[l] = true;
 				else if (!(activation instanceof ActivationIdentity)) return null;
-				widths[l] = Math.toIntExact(conf.getNOut());
-				if (conf.getNIn() != (l == 1 ? conf.getNIn() : widths[l - 1])) return null;
+				if (l > 1 && conf.getNIn() != widths[l - 1]) return null;
 				if (l == 1) widths[0] = Math.toIntExact(conf.getNIn());
+				widths[l] = Math.toIntExact(conf.getNOut());
 			}
 			for (int l = 1; l < depth; l++)
 				if (network.getLayerWiseConfigurations().getInputPreProcess(l) != null) return null;
@@ -153,14 +149,14 @@ final class DenseFastPath {
 	/** FLOAT parameters with a bias, and nothing that changes the maths of a plain layer. */
 	private static boolean plain(final Layer layer, final FeedForwardLayer conf) {
 		final Map<String, INDArray> params = layer.paramTable();
-		return params.size() == 2 && params.containsKey(DefaultParamInitializer.WEIGHT_KEY) &&
-			params.containsKey(DefaultParamInitializer.BIAS_KEY) && params.get(
-				DefaultParamInitializer.WEIGHT_KEY).dataType() == DataType.FLOAT && conf
-					.getIDropout() == null && conf.getWeightNoise() == null && isEmpty(conf
-						.getRegularization()) && isEmpty(conf.getRegularizationBias()) && (conf
-							.getGradientNormalization() == null || conf
-								.getGradientNormalization() == GradientNormalization.None) && isEmpty(conf
-									.getConstraints()) && !hasLayerNorm(conf);
+		if (params.size() != 2 || !params.containsKey(DefaultParamInitializer.BIAS_KEY) || !params
+			.containsKey(DefaultParamInitializer.WEIGHT_KEY) || params.get(
+				DefaultParamInitializer.WEIGHT_KEY).dataType() != DataType.FLOAT) return false;
+		final GradientNormalization clipping = conf.getGradientNormalization();
+		return conf.getIDropout() == null && conf.getWeightNoise() == null && isEmpty(conf
+			.getRegularization()) && isEmpty(conf.getRegularizationBias()) && isEmpty(conf
+				.getConstraints()) && (clipping == null || clipping == GradientNormalization.None) &&
+			!hasLayerNorm(conf);
 	}
 
 	private static boolean hasLayerNorm(final FeedForwardLayer conf) {
@@ -172,11 +168,16 @@ final class DenseFastPath {
 		return c == null || c.isEmpty();
 	}
 
-	/** True when this batch can take the fast path: FLOAT, row-major and dense. */
+	/**
+	 * True when this batch can take the fast path: FLOAT, row-major and dense; for training
+	 * ({@code labels} given) also one optimiser configuration for all parameters (see
+	 * {@link #singleBlock}).
+	 */
 	boolean accepts(final INDArray features, final INDArray labels) {
 		return rowMajorFloat(features) && features.length() == features.size(0) * (long) widths[0] &&
 			(labels == null || rowMajorFloat(labels) && labels.rank() == 2 && labels.size(
-				0) == features.size(0) && labels.size(1) == widths[widths.length - 1]);
+				0) == features.size(0) && labels.size(1) == widths[widths.length - 1] &&
+				singleBlock() != null);
 	}
 
 	private static boolean rowMajorFloat(final INDArray array) {
@@ -197,10 +198,9 @@ final class DenseFastPath {
 		if (network.getGradientsViewArray() != gradientsView) gradientViews();
 		final INDArray in = forward(features, s, true);
 		host(labels).get(s.labels, 0, n * widths[depth]);
-		final UpdaterBlock block = singleBlock();
-		// DL4J sums the loss gradient over the batch and divides by its size in the updater; with
-		// one updater block that division is done here, in the same pass as the softmax gradient
-		final double scale = block != null && network.conf().isMiniBatch() ? 1.0 / n : 1.0;
+		// DL4J sums the loss gradient over the batch and divides by its size in the updater;
+		// here the division is done in the same pass as the softmax gradient
+		final double scale = network.conf().isMiniBatch() ? 1.0 / n : 1.0;
 
 		// softmax output, loss, and the loss gradient at the pre-activations: p - y
 		final int classes = widths[depth];
@@ -240,9 +240,8 @@ final class DenseFastPath {
 			}
 		}
 
-		if (block != null) block.getGradientUpdater().applyUpdater(gradientsFlat, network.getIterationCount(), network.getEpochCount());
-		else network.getUpdater().update(network, gradient, network.getIterationCount(), network
-			.getEpochCount(), n, LayerWorkspaceMgr.noWorkspaces());
+		singleBlock().getGradientUpdater().applyUpdater(gradientsFlat, network.getIterationCount(),
+			network.getEpochCount());
 		final INDArray params = network.params();
 		params.subi(params.rank() == 1 ? gradientsFlat : gradientsView);
 		BaseOptimizer.incrementIterationCount(network, 1);
@@ -252,9 +251,10 @@ final class DenseFastPath {
 
 	/**
 	 * DL4J's updater block when one covers all parameters (one optimiser configuration for all,
-	 * the usual case), else null. Its gradient updater is what DL4J's updater would run; the
-	 * steps around it (splitting the gradient by layer, clipping, regularisation) do nothing for
-	 * the layers {@link #of} accepts, so they are skipped.
+	 * the usual case), else null (the network then trains with DL4J's fit). Its gradient updater
+	 * is what DL4J's updater would run; the steps around it (splitting the gradient by layer,
+	 * clipping, regularisation) do nothing for the layers {@link #of} accepts, so they are
+	 * skipped.
 	 */
 	private UpdaterBlock singleBlock() {
 		if (!(network.getUpdater() instanceof MultiLayerUpdater updater)) return null;
@@ -347,24 +347,19 @@ final class DenseFastPath {
 		}
 	}
 
-	/** The network's gradient views, and the Gradient DL4J's updater expects for them. */
+	/** The network's gradient views, per layer and as one vector. */
 	private void gradientViews() {
 		gradientsView = network.getGradientsViewArray();
 		gradientsFlat = gradientsView.reshape(gradientsView.length());
 		final int depth = widths.length - 1;
 		weightGradients = new INDArray[depth + 1];
 		biasGradients = new FloatPointer[depth + 1];
-		gradient = new DefaultGradient(gradientsView);
 		for (int l = 1; l <= depth; l++) {
 			final Layer layer = network.getLayer(l - 1);
 			final Map<String, INDArray> views = DefaultParamInitializer.getInstance()
 				.getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
 			weightGradients[l] = views.get(DefaultParamInitializer.WEIGHT_KEY);
 			biasGradients[l] = host(views.get(DefaultParamInitializer.BIAS_KEY));
-			gradient.setGradientFor((l - 1) + "_" + DefaultParamInitializer.WEIGHT_KEY,
-				weightGradients[l]);
-			gradient.setGradientFor((l - 1) + "_" + DefaultParamInitializer.BIAS_KEY, views.get(
-				DefaultParamInitializer.BIAS_KEY));
 		}
 	}
 
