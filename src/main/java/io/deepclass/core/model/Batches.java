@@ -6,6 +6,7 @@ import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.deepclass.core.NativeMemory;
@@ -88,6 +89,15 @@ public final class Batches {
 	}
 
 	/**
+	 * True when {@code array} is the whole of its row-major buffer, so the buffer can be read
+	 * without a copy (40 copies of 256 x 10 probabilities took 2-10 ms of a 10 000-image run).
+	 */
+	static boolean ownsBuffer(final INDArray array) {
+		return array.ordering() == 'c' && !array.isView() && array.offset() == 0 && array.data()
+			.length() == array.length() && Shape.hasDefaultStridesForShape(array);
+	}
+
+	/**
 	 * Class probabilities of every image of {@code dataset}, in inference mode.
 	 *
 	 * @param cancelled checked between batches; when it answers true the rows not yet computed
@@ -108,7 +118,7 @@ public final class Batches {
 			if (cancelled != null && cancelled.getAsBoolean()) break;
 			final int to = Math.min(n, from + batchSize);
 			final INDArray output = network.output(batches.features(order, from, to));
-			final float[] flat = output.dup('c').data().asFloat();
+			final float[] flat = (ownsBuffer(output) ? output : output.dup('c')).data().asFloat();
 			NativeMemory.trimIfDue();
 			final int k = (int) output.size(1);
 			for (int i = from; i < to; i++) {

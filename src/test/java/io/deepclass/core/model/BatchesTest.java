@@ -2,11 +2,16 @@ package io.deepclass.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import io.deepclass.core.TestData;
 import io.deepclass.core.data.Dataset;
@@ -53,5 +58,18 @@ class BatchesTest {
 				assertEquals(c == data.label(order[from + i]) ? 1f : 0f, actualLabels[i * data
 					.numClasses() + c], "label row " + i);
 		}
+	}
+
+	/** Only an array that is its whole row-major buffer is read without a copy. */
+	@Test
+	void probabilitiesAreReadWithoutACopyOnlyFromAWholeRowMajorBuffer() {
+		final INDArray whole = Nd4j.rand(DataType.FLOAT, 6, 4);
+		assertTrue(Batches.ownsBuffer(whole));
+		assertFalse(Batches.ownsBuffer(whole.transpose()), "transposed view");
+		assertFalse(Batches.ownsBuffer(whole.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2,
+			4))), "rows 2-3, a view with an offset");
+		assertFalse(Batches.ownsBuffer(whole.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0,
+			3))), "rows 0-2, a view of part of the buffer");
+		assertFalse(Batches.ownsBuffer(Nd4j.rand(DataType.FLOAT, 6, 4).dup('f')), "column-major");
 	}
 }
