@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.deepclass.core.TestData;
 import io.deepclass.core.data.Dataset;
@@ -66,10 +67,10 @@ class BatchesTest {
 		final INDArray whole = Nd4j.rand(DataType.FLOAT, 6, 4);
 		assertTrue(Batches.ownsBuffer(whole));
 		assertFalse(Batches.ownsBuffer(whole.transpose()), "transposed view");
-		assertFalse(Batches.ownsBuffer(whole.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2,
-			4))), "rows 2-3, a view with an offset");
-		assertFalse(Batches.ownsBuffer(whole.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0,
-			3))), "rows 0-2, a view of part of the buffer");
+		assertFalse(Batches.ownsBuffer(whole.get(NDArrayIndex.interval(2, 4))),
+			"rows 2-3, a view with an offset");
+		assertFalse(Batches.ownsBuffer(whole.get(NDArrayIndex.interval(0, 3))),
+			"rows 0-2, a view of part of the buffer");
 		assertFalse(Batches.ownsBuffer(Nd4j.rand(DataType.FLOAT, 6, 4).dup('f')), "column-major");
 	}
 }
