@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -13,7 +15,9 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.util.ConvolutionUtils;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -275,9 +279,12 @@ public final class FastLayers {
 	}
 
 	/**
-	 * DL4J's ConvolutionLayer, keeping the pre-activations of a training pass for the backward
-	 * pass when a native helper (oneDNN) computes the convolution. Without a helper DL4J's
-	 * backward pass also needs its im2col buffer, so it runs unchanged.
+	 * DL4J's ConvolutionLayer computed by {@link OneDnnConv}'s kept oneDNN primitives, keeping the
+	 * pre-activations of a training pass for the backward pass. The first layer skips the input
+	 * gradient while {@link Network.Sequential#fit} trains (see {@link #inputGradientNeeded}).
+	 * Cases these do not specialise (no oneDNN, masks, dropout or weight noise on the layer,
+	 * "Same" mode, dilation, no bias, NHWC, other data types) run DL4J's code; with DL4J's own
+	 * oneDNN helper the pre-activations are still kept instead of computed a second time.
 	 */
 	static final class Convolution extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
 
@@ -285,15 +292,53 @@ public final class FastLayers {
 
 		private INDArray lastZInput;
 
+		private OneDnnConv oneDnn;
+
+		/** Set when oneDNN refused a shape: the layer then runs DL4J's code from there on. */
+		private boolean oneDnnFailed;
+
+		/**
+		 * False while the network trains with this as its first layer and no input preprocessor:
+		 * DL4J's {@code fit} then discards the gradient at the input image, so it is not computed.
+		 * True otherwise (input-gradient saliency needs it).
+		 */
+		boolean inputGradientNeeded = true;
+
 		Convolution(final NeuralNetConfiguration conf, final DataType dataType) {
 			super(conf, dataType);
+		}
+
+		private boolean specialised() {
+			final org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+			return OneDnnConv.available() && !oneDnnFailed && maskArray == null && input != null && input.rank() == 4 &&
+				dataType == DataType.FLOAT && OneDnnConv.plain(input) && c.getCnn2dDataFormat() ==
+					CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same && hasBias() && c
+						.getIDropout() == null && c.getWeightNoise() == null && c.getDilation()[0] == 1 && c
+							.getDilation()[1] == 1 && input.size(1) == getParam(
+								ConvolutionParamInitializer.WEIGHT_KEY).size(1);
+		}
+
+		/** True when the last pass ran on {@link OneDnnConv}'s primitives. */
+		boolean ranOnOneDnn() {
+			return oneDnn != null && !oneDnnFailed;
+		}
+
+		private OneDnnConv oneDnn() {
+			if (oneDnn == null) {
+				final org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+				oneDnn = new OneDnnConv(c.getKernelSize()[0], c.getKernelSize()[1], c.getStride()[0], c
+					.getStride()[1], c.getPadding()[0], c.getPadding()[1]);
+			}
+			return oneDnn;
 		}
 
 		@Override
 		protected Pair<INDArray, INDArray> preOutput(final boolean training,
 			final boolean forBackprop, final LayerWorkspaceMgr workspaces)
 		{
-			final boolean cacheable = helper != null && helperCountFail == 0 && maskArray == null;
+			final boolean specialised = specialised();
+			final boolean cacheable = specialised || helper != null && helperCountFail == 0 &&
+				maskArray == null;
 			if (forBackprop && cacheable && lastZ != null && lastZInput == input) {
 				final INDArray z = lastZ;
 				lastZ = null;
@@ -302,12 +347,65 @@ public final class FastLayers {
 			}
 			lastZ = null;
 			lastZInput = null;
-			final Pair<INDArray, INDArray> result = super.preOutput(training, forBackprop, workspaces);
+			Pair<INDArray, INDArray> result = null;
+			if (specialised) {
+				try {
+					result = new Pair<>(forward(workspaces), null);
+				}
+				catch (final RuntimeException e) {
+					oneDnnFailed = true; // same results, DL4J's speed
+				}
+			}
+			if (result == null) result = super.preOutput(training, forBackprop, workspaces);
 			if (training && !forBackprop && cacheable) {
 				lastZ = workspaces.dup(ArrayType.ACTIVATIONS, result.getFirst());
 				lastZInput = input;
 			}
 			return result;
+		}
+
+		private INDArray forward(final LayerWorkspaceMgr workspaces) {
+			final org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+			final int[] out = ConvolutionUtils.getOutputSize(input, c.getKernelSize(), c.getStride(), c
+				.getPadding(), convolutionMode, c.getDilation(), CNN2DFormat.NCHW);
+			final INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+			final INDArray z = workspaces.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+				new long[] { input.size(0), weights.size(0), out[0], out[1] }, 'c');
+			oneDnn().forward(input, weights, getParam(ConvolutionParamInitializer.BIAS_KEY), z);
+			return z;
+		}
+
+		@Override
+		public Pair<Gradient, INDArray> backpropGradient(final INDArray epsilon,
+			final LayerWorkspaceMgr workspaces)
+		{
+			if (!specialised()) return super.backpropGradient(epsilon, workspaces);
+			assertInputSet(true);
+			final INDArray z = preOutput(true, true, workspaces).getFirst();
+			INDArray delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(dataType))
+				.getFirst();
+			if (!OneDnnConv.plain(delta)) delta = delta.dup('c');
+			final INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+			final INDArray biasGradient = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+			INDArray epsilonNext = null;
+			try {
+				oneDnn().backwardWeights(input, delta, weightGradient, biasGradient);
+				if (inputGradientNeeded) {
+					epsilonNext = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input
+						.shape(), 'c');
+					oneDnn().backwardData(delta, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
+						epsilonNext);
+				}
+			}
+			catch (final RuntimeException e) {
+				// same results, DL4J's speed (it computes the pre-activations again)
+				oneDnnFailed = true;
+				return super.backpropGradient(epsilon, workspaces);
+			}
+			final Gradient gradient = new DefaultGradient();
+			gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
+			gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient);
+			return new Pair<>(gradient, epsilonNext);
 		}
 
 		@Override
@@ -316,5 +414,14 @@ public final class FastLayers {
 			lastZ = null;
 			lastZInput = null;
 		}
+	}
+
+	/**
+	 * The first layer when it is one of these convolutions without an input preprocessor, whose
+	 * input gradient training can skip; else null.
+	 */
+	static Convolution firstConvolution(final MultiLayerNetwork network) {
+		return network.getnLayers() > 0 && network.getLayer(0) instanceof Convolution conv && network
+			.getLayerWiseConfigurations().getInputPreProcess(0) == null ? conv : null;
 	}
 }

@@ -79,10 +79,14 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 
 		private final DenseFastPath dense;
 
+		/** The first layer, when it is a convolution whose input gradient training skips. */
+		private final FastLayers.Convolution firstConvolution;
+
 		public Sequential(final MultiLayerNetwork model) {
 			this.model = model;
 			FastLayers.install(model);
 			dense = DenseFastPath.of(model);
+			firstConvolution = FastLayers.firstConvolution(model);
 		}
 
 		@Override
@@ -98,7 +102,17 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 		@Override
 		public void fit(final INDArray features, final INDArray labels) {
 			if (dense != null && dense.accepts(features, labels)) dense.fit(features, labels);
-			else model.fit(new DataSet(features, labels));
+			else if (firstConvolution == null) model.fit(new DataSet(features, labels));
+			else {
+				// DL4J's fit discards the gradient at the input images: the first layer skips it
+				firstConvolution.inputGradientNeeded = false;
+				try {
+					model.fit(new DataSet(features, labels));
+				}
+				finally {
+					firstConvolution.inputGradientNeeded = true;
+				}
+			}
 		}
 
 		@Override

@@ -25,7 +25,7 @@ class FastLayersTest {
 	private static final ImageShape MNIST = new ImageShape(1, 28, 28);
 
 	@ParameterizedTest
-	@ValueSource(strings = { "linear", "mlp:64-32", "lenet", "bncnn" })
+	@ValueSource(strings = { "linear", "mlp:64-32", "onecnn", "multicnn", "lenet", "bncnn" })
 	void trainsAndPredictsExactlyLikeDl4jsLayers(final String architecture) {
 		final MultiLayerNetwork fast = (MultiLayerNetwork) Architectures.build(ArchitectureSpec.parse(
 			architecture), MNIST, 10, 7, new Nesterovs(0.05, 0.9)).model();

@@ -1,0 +1,96 @@
+package io.deepclass.core.model;
+
+import static io.deepclass.core.model.FastLayersTest.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+import io.deepclass.core.NativeBackend;
+
+/**
+ * Convolutions through kept oneDNN primitives compute what DL4J's layer computes: forward pass,
+ * weight and bias gradients, input gradient, training steps through {@link Network#fit} (which
+ * skips the first layer's input gradient) and the input gradient afterwards.
+ */
+class OneDnnConvTest {
+
+	@Test
+	void isLoadedOnThisMachine() {
+		NativeBackend.select();
+		assertTrue(OneDnnConv.available(), "the dnnl natives are part of the cpu profile");
+	}
+
+	@Test
+	void plainMeansDenseRowMajorFloatFromTheFirstValue() {
+		assertTrue(OneDnnConv.plain(Nd4j.create(DataType.FLOAT, 64, 1, 28, 28)),
+			"a batch of one-channel images (ND4J's own stride check says no)");
+		assertTrue(OneDnnConv.plain(Nd4j.create(DataType.FLOAT, 8, 3, 5, 5)));
+		assertFalse(OneDnnConv.plain(Nd4j.create(DataType.FLOAT, 8, 3, 5, 5).permute(0, 2, 3, 1)),
+			"NHWC view");
+		assertFalse(OneDnnConv.plain(Nd4j.create(DataType.FLOAT, new long[] { 8, 3, 5, 5 }, 'f')));
+		assertFalse(OneDnnConv.plain(Nd4j.create(DataType.DOUBLE, 8, 3, 5, 5)));
+		assertFalse(OneDnnConv.plain(null));
+	}
+
+	/**
+	 * Three input channels, stride 2 with a padded 12x12 input (DL4J's "Truncate" drops the last
+	 * column, so oneDNN's end padding differs from its start padding), then a second convolution
+	 * whose input gradient flows back into the first.
+	 */
+	@Test
+	void stridedMultiChannelConvolutionsTrainLikeDl4j() {
+		NativeBackend.select();
+		final MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).updater(
+			new Nesterovs(0.05, 0.9)).weightInit(WeightInit.XAVIER).convolutionMode(
+				ConvolutionMode.Truncate).list().layer(new ConvolutionLayer.Builder(3, 3).nOut(4).stride(2,
+					2).padding(1, 1).activation(Activation.RELU).build()).layer(
+						new ConvolutionLayer.Builder(2, 2).nOut(5).stride(1, 1).activation(Activation.TANH)
+							.build()).layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(3).activation(
+								Activation.SOFTMAX).build()).setInputType(InputType.convolutional(12, 12, 3))
+			.build();
+		final MultiLayerNetwork reference = new MultiLayerNetwork(conf.clone());
+		reference.init();
+		final MultiLayerNetwork fastModel = new MultiLayerNetwork(conf.clone());
+		fastModel.init(reference.params().dup(), false);
+		final Network fast = Network.of(fastModel);
+		assertTrue(FastLayers.installed(fastModel));
+		assertTrue(FastLayers.firstConvolution(fastModel) != null);
+
+		final INDArray x = Nd4j.rand(DataType.FLOAT, 6, 3, 12, 12).subi(0.5);
+		final INDArray y = Nd4j.zeros(DataType.FLOAT, 6, 3);
+		for (int i = 0; i < 6; i++)
+			y.putScalar(i, i % 3, 1);
+		assertClose(reference.output(x, false), fast.output(x), 1e-5, "first prediction");
+		for (int step = 0; step < 3; step++) {
+			reference.fit(x, y);
+			fast.fit(x, y);
+			assertEquals(reference.score(), fast.score(), 1e-5, "loss at step " + step);
+			assertClose(reference.params(), fast.params(), 1e-5, "parameters after step " + step);
+		}
+		// after training the first layer computes the input gradient again (saliency needs it)
+		final INDArray referenceGradient = reference.calculateGradients(x, y, null, null)
+			.getSecond();
+		final INDArray fastGradient = fastModel.calculateGradients(x, y, null, null).getSecond();
+		assertTrue(fastGradient.amaxNumber().doubleValue() > 0, "a real input gradient");
+		assertClose(referenceGradient, fastGradient, 1e-5, "input gradient");
+		for (int i = 0; i < 2; i++)
+			assertTrue(((FastLayers.Convolution) fastModel.getLayer(i)).ranOnOneDnn(), "layer " + i +
+				" on oneDNN, not DL4J's fallback");
+	}
+}
