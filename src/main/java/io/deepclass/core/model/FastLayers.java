@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
@@ -52,7 +53,8 @@ public final class FastLayers {
 	private FastLayers() {}
 
 	/**
-	 * Replaces the network's DenseLayer, OutputLayer and ConvolutionLayer implementations in place
+	 * Replaces the network's DenseLayer, OutputLayer, ConvolutionLayer and SubsamplingLayer
+	 * implementations in place
 	 * and gives its BatchNormalization layers the {@link FastBatchNorm} helper.
 	 */
 	public static void install(final MultiLayerNetwork network) {
@@ -67,6 +69,15 @@ public final class FastLayers {
 			else if (layer.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class)
 				layers[i] = copyState((BaseLayer<?>) layer, new Convolution(layer.conf(), dataType(
 					layer)));
+			else if (layer.getClass() == SubsamplingLayer.class) {
+				final Pooling pooling = new Pooling(layer.conf(), dataType(layer));
+				pooling.setListeners(layer.getListeners());
+				pooling.setIndex(layer.getIndex());
+				pooling.setIterationCount(layer.getIterationCount());
+				pooling.setEpochCount(layer.getEpochCount());
+				pooling.allowInputModification(((SubsamplingLayer) layer).isInputModificationAllowed());
+				layers[i] = pooling;
+			}
 			else if (layer instanceof BatchNormalization batchNorm) installHelper(batchNorm);
 		}
 	}
@@ -96,12 +107,13 @@ public final class FastLayers {
 			FastBatchNorm || batchNorm.layerConf().isLockGammaBeta());
 	}
 
-	/** True when every fully connected, convolution and batch-norm layer is one of these. */
+	/** True when every fully connected, convolution, pooling and batch-norm layer is one of these. */
 	public static boolean installed(final MultiLayerNetwork network) {
 		for (final Layer layer : network.getLayers())
 			if (layer instanceof BatchNormalization && !hasFastHelper(layer) || layer.getClass() == org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class ||
 				layer.getClass() == org.deeplearning4j.nn.layers.OutputLayer.class || layer
-					.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class)
+					.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class || layer
+						.getClass() == SubsamplingLayer.class)
 				return false;
 		return true;
 	}
@@ -310,8 +322,8 @@ public final class FastLayers {
 
 		private boolean specialised() {
 			final org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
-			return OneDnnConv.available() && !oneDnnFailed && maskArray == null && input != null && input.rank() == 4 &&
-				dataType == DataType.FLOAT && OneDnnConv.plain(input) && c.getCnn2dDataFormat() ==
+			return OneDnn.available() && !oneDnnFailed && maskArray == null && input != null && input.rank() == 4 &&
+				dataType == DataType.FLOAT && OneDnn.plain(input) && c.getCnn2dDataFormat() ==
 					CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same && hasBias() && c
 						.getIDropout() == null && c.getWeightNoise() == null && c.getDilation()[0] == 1 && c
 							.getDilation()[1] == 1 && input.size(1) == getParam(
@@ -384,7 +396,7 @@ public final class FastLayers {
 			final INDArray z = preOutput(true, true, workspaces).getFirst();
 			INDArray delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(dataType))
 				.getFirst();
-			if (!OneDnnConv.plain(delta)) delta = delta.dup('c');
+			if (!OneDnn.plain(delta)) delta = delta.dup('c');
 			final INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
 			final INDArray biasGradient = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
 			INDArray epsilonNext = null;
@@ -413,6 +425,103 @@ public final class FastLayers {
 			super.clear();
 			lastZ = null;
 			lastZInput = null;
+		}
+	}
+
+	/**
+	 * DL4J's SubsamplingLayer, max-pooling through {@link OneDnnPool}'s kept oneDNN primitives:
+	 * the backward pass uses the positions of the maxima found in the forward pass instead of
+	 * searching every window again. Other pooling kinds, masks, NHWC, "Same" mode, dilation and
+	 * other data types run DL4J's code, as does everything after oneDNN refused a shape.
+	 */
+	static final class Pooling extends SubsamplingLayer {
+
+		private OneDnnPool oneDnn;
+
+		private boolean oneDnnFailed;
+
+		Pooling(final NeuralNetConfiguration conf, final DataType dataType) {
+			super(conf, dataType);
+		}
+
+		private boolean specialised() {
+			final org.deeplearning4j.nn.conf.layers.SubsamplingLayer c = layerConf();
+			return OneDnn.available() && !oneDnnFailed && maskArray == null && input != null && input
+				.rank() == 4 && dataType == DataType.FLOAT && OneDnn.plain(input) && c
+					.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.MAX && c
+						.getCnn2dDataFormat() == CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same &&
+				c.getDilation()[0] == 1 && c.getDilation()[1] == 1;
+		}
+
+		/** True when the last pass ran on {@link OneDnnPool}'s primitives. */
+		boolean ranOnOneDnn() {
+			return oneDnn != null && !oneDnnFailed;
+		}
+
+		private OneDnnPool oneDnn() {
+			if (oneDnn == null) {
+				final org.deeplearning4j.nn.conf.layers.SubsamplingLayer c = layerConf();
+				oneDnn = new OneDnnPool(c.getKernelSize()[0], c.getKernelSize()[1], c.getStride()[0], c
+					.getStride()[1], c.getPadding()[0], c.getPadding()[1]);
+			}
+			return oneDnn;
+		}
+
+		@Override
+		public INDArray activate(final boolean training, final LayerWorkspaceMgr workspaces) {
+			if (!specialised()) return super.activate(training, workspaces);
+			final INDArray output = workspaces.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+				outputShape(), 'c');
+			return forward(output) ? output : super.activate(training, workspaces);
+		}
+
+		private long[] outputShape() {
+			final org.deeplearning4j.nn.conf.layers.SubsamplingLayer c = layerConf();
+			final int[] out = ConvolutionUtils.getOutputSize(input, c.getKernelSize(), c.getStride(), c
+				.getPadding(), convolutionMode, c.getDilation(), CNN2DFormat.NCHW);
+			return new long[] { input.size(0), input.size(1), out[0], out[1] };
+		}
+
+		/** Pools the input into {@code output}; false when oneDNN refused. */
+		private boolean forward(final INDArray output) {
+			try {
+				oneDnn().forward(input, output);
+				return true;
+			}
+			catch (final RuntimeException e) {
+				oneDnnFailed = true; // same results, DL4J's speed
+				return false;
+			}
+		}
+
+		@Override
+		public Pair<Gradient, INDArray> backpropGradient(final INDArray epsilon,
+			final LayerWorkspaceMgr workspaces)
+		{
+			if (!specialised()) return super.backpropGradient(epsilon, workspaces);
+			assertInputSet(true);
+			final INDArray dy = OneDnn.plain(epsilon) ? epsilon : epsilon.castTo(dataType).dup('c');
+			final INDArray dx = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+				input.shape(), 'c');
+			try {
+				// the maxima are those of the last forward pass over this very input, else found now
+				if (!oneDnn().backward(input, dy, dx)) {
+					if (!forward(Nd4j.createUninitialized(dataType, outputShape(), 'c')))
+						return super.backpropGradient(epsilon, workspaces);
+					oneDnn().backward(input, dy, dx);
+				}
+			}
+			catch (final RuntimeException e) {
+				oneDnnFailed = true;
+				return super.backpropGradient(epsilon, workspaces);
+			}
+			return new Pair<>(new DefaultGradient(), dx);
+		}
+
+		@Override
+		public void clear() {
+			super.clear();
+			if (oneDnn != null) oneDnn.forget();
 		}
 	}
 

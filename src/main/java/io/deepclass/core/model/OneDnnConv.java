@@ -9,25 +9,26 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
-import java.util.LinkedHashMap;
+import static io.deepclass.core.model.OneDnn.ENGINE;
+import static io.deepclass.core.model.OneDnn.desc;
+import static io.deepclass.core.model.OneDnn.in;
+import static io.deepclass.core.model.OneDnn.out;
+import static io.deepclass.core.model.OneDnn.run;
+
 import java.util.Map;
 
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Loader;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+
+import io.deepclass.core.model.OneDnn.Operand;
 
 /**
  * One convolution layer's forward pass, weight-and-bias gradient and input gradient as oneDNN
@@ -43,18 +44,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * is never needed to train. The forward pass: 0.28 against 0.14 ms.
  *
  * <p>It uses the JavaCPP build of oneDNN (org.bytedeco:dnnl), which shares ND4J's OpenMP
- * threads. Where that library cannot load, or ND4J runs on a GPU, {@link #available()} is false
- * and the layers keep DL4J's code. Primitive execution is not shared between threads: each
- * layer has its own instance, used under its lock.
+ * threads. Where that library cannot load, or ND4J runs on a GPU, the layers keep DL4J's code
+ * ({@link OneDnn#available()}). Primitive execution is not shared between threads: each layer
+ * has its own instance, used under its lock.
  */
 final class OneDnnConv {
-
-	/** System property: "false" turns these primitives off (DL4J's own path then runs). */
-	static final String PROPERTY = "deepclass.onednn";
-
-	private static final int MAX_BATCH_SIZES = 4;
-
-	private static final engine ENGINE = load();
 
 	/** Kernel, stride and padding: everything but the batch size and the image size. */
 	private final long[] kernel;
@@ -63,13 +57,7 @@ final class OneDnnConv {
 
 	private final long[] padding;
 
-	private final Map<String, Primitives> cache = new LinkedHashMap<>(8, 0.75f, true) {
-
-		@Override
-		protected boolean removeEldestEntry(final Map.Entry<String, Primitives> eldest) {
-			return size() > MAX_BATCH_SIZES;
-		}
-	};
+	private final Map<String, Primitives> cache = OneDnn.shapeCache();
 
 	OneDnnConv(final int kernelH, final int kernelW, final int strideH, final int strideW,
 		final int padH, final int padW)
@@ -79,51 +67,17 @@ final class OneDnnConv {
 		padding = new long[] { padH, padW };
 	}
 
-	/** True when oneDNN is loaded and ND4J computes on the CPU. */
-	static boolean available() {
-		return ENGINE != null;
-	}
-
-	private static engine load() {
-		if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) return null;
-		try {
-			if (!Nd4j.getEnvironment().isCPU()) return null;
-			Loader.load(org.bytedeco.dnnl.global.dnnl.class);
-			return new engine(engine.kind.cpu, 0);
-		}
-		catch (final LinkageError | RuntimeException e) {
-			return null; // no oneDNN build for this platform: DL4J's code runs
-		}
-	}
-
-	/**
-	 * True for arrays these primitives can read and write in place: FLOAT, and laid out row-major
-	 * and dense from their first value on, so the buffer is the NCHW (or OIHW) array. Dimensions of
-	 * size 1 may have any stride (ND4J's own stride check rejects a [64,1,28,28] batch).
-	 */
-	static boolean plain(final INDArray array) {
-		if (array == null || array.dataType() != DataType.FLOAT || array.isEmpty()) return false;
-		final long[] shape = array.shape();
-		final long[] stride = array.stride();
-		long dense = 1;
-		for (int d = shape.length - 1; d >= 0; d--) {
-			if (shape[d] != 1 && stride[d] != dense) return false;
-			dense *= shape[d];
-		}
-		return true;
-	}
-
-	/** z = conv(x, w) + b; x [N,C,H,W], w [O,C,kH,kW], b [O], z [N,O,OH,OW], all {@link #plain}. */
+	/** z = conv(x, w) + b: x [N,C,H,W], w [O,C,kH,kW], b [O], z [N,O,OH,OW], all plain. */
 	synchronized void forward(final INDArray x, final INDArray w, final INDArray b,
 		final INDArray z)
 	{
 		final Primitives p = primitives(x, z);
 		final IntMemoryMap args = new IntMemoryMap();
-		p.in(p.fwdSrc, x, args, DNNL_ARG_SRC);
-		p.in(p.fwdWeights, w, args, DNNL_ARG_WEIGHTS);
-		p.in(p.bias, b, args, DNNL_ARG_BIAS);
-		p.out(p.fwdDst, z, args, DNNL_ARG_DST);
-		p.run(p.forward, args, p.fwdDst);
+		in(p.stream, p.fwdSrc, x, args, DNNL_ARG_SRC);
+		in(p.stream, p.fwdWeights, w, args, DNNL_ARG_WEIGHTS);
+		in(p.stream, p.bias, b, args, DNNL_ARG_BIAS);
+		out(p.fwdDst, z, args, DNNL_ARG_DST);
+		run(p.stream, p.forward, args, p.fwdDst);
 	}
 
 	/** dW and dB from the input x and the gradient dZ at the pre-activations. */
@@ -133,11 +87,11 @@ final class OneDnnConv {
 		final Primitives p = primitives(x, dz);
 		p.backwardParts();
 		final IntMemoryMap args = new IntMemoryMap();
-		p.in(p.bwwSrc, x, args, DNNL_ARG_SRC);
-		p.in(p.bwwDiffDst, dz, args, DNNL_ARG_DIFF_DST);
-		p.out(p.bwwDiffWeights, dw, args, DNNL_ARG_DIFF_WEIGHTS);
-		p.out(p.diffBias, db, args, DNNL_ARG_DIFF_BIAS);
-		p.run(p.backwardWeights, args, p.bwwDiffWeights, p.diffBias);
+		in(p.stream, p.bwwSrc, x, args, DNNL_ARG_SRC);
+		in(p.stream, p.bwwDiffDst, dz, args, DNNL_ARG_DIFF_DST);
+		out(p.bwwDiffWeights, dw, args, DNNL_ARG_DIFF_WEIGHTS);
+		out(p.diffBias, db, args, DNNL_ARG_DIFF_BIAS);
+		run(p.stream, p.backwardWeights, args, p.bwwDiffWeights, p.diffBias);
 	}
 
 	/** dX, the gradient at the input, from dZ and the weights. */
@@ -145,54 +99,15 @@ final class OneDnnConv {
 		final Primitives p = primitives(dx, dz);
 		p.backwardParts();
 		final IntMemoryMap args = new IntMemoryMap();
-		p.in(p.bwdDiffDst, dz, args, DNNL_ARG_DIFF_DST);
-		p.in(p.bwdWeights, w, args, DNNL_ARG_WEIGHTS);
-		p.out(p.bwdDiffSrc, dx, args, DNNL_ARG_DIFF_SRC);
-		p.run(p.backwardData, args, p.bwdDiffSrc);
+		in(p.stream, p.bwdDiffDst, dz, args, DNNL_ARG_DIFF_DST);
+		in(p.stream, p.bwdWeights, w, args, DNNL_ARG_WEIGHTS);
+		out(p.bwdDiffSrc, dx, args, DNNL_ARG_DIFF_SRC);
+		run(p.stream, p.backwardData, args, p.bwdDiffSrc);
 	}
 
 	private Primitives primitives(final INDArray x, final INDArray z) {
-		final long[] xs = x.shape();
-		final long[] zs = z.shape();
-		final String key = java.util.Arrays.toString(xs) + java.util.Arrays.toString(zs);
-		return cache.computeIfAbsent(key, k -> new Primitives(xs, zs));
-	}
-
-	private static memory.desc desc(final long[] dims, final memory.format_tag tag) {
-		return new memory.desc(dims, memory.data_type.f32, tag);
-	}
-
-	private static FloatPointer pointer(final INDArray array) {
-		return new FloatPointer(array.data().addressPointer());
-	}
-
-	/**
-	 * A tensor as DL4J holds it (user) and as a primitive wants it; when the layouts differ,
-	 * the values go through a kept reorder primitive and a buffer oneDNN allocated.
-	 */
-	private static final class Operand {
-
-		final memory user;
-
-		final memory inner;
-
-		final reorder toInner;
-
-		final reorder toUser;
-
-		Operand(final memory.desc userDesc, final memory.desc innerDesc, final boolean output) {
-			user = new memory(userDesc, ENGINE, new FloatPointer((org.bytedeco.javacpp.Pointer) null));
-			if (userDesc.equals(innerDesc)) {
-				inner = user;
-				toInner = null;
-				toUser = null;
-			}
-			else {
-				inner = new memory(innerDesc, ENGINE);
-				toInner = output ? null : new reorder(user, inner);
-				toUser = output ? new reorder(inner, user) : null;
-			}
-		}
+		return cache.computeIfAbsent(OneDnn.shapeKey(x, z), k -> new Primitives(x.shape(), z
+			.shape()));
 	}
 
 	/** The primitives and reorders for one input and output shape. */
@@ -286,31 +201,6 @@ final class OneDnnConv {
 			bwdDiffDst = new Operand(desc(zDims, memory.format_tag.nchw), d.diff_dst_desc(), false);
 			bwdWeights = new Operand(desc(wDims, memory.format_tag.oihw), d.weights_desc(), false);
 			bwdDiffSrc = new Operand(desc(xDims, memory.format_tag.nchw), d.diff_src_desc(), true);
-		}
-
-		/** Binds an input: its array, reordered into the primitive's layout when they differ. */
-		void in(final Operand operand, final INDArray array, final IntMemoryMap args,
-			final int role)
-		{
-			operand.user.set_data_handle(pointer(array));
-			if (operand.toInner != null) operand.toInner.execute(stream, operand.user, operand.inner);
-			args.put(role, operand.inner);
-		}
-
-		/** Binds an output; {@link #run} reorders it into its array afterwards. */
-		void out(final Operand operand, final INDArray array, final IntMemoryMap args,
-			final int role)
-		{
-			operand.user.set_data_handle(pointer(array));
-			args.put(role, operand.inner);
-		}
-
-		void run(final primitive op, final IntMemoryMap args, final Operand... outputs) {
-			op.execute(stream, args);
-			for (final Operand output : outputs)
-				if (output.toUser != null) output.toUser.execute(stream, output.inner, output.user);
-			stream._wait();
-			args.close();
 		}
 	}
 }

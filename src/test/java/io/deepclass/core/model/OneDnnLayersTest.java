@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
@@ -24,42 +25,45 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import io.deepclass.core.NativeBackend;
 
 /**
- * Convolutions through kept oneDNN primitives compute what DL4J's layer computes: forward pass,
- * weight and bias gradients, input gradient, training steps through {@link Network#fit} (which
- * skips the first layer's input gradient) and the input gradient afterwards.
+ * Convolution and max-pooling layers through kept oneDNN primitives compute what DL4J's layers
+ * compute: forward pass, weight and bias gradients, input gradient, training steps through
+ * {@link Network#fit} (which skips the first layer's input gradient) and the input gradient
+ * afterwards.
  */
-class OneDnnConvTest {
+class OneDnnLayersTest {
 
 	@Test
 	void isLoadedOnThisMachine() {
 		NativeBackend.select();
-		assertTrue(OneDnnConv.available(), "the dnnl natives are part of the cpu profile");
+		assertTrue(OneDnn.available(), "the dnnl natives are part of the cpu profile");
 	}
 
 	@Test
 	void plainMeansDenseRowMajorFloatFromTheFirstValue() {
-		assertTrue(OneDnnConv.plain(Nd4j.create(DataType.FLOAT, 64, 1, 28, 28)),
+		assertTrue(OneDnn.plain(Nd4j.create(DataType.FLOAT, 64, 1, 28, 28)),
 			"a batch of one-channel images (ND4J's own stride check says no)");
-		assertTrue(OneDnnConv.plain(Nd4j.create(DataType.FLOAT, 8, 3, 5, 5)));
-		assertFalse(OneDnnConv.plain(Nd4j.create(DataType.FLOAT, 8, 3, 5, 5).permute(0, 2, 3, 1)),
+		assertTrue(OneDnn.plain(Nd4j.create(DataType.FLOAT, 8, 3, 5, 5)));
+		assertFalse(OneDnn.plain(Nd4j.create(DataType.FLOAT, 8, 3, 5, 5).permute(0, 2, 3, 1)),
 			"NHWC view");
-		assertFalse(OneDnnConv.plain(Nd4j.create(DataType.FLOAT, new long[] { 8, 3, 5, 5 }, 'f')));
-		assertFalse(OneDnnConv.plain(Nd4j.create(DataType.DOUBLE, 8, 3, 5, 5)));
-		assertFalse(OneDnnConv.plain(null));
+		assertFalse(OneDnn.plain(Nd4j.create(DataType.FLOAT, new long[] { 8, 3, 5, 5 }, 'f')));
+		assertFalse(OneDnn.plain(Nd4j.create(DataType.DOUBLE, 8, 3, 5, 5)));
+		assertFalse(OneDnn.plain(null));
 	}
 
 	/**
-	 * Three input channels, stride 2 with a padded 12x12 input (DL4J's "Truncate" drops the last
-	 * column, so oneDNN's end padding differs from its start padding), then a second convolution
-	 * whose input gradient flows back into the first.
+	 * Three input channels, stride 2 on a padded 12x12 input (DL4J's "Truncate" drops the last
+	 * column), a padded 3x3 max-pool with stride 2, then a second convolution whose input
+	 * gradient flows back through the pooling into the first.
 	 */
 	@Test
-	void stridedMultiChannelConvolutionsTrainLikeDl4j() {
+	void stridedConvolutionsAndPoolingTrainLikeDl4j() {
 		NativeBackend.select();
 		final MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).updater(
 			new Nesterovs(0.05, 0.9)).weightInit(WeightInit.XAVIER).convolutionMode(
 				ConvolutionMode.Truncate).list().layer(new ConvolutionLayer.Builder(3, 3).nOut(4).stride(2,
-					2).padding(1, 1).activation(Activation.RELU).build()).layer(
+					2).padding(1, 1).activation(Activation.RELU).build()).layer(new SubsamplingLayer.Builder(
+						SubsamplingLayer.PoolingType.MAX).kernelSize(3, 3).stride(2, 2).padding(1, 1).build())
+			.layer(
 						new ConvolutionLayer.Builder(2, 2).nOut(5).stride(1, 1).activation(Activation.TANH)
 							.build()).layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(3).activation(
 								Activation.SOFTMAX).build()).setInputType(InputType.convolutional(12, 12, 3))
@@ -89,8 +93,8 @@ class OneDnnConvTest {
 		final INDArray fastGradient = fastModel.calculateGradients(x, y, null, null).getSecond();
 		assertTrue(fastGradient.amaxNumber().doubleValue() > 0, "a real input gradient");
 		assertClose(referenceGradient, fastGradient, 1e-5, "input gradient");
-		for (int i = 0; i < 2; i++)
-			assertTrue(((FastLayers.Convolution) fastModel.getLayer(i)).ranOnOneDnn(), "layer " + i +
-				" on oneDNN, not DL4J's fallback");
+		assertTrue(((FastLayers.Convolution) fastModel.getLayer(0)).ranOnOneDnn(), "convolution 0");
+		assertTrue(((FastLayers.Pooling) fastModel.getLayer(1)).ranOnOneDnn(), "pooling");
+		assertTrue(((FastLayers.Convolution) fastModel.getLayer(2)).ranOnOneDnn(), "convolution 2");
 	}
 }

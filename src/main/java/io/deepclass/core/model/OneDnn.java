@@ -1,0 +1,153 @@
+package io.deepclass.core.model;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What {@link OneDnnConv} and {@link OneDnnPool} share: the JavaCPP build of oneDNN
+ * (org.bytedeco:dnnl, which runs on ND4J's OpenMP threads), its CPU engine, and the binding of
+ * ND4J arrays to oneDNN memory without copies.
+ */
+final class OneDnn {
+
+	/** System property: "false" turns these primitives off (DL4J's own code then runs). */
+	static final String PROPERTY = "deepclass.onednn";
+
+	/** The CPU engine, or null when oneDNN is off, cannot load, or ND4J computes on a GPU. */
+	static final engine ENGINE = load();
+
+	private OneDnn() {}
+
+	/** True when oneDNN is loaded and ND4J computes on the CPU. */
+	static boolean available() {
+		return ENGINE != null;
+	}
+
+	private static engine load() {
+		if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) return null;
+		try {
+			if (!Nd4j.getEnvironment().isCPU()) return null;
+			Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+			return new engine(engine.kind.cpu, 0);
+		}
+		catch (final LinkageError | RuntimeException e) {
+			return null; // no oneDNN build for this platform: DL4J's code runs
+		}
+	}
+
+	/**
+	 * True for arrays oneDNN can read and write in place: FLOAT, and laid out row-major and dense
+	 * from their first value on, so the buffer is the NCHW (or OIHW) array. Dimensions of size 1
+	 * may have any stride (ND4J's own stride check rejects a [64,1,28,28] batch).
+	 */
+	static boolean plain(final INDArray array) {
+		if (array == null || array.dataType() != DataType.FLOAT || array.isEmpty()) return false;
+		final long[] shape = array.shape();
+		final long[] stride = array.stride();
+		long dense = 1;
+		for (int d = shape.length - 1; d >= 0; d--) {
+			if (shape[d] != 1 && stride[d] != dense) return false;
+			dense *= shape[d];
+		}
+		return true;
+	}
+
+	/**
+	 * A map from a shape key to the primitives built for it, forgetting the least recently used
+	 * beyond four (a training batch size, the last smaller batch, inference batches).
+	 */
+	static <V> Map<String, V> shapeCache() {
+		return new LinkedHashMap<>(8, 0.75f, true) {
+
+			@Override
+			protected boolean removeEldestEntry(final Map.Entry<String, V> eldest) {
+				return size() > 4;
+			}
+		};
+	}
+
+	/** The key of {@link #shapeCache} for the shapes of these arrays. */
+	static String shapeKey(final INDArray a, final INDArray b) {
+		return Arrays.toString(a.shape()) + Arrays.toString(b.shape());
+	}
+
+	static memory.desc desc(final long[] dims, final memory.format_tag tag) {
+		return new memory.desc(dims, memory.data_type.f32, tag);
+	}
+
+	/** The host address of a {@link #plain} array's first value (a view's buffer starts there). */
+	private static FloatPointer pointer(final INDArray array) {
+		return new FloatPointer(array.data().addressPointer());
+	}
+
+	/** Binds an input: its array, reordered into the primitive's layout when they differ. */
+	static void in(final stream stream, final Operand operand, final INDArray array,
+		final IntMemoryMap args, final int role)
+	{
+		operand.user.set_data_handle(pointer(array));
+		if (operand.toInner != null) operand.toInner.execute(stream, operand.user, operand.inner);
+		args.put(role, operand.inner);
+	}
+
+	/** Binds an output; {@link #run} reorders it into its array afterwards. */
+	static void out(final Operand operand, final INDArray array, final IntMemoryMap args,
+		final int role)
+	{
+		operand.user.set_data_handle(pointer(array));
+		args.put(role, operand.inner);
+	}
+
+	/** Runs {@code op}, reorders its outputs into their arrays and waits for all of it. */
+	static void run(final stream stream, final primitive op, final IntMemoryMap args,
+		final Operand... outputs)
+	{
+		op.execute(stream, args);
+		for (final Operand output : outputs)
+			if (output.toUser != null) output.toUser.execute(stream, output.inner, output.user);
+		stream._wait();
+		args.close();
+	}
+
+	/**
+	 * A tensor as DL4J holds it (user) and as a primitive wants it (inner); when the layouts
+	 * differ, the values go through a kept reorder primitive and a buffer oneDNN allocated.
+	 */
+	static final class Operand {
+
+		final memory user;
+
+		final memory inner;
+
+		final reorder toInner;
+
+		final reorder toUser;
+
+		Operand(final memory.desc userDesc, final memory.desc innerDesc, final boolean output) {
+			user = new memory(userDesc, ENGINE, new FloatPointer((Pointer) null));
+			if (userDesc.equals(innerDesc)) {
+				inner = user;
+				toInner = null;
+				toUser = null;
+			}
+			else {
+				inner = new memory(innerDesc, ENGINE);
+				toInner = output ? null : new reorder(user, inner);
+				toUser = output ? new reorder(inner, user) : null;
+			}
+		}
+	}
+}
