@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
@@ -19,6 +20,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -53,8 +56,8 @@ public final class FastLayers {
 	private FastLayers() {}
 
 	/**
-	 * Replaces the network's DenseLayer, OutputLayer, ConvolutionLayer and SubsamplingLayer
-	 * implementations in place
+	 * Replaces the network's DenseLayer, OutputLayer, ConvolutionLayer, SubsamplingLayer and
+	 * ActivationLayer implementations in place
 	 * and gives its BatchNormalization layers the {@link FastBatchNorm} helper.
 	 */
 	public static void install(final MultiLayerNetwork network) {
@@ -69,15 +72,12 @@ public final class FastLayers {
 			else if (layer.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class)
 				layers[i] = copyState((BaseLayer<?>) layer, new Convolution(layer.conf(), dataType(
 					layer)));
-			else if (layer.getClass() == SubsamplingLayer.class) {
-				final Pooling pooling = new Pooling(layer.conf(), dataType(layer));
-				pooling.setListeners(layer.getListeners());
-				pooling.setIndex(layer.getIndex());
-				pooling.setIterationCount(layer.getIterationCount());
-				pooling.setEpochCount(layer.getEpochCount());
-				pooling.allowInputModification(((SubsamplingLayer) layer).isInputModificationAllowed());
-				layers[i] = pooling;
-			}
+			else if (layer.getClass() == SubsamplingLayer.class)
+				layers[i] = copyLayerState((AbstractLayer<?>) layer, new Pooling(layer.conf(), dataType(
+					layer)));
+			else if (layer.getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class)
+				layers[i] = copyLayerState((AbstractLayer<?>) layer, new Activation(layer.conf(),
+					dataType(layer)));
 			else if (layer instanceof BatchNormalization batchNorm) installHelper(batchNorm);
 		}
 	}
@@ -107,13 +107,17 @@ public final class FastLayers {
 			FastBatchNorm || batchNorm.layerConf().isLockGammaBeta());
 	}
 
-	/** True when every fully connected, convolution, pooling and batch-norm layer is one of these. */
+	/**
+	 * True when every fully connected, convolution, pooling, activation and batch-norm layer is
+	 * one of these.
+	 */
 	public static boolean installed(final MultiLayerNetwork network) {
 		for (final Layer layer : network.getLayers())
 			if (layer instanceof BatchNormalization && !hasFastHelper(layer) || layer.getClass() == org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class ||
 				layer.getClass() == org.deeplearning4j.nn.layers.OutputLayer.class || layer
 					.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class || layer
-						.getClass() == SubsamplingLayer.class)
+						.getClass() == SubsamplingLayer.class || layer
+							.getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class)
 				return false;
 		return true;
 	}
@@ -122,16 +126,24 @@ public final class FastLayers {
 		return layer.params() != null ? layer.params().dataType() : Nd4j.dataType();
 	}
 
-	private static <L extends BaseLayer<?>> L copyState(final BaseLayer<?> from, final L to) {
+	/** The state every layer has: listeners, position, counters, input handling. */
+	private static <L extends AbstractLayer<?>> L copyLayerState(final AbstractLayer<?> from,
+		final L to)
+	{
 		to.setListeners(from.getListeners());
 		to.setIndex(from.getIndex());
+		to.setIterationCount(from.getIterationCount());
+		to.setEpochCount(from.getEpochCount());
+		to.allowInputModification(from.isInputModificationAllowed());
+		return to;
+	}
+
+	private static <L extends BaseLayer<?>> L copyState(final BaseLayer<?> from, final L to) {
+		copyLayerState(from, to);
 		to.setParamsViewArray(from.params());
 		to.setParamTable(from.paramTable());
 		if (from.getGradientsViewArray() != null)
 			to.setBackpropGradientsViewArray(from.getGradientsViewArray());
-		to.setIterationCount(from.getIterationCount());
-		to.setEpochCount(from.getEpochCount());
-		to.allowInputModification(from.isInputModificationAllowed());
 		return to;
 	}
 
@@ -306,6 +318,8 @@ public final class FastLayers {
 
 		private OneDnnConv oneDnn;
 
+		private OneDnnRelu relu;
+
 		/** Set when oneDNN refused a shape: the layer then runs DL4J's code from there on. */
 		private boolean oneDnnFailed;
 
@@ -349,8 +363,10 @@ public final class FastLayers {
 			final boolean forBackprop, final LayerWorkspaceMgr workspaces)
 		{
 			final boolean specialised = specialised();
-			final boolean cacheable = specialised || helper != null && helperCountFail == 0 &&
-				maskArray == null;
+			// the specialised backward pass needs no pre-activations after an identity activation
+			final boolean cacheable = specialised ? !(layerConf()
+				.getActivationFn() instanceof ActivationIdentity) : helper != null && helperCountFail == 0 &&
+					maskArray == null;
 			if (forBackprop && cacheable && lastZ != null && lastZInput == input) {
 				final INDArray z = lastZ;
 				lastZ = null;
@@ -393,10 +409,7 @@ public final class FastLayers {
 		{
 			if (!specialised()) return super.backpropGradient(epsilon, workspaces);
 			assertInputSet(true);
-			final INDArray z = preOutput(true, true, workspaces).getFirst();
-			INDArray delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(dataType))
-				.getFirst();
-			if (!OneDnn.plain(delta)) delta = delta.dup('c');
+			final INDArray delta = delta(epsilon.castTo(dataType), workspaces);
 			final INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
 			final INDArray biasGradient = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
 			INDArray epsilonNext = null;
@@ -418,6 +431,28 @@ public final class FastLayers {
 			gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
 			gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient);
 			return new Pair<>(gradient, epsilonNext);
+		}
+
+		/** The loss gradient at the pre-activations, as a plain array. */
+		private INDArray delta(final INDArray epsilon, final LayerWorkspaceMgr workspaces) {
+			final IActivation activation = layerConf().getActivationFn();
+			INDArray delta;
+			if (activation instanceof ActivationIdentity) delta = epsilon;
+			else {
+				final INDArray z = preOutput(true, true, workspaces).getFirst();
+				if (OneDnnRelu.isPlainRelu(activation) && OneDnn.plain(z) && OneDnn.plain(epsilon)) {
+					delta = workspaces.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, z.shape(),
+						'c');
+					relu().backward(z, epsilon, delta);
+				}
+				else delta = activation.backprop(z, epsilon).getFirst();
+			}
+			return OneDnn.plain(delta) ? delta : delta.dup('c');
+		}
+
+		private OneDnnRelu relu() {
+			if (relu == null) relu = new OneDnnRelu();
+			return relu;
 		}
 
 		@Override
@@ -522,6 +557,71 @@ public final class FastLayers {
 		public void clear() {
 			super.clear();
 			if (oneDnn != null) oneDnn.forget();
+		}
+	}
+
+	/**
+	 * DL4J's ActivationLayer with a plain ReLU, through {@link OneDnnRelu}'s kept primitives: no
+	 * copy of the input in either pass. Other activations, dropout and non-plain arrays run
+	 * DL4J's code, as does everything after oneDNN refused a shape.
+	 */
+	static final class Activation extends org.deeplearning4j.nn.layers.ActivationLayer {
+
+		private final OneDnnRelu relu = new OneDnnRelu();
+
+		private boolean oneDnnFailed;
+
+		private boolean ran;
+
+		Activation(final NeuralNetConfiguration conf, final DataType dataType) {
+			super(conf, dataType);
+		}
+
+		private boolean specialised() {
+			return OneDnn.available() && !oneDnnFailed && input != null && (input.rank() == 2 || input
+				.rank() == 4) && OneDnn.plain(input) && OneDnnRelu.isPlainRelu(layerConf()
+					.getActivationFn()) && layerConf().getIDropout() == null;
+		}
+
+		/** True when the last pass ran on {@link OneDnnRelu}'s primitives. */
+		boolean ranOnOneDnn() {
+			return ran && !oneDnnFailed;
+		}
+
+		@Override
+		public INDArray activate(final boolean training, final LayerWorkspaceMgr workspaces) {
+			if (!specialised()) return super.activate(training, workspaces);
+			assertInputSet(false);
+			final INDArray output = workspaces.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+				input.shape(), 'c');
+			try {
+				relu.forward(input, output);
+				ran = true;
+				return output;
+			}
+			catch (final RuntimeException e) {
+				oneDnnFailed = true; // same results, DL4J's speed
+				return super.activate(training, workspaces);
+			}
+		}
+
+		@Override
+		public Pair<Gradient, INDArray> backpropGradient(final INDArray epsilon,
+			final LayerWorkspaceMgr workspaces)
+		{
+			if (!specialised()) return super.backpropGradient(epsilon, workspaces);
+			assertInputSet(true);
+			final INDArray dy = OneDnn.plain(epsilon) ? epsilon : epsilon.castTo(dataType).dup('c');
+			final INDArray dx = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+				input.shape(), 'c');
+			try {
+				relu.backward(input, dy, dx);
+			}
+			catch (final RuntimeException e) {
+				oneDnnFailed = true;
+				return super.backpropGradient(epsilon, workspaces);
+			}
+			return new Pair<>(new DefaultGradient(), dx);
 		}
 	}
 

@@ -57,6 +57,18 @@ class FastLayersTest {
 				step);
 		}
 		assertClose(plain.output(x, false), fast.output(x, false), 1e-4, "prediction after training");
+		assertRanOnOneDnn(fast);
+	}
+
+	/** Every convolution, max-pooling and ReLU layer ran on oneDNN, none on DL4J's fallback. */
+	static void assertRanOnOneDnn(final MultiLayerNetwork network) {
+		for (final org.deeplearning4j.nn.api.Layer layer : network.getLayers()) {
+			final String what = "layer " + layer.getIndex() + " on oneDNN";
+			if (layer instanceof FastLayers.Convolution conv) assertTrue(conv.ranOnOneDnn(), what);
+			if (layer instanceof FastLayers.Pooling pooling) assertTrue(pooling.ranOnOneDnn(), what);
+			if (layer instanceof FastLayers.Activation activation) assertTrue(activation.ranOnOneDnn(),
+				what);
+		}
 	}
 
 	@ParameterizedTest
