@@ -30,12 +30,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Faster implementations of DL4J's fully connected and convolution layers: the same maths with
- * fewer and better-shaped native calls.
+ * Faster implementations of DL4J's fully connected, convolution, max-pooling and ReLU layers:
+ * the same maths with fewer and better-shaped native calls.
  *
- * <p>Fully connected layers. DL4J 1.0.0-M2.1 multiplies {@code input.mmuli(W, out)} into a row-major
- * {@code out}, which ND4J computes into a temporary column-major array and then copies with a
- * transposing loop; measured for a 64x784 by 784x512 product on this project's 2-core machine:
+ * <p>Fully connected layers. DL4J 1.0.0-M2.1 multiplies {@code input.mmuli(W, out)} into a
+ * row-major {@code out}, which ND4J computes into a temporary column-major array and then copies
+ * with a transposing loop; measured for a 64x784 by 784x512 product on this project's 2-core machine:
  * 800-1500 us that way, 180-210 us as one {@code Nd4j.gemm} straight into {@code out}. The
  * backward pass's input gradient has the same detour (410 us against 190 us). On {@code mlp512}
  * these two made up about half of each training step. The weight gradient goes straight into
@@ -47,6 +47,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code CacheMode}, is never invalidated, so an inference pass followed by a backward pass,
  * as in input-gradient saliency, would reuse stale values).
  *
+ * <p>Convolution, max-pooling and ReLU layers run on oneDNN primitives kept between steps
+ * ({@link OneDnnConv}, {@link OneDnnPool}, {@link OneDnnRelu}) where oneDNN is available.
+ *
  * <p>{@link #install} swaps these in for the exact DL4J classes after a network is built or
  * loaded; configurations, parameters and model files stay plain DL4J. Cases they do not
  * specialise (layer norm, masks) run DL4J's own code.
@@ -57,8 +60,8 @@ public final class FastLayers {
 
 	/**
 	 * Replaces the network's DenseLayer, OutputLayer, ConvolutionLayer, SubsamplingLayer and
-	 * ActivationLayer implementations in place
-	 * and gives its BatchNormalization layers the {@link FastBatchNorm} helper.
+	 * ActivationLayer implementations in place and gives its BatchNormalization layers the
+	 * {@link FastBatchNorm} helper.
 	 */
 	public static void install(final MultiLayerNetwork network) {
 		final Layer[] layers = network.getLayers();
@@ -113,14 +116,17 @@ public final class FastLayers {
 	 */
 	public static boolean installed(final MultiLayerNetwork network) {
 		for (final Layer layer : network.getLayers())
-			if (layer instanceof BatchNormalization && !hasFastHelper(layer) || layer.getClass() == org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class ||
-				layer.getClass() == org.deeplearning4j.nn.layers.OutputLayer.class || layer
-					.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class || layer
-						.getClass() == SubsamplingLayer.class || layer
-							.getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class)
-				return false;
+			if (REPLACED.contains(layer.getClass()) || layer instanceof BatchNormalization &&
+				!hasFastHelper(layer)) return false;
 		return true;
 	}
+
+	/** The DL4J layer classes {@link #install} replaces. */
+	private static final java.util.Set<Class<?>> REPLACED = java.util.Set.of(
+		org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class,
+		org.deeplearning4j.nn.layers.OutputLayer.class,
+		org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, SubsamplingLayer.class,
+		org.deeplearning4j.nn.layers.ActivationLayer.class);
 
 	private static DataType dataType(final Layer layer) {
 		return layer.params() != null ? layer.params().dataType() : Nd4j.dataType();
@@ -336,12 +342,12 @@ public final class FastLayers {
 
 		private boolean specialised() {
 			final org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
-			return OneDnn.available() && !oneDnnFailed && maskArray == null && input != null && input.rank() == 4 &&
-				dataType == DataType.FLOAT && OneDnn.plain(input) && c.getCnn2dDataFormat() ==
-					CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same && hasBias() && c
-						.getIDropout() == null && c.getWeightNoise() == null && c.getDilation()[0] == 1 && c
-							.getDilation()[1] == 1 && input.size(1) == getParam(
-								ConvolutionParamInitializer.WEIGHT_KEY).size(1);
+			return OneDnn.available() && !oneDnnFailed && maskArray == null && input != null &&
+				input.rank() == 4 && dataType == DataType.FLOAT && OneDnn.plain(input) && c
+					.getCnn2dDataFormat() == CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same &&
+				hasBias() && c.getIDropout() == null && c.getWeightNoise() == null && c
+					.getDilation()[0] == 1 && c.getDilation()[1] == 1 && input.size(1) == getParam(
+						ConvolutionParamInitializer.WEIGHT_KEY).size(1);
 		}
 
 		/** True when the last pass ran on {@link OneDnnConv}'s primitives. */
@@ -409,11 +415,11 @@ public final class FastLayers {
 		{
 			if (!specialised()) return super.backpropGradient(epsilon, workspaces);
 			assertInputSet(true);
-			final INDArray delta = delta(epsilon.castTo(dataType), workspaces);
 			final INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
 			final INDArray biasGradient = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
 			INDArray epsilonNext = null;
 			try {
+				final INDArray delta = delta(epsilon.castTo(dataType), workspaces);
 				oneDnn().backwardWeights(input, delta, weightGradient, biasGradient);
 				if (inputGradientNeeded) {
 					epsilonNext = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input
