@@ -34,6 +34,7 @@ public final class SystemReport {
 			info.put("oneDNN layers", NativeBackend.oneDnnLayers() ? "yes (convolution, pooling, " +
 				"BatchNorm)" : "no (DL4J's built-in layers" + (extension.isEmpty() ? ")" : "; ND4J was " +
 					"loaded before DeepClass could choose)"));
+			info.put("kept oneDNN primitives", io.deepclass.core.model.FastLayers.oneDnnPrimitives());
 			info.put("backend", backend + (Nd4j.getEnvironment().isCPU() ? " (CPU)" : " (GPU)"));
 			final Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
 			copy(env, info, "blas.vendor", "BLAS");

@@ -34,6 +34,13 @@ class NativeBackendTest {
 			.parse("cnn:4,dense=8"), new ImageShape(1, 8, 8), 2, 1, new Sgd(0.01))).model();
 		final Map<String, String> report = SystemReport.collect();
 		assertEquals("loaded", report.get("native libraries"));
+		// the dnnl natives ship for Linux x86-64 (the cpu profile)
+		if (System.getProperty("os.name").toLowerCase().contains("linux") && "amd64".equals(System
+			.getProperty("os.arch"))) {
+			final String primitives = report.get("kept oneDNN primitives");
+			assertTrue(primitives.matches("yes \\(oneDNN \\d+\\.\\d+\\.\\d+ through JavaCPP.*"),
+				primitives);
+		}
 		if (avx2) {
 			assertEquals("-onednn-avx2", extension);
 			assertTrue(NativeBackend.loadedBuild().contains("ONEDNN"), NativeBackend.loadedBuild());

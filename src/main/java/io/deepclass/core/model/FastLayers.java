@@ -59,6 +59,18 @@ public final class FastLayers {
 	private FastLayers() {}
 
 	/**
+	 * For the System Check: whether convolution, max-pooling and ReLU layers run on kept oneDNN
+	 * primitives, with oneDNN's version, or why not.
+	 */
+	public static String oneDnnPrimitives() {
+		final String version = OneDnn.version();
+		return version != null ? "yes (oneDNN " + version + " through JavaCPP: convolution, " +
+			"max-pooling, ReLU)" : "no (DL4J's layer code: oneDNN's JavaCPP build did not load" +
+				(Boolean.parseBoolean(System.getProperty(OneDnn.PROPERTY, "true")) ? " on this platform " +
+					"or backend)" : ", -D" + OneDnn.PROPERTY + "=false)");
+	}
+
+	/**
 	 * Replaces the network's DenseLayer, OutputLayer, ConvolutionLayer, SubsamplingLayer and
 	 * ActivationLayer implementations in place and gives its BatchNormalization layers the
 	 * {@link FastBatchNorm} helper.

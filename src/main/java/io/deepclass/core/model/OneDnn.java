@@ -37,6 +37,13 @@ final class OneDnn {
 		return ENGINE != null;
 	}
 
+	/** "2.5.2" and the like, or null when oneDNN is not available. */
+	static String version() {
+		if (ENGINE == null) return null;
+		final org.bytedeco.dnnl.dnnl_version_t v = org.bytedeco.dnnl.global.dnnl.dnnl_version();
+		return v.major() + "." + v.minor() + "." + v.patch();
+	}
+
 	private static engine load() {
 		if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) return null;
 		try {
