@@ -35,8 +35,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Fully connected layers. DL4J 1.0.0-M2.1 multiplies {@code input.mmuli(W, out)} into a
  * row-major {@code out}, which ND4J computes into a temporary column-major array and then copies
- * with a transposing loop; measured for a 64x784 by 784x512 product on this project's 2-core machine:
- * 800-1500 us that way, 180-210 us as one {@code Nd4j.gemm} straight into {@code out}. The
+ * with a transposing loop; measured for a 64x784 by 784x512 product on this project's 2-core
+ * machine: 800-1500 us that way, 180-210 us as one {@code Nd4j.gemm} straight into {@code out}. The
  * backward pass's input gradient has the same detour (410 us against 190 us). On {@code mlp512}
  * these two made up about half of each training step. The weight gradient goes straight into
  * the parameter-gradient view, laid out so ND4J takes its fast path.
@@ -370,8 +370,8 @@ public final class FastLayers {
 		private OneDnnConv oneDnn() {
 			if (oneDnn == null) {
 				final org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
-				oneDnn = new OneDnnConv(c.getKernelSize()[0], c.getKernelSize()[1], c.getStride()[0], c
-					.getStride()[1], c.getPadding()[0], c.getPadding()[1]);
+				oneDnn = new OneDnnConv(OneDnn.Window.of(c.getKernelSize(), c.getStride(), c
+					.getPadding()));
 			}
 			return oneDnn;
 		}
@@ -514,8 +514,8 @@ public final class FastLayers {
 		private OneDnnPool oneDnn() {
 			if (oneDnn == null) {
 				final org.deeplearning4j.nn.conf.layers.SubsamplingLayer c = layerConf();
-				oneDnn = new OneDnnPool(c.getKernelSize()[0], c.getKernelSize()[1], c.getStride()[0], c
-					.getStride()[1], c.getPadding()[0], c.getPadding()[1]);
+				oneDnn = new OneDnnPool(OneDnn.Window.of(c.getKernelSize(), c.getStride(), c
+					.getPadding()));
 			}
 			return oneDnn;
 		}

@@ -129,6 +129,26 @@ final class OneDnn {
 		args.close();
 	}
 
+	/** A convolution or pooling window: kernel, strides and start padding, per spatial axis. */
+	record Window(long[] kernel, long[] strides, long[] padding) {
+
+		static Window of(final int[] kernel, final int[] strides, final int[] padding) {
+			return new Window(new long[] { kernel[0], kernel[1] }, new long[] { strides[0],
+				strides[1] }, new long[] { padding[0], padding[1] });
+		}
+
+		/**
+		 * Padding after the last row and column for an NCHW input of shape x giving output y: the
+		 * start padding unless DL4J's "Truncate" mode drops positions that a stride does not reach.
+		 */
+		long[] paddingEnd(final long[] x, final long[] y) {
+			final long[] end = new long[2];
+			for (int d = 0; d < 2; d++)
+				end[d] = (y[2 + d] - 1) * strides[d] + kernel[d] - x[2 + d] - padding[d];
+			return end;
+		}
+	}
+
 	/**
 	 * A tensor as DL4J holds it (user) and as a primitive wants it (inner); when the layouts
 	 * differ, the values go through a kept reorder primitive and a buffer oneDNN allocated.

@@ -50,21 +50,13 @@ import io.deepclass.core.model.OneDnn.Operand;
  */
 final class OneDnnConv {
 
-	/** Kernel, stride and padding: everything but the batch size and the image size. */
-	private final long[] kernel;
-
-	private final long[] strides;
-
-	private final long[] padding;
+	/** Kernel, strides and padding: everything but the batch size and the image size. */
+	private final OneDnn.Window window;
 
 	private final Map<String, Primitives> cache = OneDnn.shapeCache();
 
-	OneDnnConv(final int kernelH, final int kernelW, final int strideH, final int strideW,
-		final int padH, final int padW)
-	{
-		kernel = new long[] { kernelH, kernelW };
-		strides = new long[] { strideH, strideW };
-		padding = new long[] { padH, padW };
+	OneDnnConv(final OneDnn.Window window) {
+		this.window = window;
 	}
 
 	/** z = conv(x, w) + b: x [N,C,H,W], w [O,C,kH,kW], b [O], z [N,O,OH,OW], all plain. */
@@ -121,10 +113,7 @@ final class OneDnnConv {
 
 		final long[] zDims;
 
-		/**
-		 * Padding after the last row and column: the left padding unless DL4J's "Truncate" mode
-		 * drops the last positions that a stride does not reach.
-		 */
+		/** See {@link OneDnn.Window#paddingEnd}. */
 		final long[] paddingEnd;
 
 		final convolution_forward.primitive_desc forwardDesc;
@@ -160,15 +149,14 @@ final class OneDnnConv {
 		Primitives(final long[] x, final long[] z) {
 			xDims = x.clone();
 			zDims = z.clone();
+			final long[] kernel = window.kernel();
 			wDims = new long[] { z[1], x[1], kernel[0], kernel[1] };
-			paddingEnd = new long[2];
-			for (int d = 0; d < 2; d++)
-				paddingEnd[d] = (z[2 + d] - 1) * strides[d] + kernel[d] - x[2 + d] - padding[d];
+			paddingEnd = window.paddingEnd(x, z);
 			final memory.format_tag any = memory.format_tag.any;
 			forwardDesc = new convolution_forward.primitive_desc(new convolution_forward.desc(
 				prop_kind.forward_training, algorithm.convolution_direct, desc(xDims, any), desc(wDims,
-					any), desc(new long[] { z[1] }, memory.format_tag.x), desc(zDims, any), strides,
-				padding, paddingEnd), ENGINE);
+					any), desc(new long[] { z[1] }, memory.format_tag.x), desc(zDims, any),
+				window.strides(), window.padding(), paddingEnd), ENGINE);
 			forward = new convolution_forward(forwardDesc);
 			fwdSrc = new Operand(desc(xDims, memory.format_tag.nchw), forwardDesc.src_desc(), false);
 			fwdWeights = new Operand(desc(wDims, memory.format_tag.oihw), forwardDesc.weights_desc(),
@@ -186,7 +174,7 @@ final class OneDnnConv {
 			final convolution_backward_weights.primitive_desc w =
 				new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
 					algorithm.convolution_direct, desc(xDims, any), desc(wDims, any), biasDesc, desc(
-						zDims, any), strides, padding, paddingEnd), ENGINE, forwardDesc);
+						zDims, any), window.strides(), window.padding(), paddingEnd), ENGINE, forwardDesc);
 			backwardWeights = new convolution_backward_weights(w);
 			bwwSrc = new Operand(desc(xDims, memory.format_tag.nchw), w.src_desc(), false);
 			bwwDiffDst = new Operand(desc(zDims, memory.format_tag.nchw), w.diff_dst_desc(), false);
@@ -196,7 +184,7 @@ final class OneDnnConv {
 			final convolution_backward_data.primitive_desc d =
 				new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
 					algorithm.convolution_direct, desc(xDims, any), desc(wDims, any), desc(zDims, any),
-					strides, padding, paddingEnd), ENGINE, forwardDesc);
+					window.strides(), window.padding(), paddingEnd), ENGINE, forwardDesc);
 			backwardData = new convolution_backward_data(d);
 			bwdDiffDst = new Operand(desc(zDims, memory.format_tag.nchw), d.diff_dst_desc(), false);
 			bwdWeights = new Operand(desc(wDims, memory.format_tag.oihw), d.weights_desc(), false);

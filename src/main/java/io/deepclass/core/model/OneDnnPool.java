@@ -36,11 +36,8 @@ import io.deepclass.core.model.OneDnn.Operand;
  */
 final class OneDnnPool {
 
-	private final long[] kernel;
-
-	private final long[] strides;
-
-	private final long[] padding;
+	/** Kernel, strides and padding: everything but the batch size and the image size. */
+	private final OneDnn.Window window;
 
 	private final Map<String, Primitives> cache = OneDnn.shapeCache();
 
@@ -49,12 +46,8 @@ final class OneDnnPool {
 
 	private Primitives lastPrimitives;
 
-	OneDnnPool(final int kernelH, final int kernelW, final int strideH, final int strideW,
-		final int padH, final int padW)
-	{
-		kernel = new long[] { kernelH, kernelW };
-		strides = new long[] { strideH, strideW };
-		padding = new long[] { padH, padW };
+	OneDnnPool(final OneDnn.Window window) {
+		this.window = window;
 	}
 
 	/** y = max-pool(x); x [N,C,H,W], y [N,C,OH,OW], both plain. */
@@ -122,14 +115,12 @@ final class OneDnnPool {
 		Primitives(final long[] x, final long[] y) {
 			xDims = x.clone();
 			yDims = y.clone();
-			paddingEnd = new long[2];
-			for (int d = 0; d < 2; d++)
-				paddingEnd[d] = (y[2 + d] - 1) * strides[d] + kernel[d] - x[2 + d] - padding[d];
+			paddingEnd = window.paddingEnd(x, y);
 			final memory.desc nchwX = desc(xDims, memory.format_tag.nchw);
 			final memory.desc nchwY = desc(yDims, memory.format_tag.nchw);
 			forwardDesc = new pooling_forward.primitive_desc(new pooling_forward.desc(
-				prop_kind.forward_training, algorithm.pooling_max, nchwX, nchwY, strides, kernel,
-				padding, paddingEnd), ENGINE);
+				prop_kind.forward_training, algorithm.pooling_max, nchwX, nchwY, window.strides(),
+				window.kernel(), window.padding(), paddingEnd), ENGINE);
 			forward = new pooling_forward(forwardDesc);
 			src = new Operand(nchwX, forwardDesc.src_desc(), false);
 			dst = new Operand(nchwY, forwardDesc.dst_desc(), true);
@@ -141,8 +132,8 @@ final class OneDnnPool {
 			final memory.desc nchwX = desc(xDims, memory.format_tag.nchw);
 			final memory.desc nchwY = desc(yDims, memory.format_tag.nchw);
 			final pooling_backward.primitive_desc d = new pooling_backward.primitive_desc(
-				new pooling_backward.desc(algorithm.pooling_max, nchwX, nchwY, strides, kernel, padding,
-					paddingEnd), ENGINE, forwardDesc);
+				new pooling_backward.desc(algorithm.pooling_max, nchwX, nchwY, window.strides(), window
+					.kernel(), window.padding(), paddingEnd), ENGINE, forwardDesc);
 			backward = new pooling_backward(d);
 			diffDst = new Operand(nchwY, d.diff_dst_desc(), false);
 			diffSrc = new Operand(nchwX, d.diff_src_desc(), true);
