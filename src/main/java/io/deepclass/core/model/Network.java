@@ -80,13 +80,13 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 		private final DenseFastPath dense;
 
 		/** The first layer, when it is a convolution whose input gradient training skips. */
-		private final FastLayers.Convolution firstConvolution;
+		private final OneDnnLayers.Convolution firstConvolution;
 
 		public Sequential(final MultiLayerNetwork model) {
 			this.model = model;
 			FastLayers.install(model);
 			dense = DenseFastPath.of(model);
-			firstConvolution = FastLayers.firstConvolution(model);
+			firstConvolution = OneDnnLayers.firstConvolution(model);
 		}
 
 		@Override

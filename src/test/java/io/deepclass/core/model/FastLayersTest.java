@@ -64,9 +64,9 @@ class FastLayersTest {
 	static void assertRanOnOneDnn(final MultiLayerNetwork network) {
 		for (final org.deeplearning4j.nn.api.Layer layer : network.getLayers()) {
 			final String what = "layer " + layer.getIndex() + " on oneDNN";
-			if (layer instanceof FastLayers.Convolution conv) assertTrue(conv.ranOnOneDnn(), what);
-			if (layer instanceof FastLayers.Pooling pooling) assertTrue(pooling.ranOnOneDnn(), what);
-			if (layer instanceof FastLayers.Activation activation) assertTrue(activation.ranOnOneDnn(),
+			if (layer instanceof OneDnnLayers.Convolution conv) assertTrue(conv.ranOnOneDnn(), what);
+			if (layer instanceof OneDnnLayers.Pooling pooling) assertTrue(pooling.ranOnOneDnn(), what);
+			if (layer instanceof OneDnnLayers.Activation activation) assertTrue(activation.ranOnOneDnn(),
 				what);
 		}
 	}
