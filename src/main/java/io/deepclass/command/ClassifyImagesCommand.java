@@ -16,13 +16,13 @@ import ij.gui.Roi;
 import ij.measure.ResultsTable;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.bundle.ModelBundle;
+import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.DatasetException;
 import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.inspect.NetworkInspector;
-import io.deepclass.core.model.ModelBundle;
-import io.deepclass.core.model.ModelInfo;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;

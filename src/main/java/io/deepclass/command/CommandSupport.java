@@ -8,11 +8,11 @@ import java.nio.file.NoSuchFileException;
 import ij.ImagePlus;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.bundle.ModelBundle;
+import io.deepclass.core.bundle.ModelFiles;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
-import io.deepclass.core.model.ModelBundle;
-import io.deepclass.core.model.ModelFiles;
 import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.IjImageDecoder;
 

@@ -13,8 +13,8 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
+import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.model.ModelBundle;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;

@@ -9,7 +9,7 @@ import org.scijava.plugin.Plugin;
 
 import ij.measure.ResultsTable;
 
-import io.deepclass.core.SystemReport;
+import io.deepclass.core.engine.SystemReport;
 
 /**
  * Plugins > DeepClass > DeepClass System Check: what DeepClass computes on (backend, device,

@@ -1,7 +1,6 @@
 package io.deepclass.command;
 
 import java.io.File;
-import java.io.IOException;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -14,17 +13,12 @@ import ij.measure.ResultsTable;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.data.DatasetSplit;
 import io.deepclass.core.data.ImageShape;
-import io.deepclass.core.data.Normalization;
 import io.deepclass.core.model.ArchitectureSpec;
-import io.deepclass.core.model.Architectures;
-import io.deepclass.core.model.ModelBundle;
-import io.deepclass.core.model.ModelFiles;
-import io.deepclass.core.model.Network;
+import io.deepclass.core.pipeline.TrainedModel;
+import io.deepclass.core.pipeline.TrainingPipeline;
+import io.deepclass.core.pipeline.TrainingRecipe;
 import io.deepclass.core.train.Optimizer;
-import io.deepclass.core.train.Trainer;
-import io.deepclass.core.train.TrainingResult;
 import io.deepclass.core.train.TrainingSettings;
 import io.deepclass.ij.ResultTables;
 import io.deepclass.ij.TrainingMonitor;
@@ -106,36 +100,14 @@ public class TrainClassifierCommand implements Command {
 		final ImageShape target = width > 0 || height > 0 ? CommandSupport.targetShape(width, height,
 			"gray") : null;
 		final Dataset all = CommandSupport.labelled(dataset, folder, class_pattern, target).dataset();
-		if (validation_fraction < 0 || validation_fraction >= 1)
-			throw new DeepClassException("validation_fraction must be at least 0 and below 1, not " +
-				validation_fraction + ".");
-		final DatasetSplit split = validation_fraction > 0 ? DatasetSplit.stratified(all,
-			validation_fraction, seed) : new DatasetSplit(all, null);
-		final TrainingSettings settings = settings();
-		final Normalization normalization = Normalization.fit(split.train());
-		final Network network = Architectures.build(spec, all.shape(), all.numClasses(), seed,
-			settings.optimizer().updater(settings.learningRate(), settings.momentum()));
-		log.info("DeepClass: training " + spec + " (" + network.numParams() + " parameters) on " +
-			split.train() + (split.validation() == null ? "" : ", validating on " + split.validation()
-				.size()));
-		final TrainingMonitor monitor = new TrainingMonitor();
-		final TrainingResult result = new Trainer(settings, monitor, monitor).train(network,
-			normalization, split.train(), split.validation());
-		monitor.finished(result.cancelled());
-		if (result.history().isEmpty())
-			throw new DeepClassException("training was stopped before the first epoch ended; no " +
-				"model was saved.");
-		try {
-			ModelFiles.save(ModelBundle.of(result, spec, settings, normalization, split.train(), split
-				.validation()), model_file.toPath());
-		}
-		catch (final IOException e) {
-			throw new DeepClassException("cannot save the model to '" + model_file + "': " + e
-				.getMessage(), e);
-		}
-		log.info("DeepClass: model saved to " + model_file + (result.cancelled() ? " (stopped after " +
-			"epoch " + result.history().size() + ")" : ""));
-		history = ResultTables.history(result.history());
+		final TrainingRecipe recipe = new TrainingRecipe(spec, settings(), validation_fraction);
+		final TrainingMonitor monitor = new TrainingMonitor(log::info);
+		final TrainedModel trained = new TrainingPipeline(monitor, monitor).train(recipe, all);
+		monitor.finished(trained.result().cancelled());
+		TrainingPipeline.save(trained, model_file.toPath());
+		log.info("DeepClass: model saved to " + model_file + (trained.result().cancelled()
+			? " (stopped after epoch " + trained.result().history().size() + ")" : ""));
+		history = ResultTables.history(trained.result().history());
 		// the live plot window already shows it; headless and batch runs get it as an image
 		plot = monitor.showsPlot() ? null : monitor.plotImage();
 	}

@@ -14,11 +14,11 @@ import ij.gui.Roi;
 import ij.process.FloatProcessor;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.inspect.ConvKernels;
 import io.deepclass.core.inspect.FixedFilters;
 import io.deepclass.core.inspect.NetworkInspector;
-import io.deepclass.core.model.ModelBundle;
 import io.deepclass.ij.FilterImages;
 import io.deepclass.ij.ImageInputs;
 

@@ -9,22 +9,21 @@ import java.nio.file.Paths;
 import java.util.Locale;
 
 import io.deepclass.core.DeepClassException;
-import io.deepclass.core.NativeBackend;
-import io.deepclass.core.NativeThreads;
+import io.deepclass.core.bundle.ModelBundle;
+import io.deepclass.core.bundle.ModelFiles;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.IdxReader;
-import io.deepclass.core.data.Normalization;
+import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.engine.NativeThreads;
 import io.deepclass.core.model.ArchitectureSpec;
-import io.deepclass.core.model.Architectures;
-import io.deepclass.core.model.ModelBundle;
-import io.deepclass.core.model.ModelFiles;
-import io.deepclass.core.model.Network;
+import io.deepclass.core.pipeline.TrainedModel;
+import io.deepclass.core.pipeline.TrainingPipeline;
+import io.deepclass.core.pipeline.TrainingRecipe;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
 import io.deepclass.core.train.EpochStats;
 import io.deepclass.core.train.Optimizer;
-import io.deepclass.core.train.Trainer;
 import io.deepclass.core.train.TrainingListener;
 import io.deepclass.core.train.TrainingResult;
 import io.deepclass.core.train.TrainingSettings;
@@ -83,19 +82,12 @@ public final class FashionMnistDemo {
 		final TrainingSettings settings = TrainingSettings.defaults().withEpochs(o.epochs())
 			.withBatchSize(o.batch()).withOptimizer(Optimizer.parse(o.optimizer()), o.lr()).withSeed(o
 				.seed());
-		final Normalization normalization = Normalization.fit(train);
-		final Network network = Architectures.build(spec, train.shape(), train.numClasses(), settings
-			.seed(), settings.optimizer().updater(settings.learningRate(), settings.momentum()));
-		out.printf(Locale.ROOT, "model: %s, %,d parameters; %d epochs, batch %d, %s lr %s, seed %d%n",
-			spec, network.numParams(), settings.epochs(), settings.batchSize(), settings.optimizer(),
-			settings.learningRate(), settings.seed());
-
-		final TrainingResult result = new Trainer(settings, new ConsoleProgress(out), null).train(
-			network, normalization, train, test);
-		final ModelBundle bundle = ModelBundle.of(result, spec, settings, normalization, train, test);
+		final TrainedModel trained = new TrainingPipeline(new ConsoleProgress(out, settings), null)
+			.train(new TrainingRecipe(spec, settings, 0), train, test);
+		final TrainingResult result = trained.result();
 		final Path modelFile = o.out() != null ? o.out() : Paths.get("target", "demo",
 			"fashion-mnist-" + spec.family() + ".zip");
-		ModelFiles.save(bundle, modelFile);
+		TrainingPipeline.save(trained, modelFile);
 		out.printf(Locale.ROOT, "saved %s (%,d bytes)%n", modelFile, Files.size(modelFile));
 
 		final ModelBundle reloaded = ModelFiles.load(modelFile);
@@ -156,8 +148,20 @@ public final class FashionMnistDemo {
 
 		private final PrintStream out;
 
-		ConsoleProgress(final PrintStream out) {
+		private final TrainingSettings settings;
+
+		ConsoleProgress(final PrintStream out, final TrainingSettings settings) {
 			this.out = out;
+			this.settings = settings;
+		}
+
+		@Override
+		public void trainingStarted(final String architecture, final long parameters,
+			final Dataset train, final Dataset validation)
+		{
+			out.printf(Locale.ROOT, "model: %s, %,d parameters; %d epochs, batch %d, %s lr %s, seed " +
+				"%d%n", architecture, parameters, settings.epochs(), settings.batchSize(), settings
+					.optimizer(), settings.learningRate(), settings.seed());
 		}
 
 		@Override

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -13,6 +14,7 @@ import ij.gui.Plot;
 import ij.gui.PlotWindow;
 import ij.macro.Interpreter;
 
+import io.deepclass.core.data.Dataset;
 import io.deepclass.core.train.EpochStats;
 import io.deepclass.core.train.TrainingListener;
 
@@ -30,11 +32,23 @@ public final class TrainingMonitor implements TrainingListener, BooleanSupplier 
 
 	private final boolean showPlot;
 
+	private final Consumer<String> log;
+
 	private PlotWindow window;
 
-	public TrainingMonitor() {
+	/** @param log where the line that says what trains goes (a command's LogService) */
+	public TrainingMonitor(final Consumer<String> log) {
+		this.log = log;
 		showPlot = !GraphicsEnvironment.isHeadless() && !Interpreter.isBatchMode();
 		IJ.resetEscape();
+	}
+
+	@Override
+	public void trainingStarted(final String architecture, final long parameters,
+		final Dataset train, final Dataset validation)
+	{
+		log.accept("DeepClass: training " + architecture + " (" + parameters + " parameters) on " +
+			train + (validation == null ? "" : ", validating on " + validation.size()));
 	}
 
 	@Override

@@ -3,15 +3,13 @@ package io.deepclass.core;
 import java.util.List;
 import java.util.Random;
 
+import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.ArrayImageStore;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
-import io.deepclass.core.data.Normalization;
 import io.deepclass.core.model.ArchitectureSpec;
-import io.deepclass.core.model.Architectures;
-import io.deepclass.core.model.ModelBundle;
-import io.deepclass.core.train.Trainer;
-import io.deepclass.core.train.TrainingResult;
+import io.deepclass.core.pipeline.TrainingPipeline;
+import io.deepclass.core.pipeline.TrainingRecipe;
 import io.deepclass.core.train.TrainingSettings;
 
 /** Small deterministic datasets that a network learns in seconds. */
@@ -83,18 +81,14 @@ public final class TestData {
 	}
 
 	/**
-	 * A model of {@code architecture} trained on {@code train} (network seed 1), bundled as
-	 * Train Classifier bundles it: normalisation fitted on {@code train}, {@code validation} may
-	 * be null.
+	 * A model of {@code architecture} trained on {@code train} through the {@link TrainingPipeline}
+	 * that Train Classifier uses: normalisation fitted on {@code train}, {@code validation} may be
+	 * null.
 	 */
 	public static ModelBundle model(final String architecture, final Dataset train,
 		final Dataset validation, final TrainingSettings s)
 	{
-		final ArchitectureSpec spec = ArchitectureSpec.parse(architecture);
-		final Normalization norm = Normalization.fit(train);
-		final TrainingResult r = new Trainer(s, null, null).train(Architectures.build(spec, train
-			.shape(), train.numClasses(), 1, s.optimizer().updater(s.learningRate(), s.momentum())),
-			norm, train, validation);
-		return ModelBundle.of(r, spec, s, norm, train, validation);
+		return new TrainingPipeline(null, null).train(new TrainingRecipe(ArchitectureSpec.parse(
+			architecture), s, 0), train, validation).bundle();
 	}
 }

@@ -20,8 +20,8 @@ import ij.gui.Roi;
 import ij.gui.TextRoi;
 import ij.measure.ResultsTable;
 
-import io.deepclass.core.model.ModelBundle;
-import io.deepclass.core.model.ModelFiles;
+import io.deepclass.core.bundle.ModelBundle;
+import io.deepclass.core.bundle.ModelFiles;
 
 /**
  * Every command through real macro strings run by ImageJ's macro interpreter, headless, in

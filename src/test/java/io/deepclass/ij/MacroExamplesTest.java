@@ -18,7 +18,7 @@ import ij.gui.Roi;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 
-import io.deepclass.core.model.ModelFiles;
+import io.deepclass.core.bundle.ModelFiles;
 
 /** Runs every example in macros/ headless, as a user would from the command line. */
 class MacroExamplesTest {

@@ -26,8 +26,8 @@ import ij.measure.ResultsTable;
 import ij.plugin.frame.Recorder;
 
 import io.deepclass.core.TestData;
+import io.deepclass.core.bundle.ModelFiles;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.model.ModelFiles;
 import io.deepclass.core.train.TrainingSettings;
 
 /**

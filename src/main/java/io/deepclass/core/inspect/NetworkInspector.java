@@ -18,10 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.deepclass.core.DeepClassException;
-import io.deepclass.core.NativeThreads;
+import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.model.ModelBundle;
+import io.deepclass.core.engine.NativeThreads;
 import io.deepclass.core.model.Network;
 
 /**

@@ -21,9 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
-import io.deepclass.core.NativeBackend;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.engine.NativeBackend;
 
 /**
  * Builds the networks named by an {@link ArchitectureSpec} from DL4J layers. The reference

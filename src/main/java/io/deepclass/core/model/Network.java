@@ -11,6 +11,8 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
+import io.deepclass.core.engine.FastSequential;
+
 /**
  * A trainable DL4J classifier with one image input and one softmax output, whatever its kind:
  * the reference architectures are {@link MultiLayerNetwork}s, imported pretrained backbones are
@@ -68,8 +70,8 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 	}
 
 	/**
-	 * A {@link MultiLayerNetwork}, with {@link FastLayers} installed, and the {@link DenseFastPath}
-	 * for training and inference when it is a fully connected classifier.
+	 * A {@link MultiLayerNetwork}, trained and run through the engine's {@link FastSequential}
+	 * (fast layers, the fully connected fast path).
 	 */
 	final class Sequential implements Network {
 
@@ -77,16 +79,11 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 
 		private final MultiLayerNetwork model;
 
-		private final DenseFastPath dense;
-
-		/** The first layer, when it is a convolution whose input gradient training skips. */
-		private final OneDnnLayers.Convolution firstConvolution;
+		private final FastSequential fast;
 
 		public Sequential(final MultiLayerNetwork model) {
 			this.model = model;
-			FastLayers.install(model);
-			dense = DenseFastPath.of(model);
-			firstConvolution = OneDnnLayers.firstConvolution(model);
+			fast = FastSequential.install(model);
 		}
 
 		@Override
@@ -94,25 +91,14 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 			return model;
 		}
 
-		/** True when training and inference take the {@link DenseFastPath}. */
-		boolean fastDense() {
-			return dense != null;
+		/** True when training and inference take the engine's fully connected fast path. */
+		public boolean fastDense() {
+			return fast.fastDense();
 		}
 
 		@Override
 		public void fit(final INDArray features, final INDArray labels) {
-			if (dense != null && dense.accepts(features, labels)) dense.fit(features, labels);
-			else if (firstConvolution == null) model.fit(new DataSet(features, labels));
-			else {
-				// DL4J's fit discards the gradient at the input images: the first layer skips it
-				firstConvolution.inputGradientNeeded = false;
-				try {
-					model.fit(new DataSet(features, labels));
-				}
-				finally {
-					firstConvolution.inputGradientNeeded = true;
-				}
-			}
+			fast.fit(features, labels);
 		}
 
 		@Override
@@ -122,8 +108,7 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 
 		@Override
 		public INDArray output(final INDArray features) {
-			return dense != null && dense.accepts(features, null) ? dense.output(features) : model
-				.output(features, false);
+			return fast.output(features);
 		}
 
 		@Override

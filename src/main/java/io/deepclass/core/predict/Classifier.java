@@ -3,11 +3,11 @@ package io.deepclass.core.predict;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
-import io.deepclass.core.NativeThreads;
+import io.deepclass.core.bundle.IncompatibleModelException;
+import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.model.Batches;
-import io.deepclass.core.model.IncompatibleModelException;
-import io.deepclass.core.model.ModelBundle;
+import io.deepclass.core.engine.Batches;
+import io.deepclass.core.engine.NativeThreads;
 
 /**
  * Classifies images with a trained model: normalises them as the model was trained, runs the
@@ -44,7 +44,7 @@ public final class Classifier {
 	{
 		checkCompatible(images);
 		NativeThreads.configure();
-		final float[][] all = Batches.probabilities(model.network(), images, model.info()
+		final float[][] all = Batches.probabilities(model.network()::output, images, model.info()
 			.normalizationValues(), DEFAULT_BATCH, cancelled, progress);
 		int done = 0;
 		while (done < all.length && all[done] != null)

@@ -8,12 +8,12 @@ import java.util.function.BooleanSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import io.deepclass.core.NativeMemory;
-import io.deepclass.core.NativeThreads;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.DatasetChecks;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.model.Batches;
+import io.deepclass.core.engine.Batches;
+import io.deepclass.core.engine.NativeMemory;
+import io.deepclass.core.engine.NativeThreads;
 import io.deepclass.core.model.Network;
 
 /**
@@ -118,7 +118,7 @@ public final class Trainer {
 	public static double[] lossAndAccuracy(final Network network, final Normalization normalization,
 		final Dataset dataset)
 	{
-		final float[][] probabilities = Batches.probabilities(network, dataset, normalization, 256,
+		final float[][] probabilities = Batches.probabilities(network::output, dataset, normalization, 256,
 			null, null);
 		double loss = 0;
 		int correct = 0;

@@ -1,5 +1,7 @@
 package io.deepclass.core.train;
 
+import io.deepclass.core.data.Dataset;
+
 /**
  * Receives training progress, on the training thread: keep the work done here short (hand it
  * to the UI thread). All methods default to doing nothing.
@@ -15,6 +17,14 @@ public interface TrainingListener {
 			return ((epoch - 1) + (double) batch / batches) / epochs;
 		}
 	}
+
+	/**
+	 * Before the first batch: the architecture, its parameter count and the data it trains and
+	 * validates on ({@code validation} may be null).
+	 */
+	default void trainingStarted(final String architecture, final long parameters,
+		final Dataset train, final Dataset validation)
+	{}
 
 	default void batchDone(final BatchProgress progress) {}
 

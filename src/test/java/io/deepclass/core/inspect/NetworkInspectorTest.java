@@ -11,8 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.TestData;
+import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.model.ModelBundle;
 import io.deepclass.core.model.Network;
 import io.deepclass.core.train.TrainingSettings;
 

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.TestData;
+import io.deepclass.core.bundle.IncompatibleModelException;
 import io.deepclass.core.data.ArrayImageStore;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
-import io.deepclass.core.model.IncompatibleModelException;
 import io.deepclass.core.train.TrainingSettings;
 
 class ClassifierTest {

@@ -1,4 +1,4 @@
-package io.deepclass.core.model;
+package io.deepclass.core.bundle;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -7,6 +7,8 @@ import java.time.temporal.ChronoUnit;
 import io.deepclass.core.Versions;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.Normalization;
+import io.deepclass.core.model.ArchitectureSpec;
+import io.deepclass.core.model.Network;
 import io.deepclass.core.train.EpochStats;
 import io.deepclass.core.train.TrainingResult;
 import io.deepclass.core.train.TrainingSettings;

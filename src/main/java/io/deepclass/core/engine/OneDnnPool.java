@@ -1,10 +1,10 @@
-package io.deepclass.core.model;
+package io.deepclass.core.engine;
 
-import static io.deepclass.core.model.OneDnn.ENGINE;
-import static io.deepclass.core.model.OneDnn.desc;
-import static io.deepclass.core.model.OneDnn.in;
-import static io.deepclass.core.model.OneDnn.out;
-import static io.deepclass.core.model.OneDnn.run;
+import static io.deepclass.core.engine.OneDnn.ENGINE;
+import static io.deepclass.core.engine.OneDnn.desc;
+import static io.deepclass.core.engine.OneDnn.in;
+import static io.deepclass.core.engine.OneDnn.out;
+import static io.deepclass.core.engine.OneDnn.run;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
@@ -23,7 +23,7 @@ import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import io.deepclass.core.model.OneDnn.Operand;
+import io.deepclass.core.engine.OneDnn.Operand;
 
 /**
  * A max-pooling layer's forward and backward passes as oneDNN primitives kept per batch size,

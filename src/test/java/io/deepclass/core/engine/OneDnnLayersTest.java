@@ -1,6 +1,6 @@
-package io.deepclass.core.model;
+package io.deepclass.core.engine;
 
-import static io.deepclass.core.model.FastLayersTest.assertClose;
+import static io.deepclass.core.engine.FastLayersTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
-import io.deepclass.core.NativeBackend;
+import io.deepclass.core.model.Network;
 
 /**
  * Convolution and max-pooling layers through kept oneDNN primitives compute what DL4J's layers

@@ -1,10 +1,12 @@
-package io.deepclass.core;
+package io.deepclass.core.engine;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
 import org.nd4j.linalg.factory.Nd4j;
+
+import io.deepclass.core.Versions;
 
 /**
  * What DeepClass computes on: ND4J backend (CPU or CUDA), its devices and native libraries,
@@ -34,7 +36,7 @@ public final class SystemReport {
 			info.put("oneDNN layers", NativeBackend.oneDnnLayers() ? "yes (convolution, pooling, " +
 				"BatchNorm)" : "no (DL4J's built-in layers" + (extension.isEmpty() ? ")" : "; ND4J was " +
 					"loaded before DeepClass could choose)"));
-			info.put("kept oneDNN primitives", io.deepclass.core.model.FastLayers.oneDnnPrimitives());
+			info.put("kept oneDNN primitives", FastLayers.oneDnnPrimitives());
 			info.put("backend", backend + (Nd4j.getEnvironment().isCPU() ? " (CPU)" : " (GPU)"));
 			final Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
 			copy(env, info, "blas.vendor", "BLAS");

@@ -1,9 +1,10 @@
-package io.deepclass.core.model;
+package io.deepclass.core.bundle;
 
 import java.util.List;
 
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
+import io.deepclass.core.model.Network;
 import io.deepclass.core.train.EpochStats;
 import io.deepclass.core.train.TrainingSettings;
 

@@ -1,6 +1,6 @@
-package io.deepclass.core.model;
+package io.deepclass.core.engine;
 
-import static io.deepclass.core.model.FastLayersTest.assertClose;
+import static io.deepclass.core.engine.FastLayersTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +19,9 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 
 import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.model.ArchitectureSpec;
+import io.deepclass.core.model.Architectures;
+import io.deepclass.core.model.Network;
 
 /** The fast path for fully connected networks trains and predicts as DL4J's fit and output do. */
 class DenseFastPathTest {

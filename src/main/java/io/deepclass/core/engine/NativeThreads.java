@@ -1,4 +1,4 @@
-package io.deepclass.core;
+package io.deepclass.core.engine;
 
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;

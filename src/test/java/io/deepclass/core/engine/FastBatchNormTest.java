@@ -1,4 +1,4 @@
-package io.deepclass.core.model;
+package io.deepclass.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package io.deepclass.core;
+package io.deepclass.core.engine;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;

@@ -1,4 +1,4 @@
-package io.deepclass.core.model;
+package io.deepclass.core.engine;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;

@@ -1,4 +1,4 @@
-package io.deepclass.core.model;
+package io.deepclass.core.engine;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
@@ -9,11 +9,11 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
-import static io.deepclass.core.model.OneDnn.ENGINE;
-import static io.deepclass.core.model.OneDnn.desc;
-import static io.deepclass.core.model.OneDnn.in;
-import static io.deepclass.core.model.OneDnn.out;
-import static io.deepclass.core.model.OneDnn.run;
+import static io.deepclass.core.engine.OneDnn.ENGINE;
+import static io.deepclass.core.engine.OneDnn.desc;
+import static io.deepclass.core.engine.OneDnn.in;
+import static io.deepclass.core.engine.OneDnn.out;
+import static io.deepclass.core.engine.OneDnn.run;
 
 import java.util.Map;
 
@@ -28,7 +28,7 @@ import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import io.deepclass.core.model.OneDnn.Operand;
+import io.deepclass.core.engine.OneDnn.Operand;
 
 /**
  * One convolution layer's forward pass, weight-and-bias gradient and input gradient as oneDNN

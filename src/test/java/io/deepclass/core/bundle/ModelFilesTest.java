@@ -1,4 +1,4 @@
-package io.deepclass.core.model;
+package io.deepclass.core.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +33,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 import io.deepclass.core.TestData;
 import io.deepclass.core.data.Dataset;
+import io.deepclass.core.model.Network;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.Predictions;
 import io.deepclass.core.train.TrainingSettings;

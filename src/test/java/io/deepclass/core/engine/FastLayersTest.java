@@ -1,4 +1,4 @@
-package io.deepclass.core.model;
+package io.deepclass.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
 import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.model.ArchitectureSpec;
+import io.deepclass.core.model.Architectures;
+import io.deepclass.core.model.Network;
 
 /** The faster layers compute what DL4J's own layers compute. */
 class FastLayersTest {

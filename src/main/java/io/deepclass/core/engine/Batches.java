@@ -1,6 +1,7 @@
-package io.deepclass.core.model;
+package io.deepclass.core.engine;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import java.util.function.IntConsumer;
 
 import org.bytedeco.javacpp.FloatPointer;
@@ -9,7 +10,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
-import io.deepclass.core.NativeMemory;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
@@ -100,11 +100,12 @@ public final class Batches {
 	/**
 	 * Class probabilities of every image of {@code dataset}, in inference mode.
 	 *
+	 * @param network a network's inference-mode output for an NCHW batch
 	 * @param cancelled checked between batches; when it answers true the rows not yet computed
 	 *          stay null
 	 * @param progress receives the number of images done after each batch (may be null)
 	 */
-	public static float[][] probabilities(final Network network, final Dataset dataset,
+	public static float[][] probabilities(final UnaryOperator<INDArray> network, final Dataset dataset,
 		final Normalization normalization, final int batchSize, final BooleanSupplier cancelled,
 		final IntConsumer progress)
 	{
@@ -117,7 +118,7 @@ public final class Batches {
 		for (int from = 0; from < n; from += batchSize) {
 			if (cancelled != null && cancelled.getAsBoolean()) break;
 			final int to = Math.min(n, from + batchSize);
-			final INDArray output = network.output(batches.features(order, from, to));
+			final INDArray output = network.apply(batches.features(order, from, to));
 			final float[] flat = (ownsBuffer(output) ? output : output.dup('c')).data().asFloat();
 			NativeMemory.trimIfDue();
 			final int k = (int) output.size(1);

@@ -1,4 +1,4 @@
-package io.deepclass.core;
+package io.deepclass.core.engine;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.deepclass.core.model;
+package io.deepclass.core.engine;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

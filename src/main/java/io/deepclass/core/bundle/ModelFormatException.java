@@ -1,4 +1,4 @@
-package io.deepclass.core.model;
+package io.deepclass.core.bundle;
 
 import io.deepclass.core.DeepClassException;
 

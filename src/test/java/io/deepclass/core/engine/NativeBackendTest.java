@@ -1,4 +1,4 @@
-package io.deepclass.core;
+package io.deepclass.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

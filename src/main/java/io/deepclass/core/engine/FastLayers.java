@@ -1,4 +1,4 @@
-package io.deepclass.core.model;
+package io.deepclass.core.engine;
 
 import java.lang.reflect.Field;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.deepclass.core.model;
+package io.deepclass.core.bundle;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -24,7 +24,8 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
-import io.deepclass.core.NativeBackend;
+import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.model.Network;
 
 /**
  * Reads and writes model files: one {@code .zip} holding {@code deepclass.json} (the

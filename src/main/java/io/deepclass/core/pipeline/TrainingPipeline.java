@@ -1,0 +1,92 @@
+package io.deepclass.core.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+import io.deepclass.core.DeepClassException;
+import io.deepclass.core.bundle.ModelBundle;
+import io.deepclass.core.bundle.ModelFiles;
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.DatasetSplit;
+import io.deepclass.core.data.Normalization;
+import io.deepclass.core.model.Architectures;
+import io.deepclass.core.model.Network;
+import io.deepclass.core.train.Trainer;
+import io.deepclass.core.train.TrainingListener;
+import io.deepclass.core.train.TrainingResult;
+import io.deepclass.core.train.TrainingSettings;
+
+/**
+ * The one way DeepClass turns a {@link TrainingRecipe} and a labelled dataset into a model:
+ * split, fit the normalisation on the training part, build the network, train, describe the
+ * result as a {@link ModelBundle}, and (with {@link #trainToFile}) save it.
+ */
+public final class TrainingPipeline {
+
+	private final TrainingListener listener;
+
+	private final BooleanSupplier cancelRequested;
+
+	/**
+	 * @param listener receives {@link TrainingListener#trainingStarted} and progress (may be null)
+	 * @param cancelRequested asked between batches (may be null)
+	 */
+	public TrainingPipeline(final TrainingListener listener, final BooleanSupplier cancelRequested) {
+		this.listener = listener != null ? listener : new TrainingListener() {};
+		this.cancelRequested = cancelRequested;
+	}
+
+	/** Trains on {@code dataset}, holding out the recipe's validation fraction. */
+	public TrainedModel train(final TrainingRecipe recipe, final Dataset dataset) {
+		final DatasetSplit split = recipe.validationFraction() > 0 ? DatasetSplit.stratified(dataset,
+			recipe.validationFraction(), recipe.settings().seed()) : new DatasetSplit(dataset, null);
+		return train(recipe, split.train(), split.validation());
+	}
+
+	/**
+	 * Trains on {@code train} and measures {@code validation} (may be null) after each epoch; the
+	 * recipe's validation fraction is not applied.
+	 */
+	public TrainedModel train(final TrainingRecipe recipe, final Dataset train,
+		final Dataset validation)
+	{
+		final TrainingSettings settings = recipe.settings();
+		final Normalization normalization = Normalization.fit(train);
+		final Network network = Architectures.build(recipe.architecture(), train.shape(), train
+			.numClasses(), settings.seed(), settings.optimizer().updater(settings.learningRate(),
+				settings.momentum()));
+		listener.trainingStarted(recipe.architecture().toString(), network.numParams(), train,
+			validation);
+		final TrainingResult result = new Trainer(settings, listener, cancelRequested).train(network,
+			normalization, train, validation);
+		return new TrainedModel(ModelBundle.of(result, recipe.architecture(), settings,
+			normalization, train, validation), result, train, validation);
+	}
+
+	/**
+	 * Trains as {@link #train(TrainingRecipe, Dataset)} and saves the model to {@code file}
+	 * (atomically: an existing file is replaced only by a complete model). A run stopped before
+	 * its first epoch ended saves nothing and says so.
+	 */
+	public TrainedModel trainToFile(final TrainingRecipe recipe, final Dataset dataset,
+		final Path file)
+	{
+		return save(train(recipe, dataset), file);
+	}
+
+	/** Saves a trained model; see {@link #trainToFile}. */
+	public static TrainedModel save(final TrainedModel model, final Path file) {
+		if (model.result().history().isEmpty())
+			throw new DeepClassException("training was stopped before the first epoch ended; no " +
+				"model was saved.");
+		try {
+			ModelFiles.save(model.bundle(), file);
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("cannot save the model to '" + file + "': " + e.getMessage(),
+				e);
+		}
+		return model;
+	}
+}
