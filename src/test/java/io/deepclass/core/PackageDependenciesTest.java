@@ -72,6 +72,10 @@ class PackageDependenciesTest {
 	static final Set<String> CPU_BACKEND_DOORS = Set.of("org.nd4j.nativeblas.Nd4jCpu",
 		"org.nd4j.nativeblas.Nd4jCpu$Environment");
 
+	/** A class of nd4j-native (not a resource path such as its libraries' names). */
+	private static final Pattern ND4J_NATIVE_CLASS = Pattern.compile(
+		"org/nd4j/linalg/cpu/nativecpu/[\\w/$]*(;|$)");
+
 	@Test
 	void onlyTheDoorsNameNd4jNative() throws IOException {
 		final Map<String, Set<String>> naming = new TreeMap<>();
@@ -79,7 +83,7 @@ class PackageDependenciesTest {
 		for (final Path file : classFiles("")) {
 			final String name = className(file);
 			for (final String s : constantPoolStrings(file)) {
-				if (s.contains("org/nd4j/linalg/cpu/nativecpu/") && !CPU_BACKEND_DOORS.contains(name))
+				if (ND4J_NATIVE_CLASS.matcher(s).find() && !CPU_BACKEND_DOORS.contains(name))
 					naming.computeIfAbsent(name, k -> new TreeSet<>()).add(s);
 				for (final String door : CPU_BACKEND_DOORS)
 					if (!door.startsWith(topClass(name)) && s.contains(door.replace('.', '/')))
