@@ -72,6 +72,7 @@ public final class FashionMnistDemo {
 	}
 
 	private void run(final DemoOptions o) throws IOException {
+		out.println("backend: " + NativeBackend.decision().reason());
 		final Dataset[] data = loadData(o.dataDir());
 		Dataset train = data[0];
 		final Dataset test = data[1];
@@ -110,9 +111,9 @@ public final class FashionMnistDemo {
 			imagesPerSecond += epoch.imagesPerSecond() / result.history().size();
 		out.printf(Locale.ROOT, "result: {\"peer\": \"deepclass\", \"model\": \"%s\", \"epochs\": %d, " +
 			"\"batch\": %d, \"train_img_per_s\": %.1f, \"eval_img_per_s\": %.1f, \"test_acc\": %.4f, " +
-			"\"threads\": %d, \"native\": \"%s\"}%n", spec, result.history().size(), settings
+			"\"threads\": %d, \"native\": \"%s\", \"device\": \"%s\"}%n", spec, result.history().size(), settings
 				.batchSize(), imagesPerSecond, predictions.size() / seconds, report.accuracy(),
-			NativeThreads.configure(), NativeBackend.describeChoice());
+			NativeThreads.configure(), NativeBackend.describeChoice(), NativeBackend.device());
 	}
 
 	private Dataset[] loadData(final Path dataDir) throws IOException {

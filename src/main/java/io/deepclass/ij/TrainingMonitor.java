@@ -15,6 +15,7 @@ import ij.gui.PlotWindow;
 import ij.macro.Interpreter;
 
 import io.deepclass.core.data.Dataset;
+import io.deepclass.core.engine.NativeBackend;
 import io.deepclass.core.train.EpochStats;
 import io.deepclass.core.train.TrainingListener;
 
@@ -48,7 +49,8 @@ public final class TrainingMonitor implements TrainingListener, BooleanSupplier 
 		final Dataset train, final Dataset validation)
 	{
 		log.accept("DeepClass: training " + architecture + " (" + parameters + " parameters) on " +
-			train + (validation == null ? "" : ", validating on " + validation.size()));
+			train + (validation == null ? "" : ", validating on " + validation.size()) + "; device: " +
+			NativeBackend.device() + " (" + NativeBackend.decision().reason() + ")");
 	}
 
 	@Override

@@ -25,8 +25,12 @@ public final class Nd4jCpu {
 			return INSTANCE;
 		}
 
-		/** Whether the loaded nd4j-native build has oneDNN and may use it. */
+		/**
+		 * Whether the loaded nd4j-native build has oneDNN and may use it; false on the CUDA backend
+		 * (the GPU variant), where asking nd4j-native would load the CPU library too.
+		 */
 		public boolean isUseMKLDNN() {
+			if (!org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU()) return false;
 			return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance()
 				.isUseONEDNN();
 		}

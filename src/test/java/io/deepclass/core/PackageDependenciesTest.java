@@ -70,7 +70,7 @@ class PackageDependenciesTest {
 
 	/** The classes that may name nd4j-native's own classes; nothing in DeepClass imports them. */
 	static final Set<String> CPU_BACKEND_DOORS = Set.of("org.nd4j.nativeblas.Nd4jCpu",
-		"org.nd4j.nativeblas.Nd4jCpu$Environment");
+		"org.nd4j.nativeblas.Nd4jCpu$Environment", "io.deepclass.core.engine.ChosenCpuBackend");
 
 	/** A class of nd4j-native (not a resource path such as its libraries' names). */
 	private static final Pattern ND4J_NATIVE_CLASS = Pattern.compile(

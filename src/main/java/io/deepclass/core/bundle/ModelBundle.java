@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import io.deepclass.core.Versions;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.Normalization;
+import io.deepclass.core.engine.NativeBackend;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.model.Network;
 import io.deepclass.core.train.EpochStats;
@@ -34,7 +35,7 @@ public record ModelBundle(Network network, ModelInfo info) {
 			.classNames(), ModelInfo.Input.of(train.shape()), ModelInfo.Norm.of(normalization),
 			architecture.toString(), result.network().kind(), result.network().numParams(),
 			new ModelInfo.Training(settings, train.fingerprint(), train.size(), validation == null ? 0
-				: validation.size(), result.cancelled()), result.history(), metrics, Versions
+				: validation.size(), result.cancelled(), NativeBackend.device()), result.history(), metrics, Versions
 					.deepclass(), Versions.dl4j(), OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(
 						ChronoUnit.SECONDS).toString());
 		return new ModelBundle(result.network(), info);

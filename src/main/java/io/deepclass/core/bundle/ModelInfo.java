@@ -50,9 +50,12 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 		}
 	}
 
-	/** Training settings and the data they were applied to. */
+	/**
+	 * Training settings, the data they were applied to, and the device that trained ("CPU
+	 * (onednn-avx2, 2 cores)", "GPU: NVIDIA ..."; null in files written before it was recorded).
+	 */
 	public record Training(TrainingSettings settings, String dataFingerprint, int trainingImages,
-		int validationImages, boolean cancelled)
+		int validationImages, boolean cancelled, String device)
 	{}
 
 	/** Final figures: on the validation set when there was one. */

@@ -84,9 +84,15 @@ public final class Batches {
 	}
 
 	private static INDArray fill(final INDArray target, final float[] values, final int length) {
-		((FloatPointer) target.data().pointer()).put(values, 0, length);
+		if (HOST_MEMORY) ((FloatPointer) target.data().pointer()).put(values, 0, length);
+		// CUDA arrays live on the GPU: ND4J copies them over
+		else target.assign(Nd4j.createFromArray(java.util.Arrays.copyOf(values, length)).reshape(
+			target.shape()));
 		return target;
 	}
+
+	/** Whether ND4J's arrays are in host memory that can be written directly (CPU backend). */
+	private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
 
 	/**
 	 * True when {@code array} is the whole of its row-major buffer, so the buffer can be read

@@ -3,6 +3,7 @@ package io.deepclass.core.engine;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * How a {@link MultiLayerNetwork} trains and predicts fast on this machine: {@link FastLayers}
@@ -20,16 +21,34 @@ public final class FastSequential {
 	/** The first layer, when it is a convolution whose input gradient training skips. */
 	private final OneDnnLayers.Convolution firstConvolution;
 
-	private FastSequential(final MultiLayerNetwork model) {
+	private FastSequential(final MultiLayerNetwork model, final boolean cpuBackend) {
 		this.model = model;
-		FastLayers.install(model);
-		dense = DenseFastPath.of(model);
-		firstConvolution = OneDnnLayers.firstConvolution(model);
+		// the fast layers read and write host memory and call oneDNN: the CPU backend's
+		if (cpuBackend) FastLayers.install(model);
+		dense = cpuBackend ? DenseFastPath.of(model) : null;
+		firstConvolution = cpuBackend ? OneDnnLayers.firstConvolution(model) : null;
 	}
 
-	/** Installs the fast layers in {@code model} and returns the way to train and run it. */
+	/**
+	 * Installs the fast layers in {@code model} on the CPU backend, and returns the way to train
+	 * and run it; on the CUDA backend the network runs DL4J's own layers (and cuDNN through
+	 * libnd4j where the GPU variant has it).
+	 */
 	public static FastSequential install(final MultiLayerNetwork model) {
-		return new FastSequential(model);
+		return install(model, Nd4j.getEnvironment().isCPU());
+	}
+
+	/** As {@link #install(MultiLayerNetwork)}, with the backend given (tests). */
+	static FastSequential install(final MultiLayerNetwork model, final boolean cpuBackend) {
+		return new FastSequential(model, cpuBackend);
+	}
+
+	/** True when any of the network's layers was replaced by a fast one. */
+	boolean fastLayers() {
+		for (final var layer : model.getLayers())
+			if (layer.getClass().getPackageName().equals(FastSequential.class.getPackageName()))
+				return true;
+		return false;
 	}
 
 	/** True when training and inference take the {@link DenseFastPath}. */

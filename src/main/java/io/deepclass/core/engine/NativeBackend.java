@@ -3,9 +3,12 @@ package io.deepclass.core.engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
 
 /**
- * Chooses which build of ND4J's native library loads, before ND4J first loads, and turns on
+ * Chooses the ND4J backend, CUDA or CPU ({@link BackendDecision}), and which build of the CPU
+ * library loads, before ND4J first loads, and turns on
  * DL4J's platform helpers. On Linux x86-64 CPUs with AVX2 that is the oneDNN build
  * ({@code nd4j-native} classifier {@code linux-x86_64-onednn-avx2}): DL4J then runs convolution,
  * pooling and BatchNorm through oneDNN. On the bncnn benchmark this trained 2.6x faster,
@@ -16,6 +19,13 @@ import java.nio.file.Path;
  * ({@code org.eclipse.deeplearning4j.helpers.disable=true}) and cannot see that oneDNN is there
  * (see {@link org.nd4j.nativeblas.Nd4jCpu}); both are handled here. A user's own
  * {@code -Dorg.bytedeco.javacpp.platform.extension} or helper setting is left alone.
+ * <p>
+ * The GPU variant carries both ND4J backends. ND4J itself would always try CUDA first, and a GPU
+ * its CUDA build has no code for would fail mid-computation; {@link ChosenCpuBackend} (found by
+ * ND4J's service loader) asks this class and outranks the CUDA backend whenever the decision is
+ * the CPU. {@code -Ddeepclass.backend=cpu} (or the environment variable {@code DEEPCLASS_BACKEND})
+ * forces the CPU.
+ * <p>
  * Call {@link #select()} at every entry point before anything touches ND4J; it is idempotent.
  * Once ND4J has loaded (for example by another Fiji plugin) the choice cannot change:
  * {@link #loadedBuild()} tells what actually runs.
@@ -28,7 +38,12 @@ public final class NativeBackend {
 
 	static final String ONEDNN_AVX2 = "-onednn-avx2";
 
+	/** The user's backend choice: auto (default), cpu or cuda. */
+	public static final String CHOICE_PROPERTY = "deepclass.backend";
+
 	private static String chosen;
+
+	private static BackendDecision decision;
 
 	private NativeBackend() {}
 
@@ -37,14 +52,72 @@ public final class NativeBackend {
 		if (chosen != null) return chosen;
 		if (System.getProperty(HELPERS_PROPERTY) == null) System.setProperty(HELPERS_PROPERTY,
 			"false");
+		final List<GpuFacts> gpus = GpuProbe.probe();
+		decision = BackendDecision.decide(userChoice(), gpus.isEmpty() ? null : gpus.get(0),
+			cudaRuntime());
 		final String own = System.getProperty(EXTENSION_PROPERTY);
 		if (own != null) chosen = own;
-		else if (isLinuxX86() && cpuHas("avx2") && buildPresent(ONEDNN_AVX2)) {
+		// the extension applies to every JavaCPP library: not to the CUDA backend's
+		else if (decision.device() == BackendDecision.Device.CPU && isLinuxX86() && cpuHas("avx2") &&
+			buildPresent(ONEDNN_AVX2))
+		{
 			System.setProperty(EXTENSION_PROPERTY, ONEDNN_AVX2);
 			chosen = ONEDNN_AVX2;
 		}
 		else chosen = "";
 		return chosen;
+	}
+
+	/** Which backend DeepClass chose, and why; decides on first call. */
+	public static synchronized BackendDecision decision() {
+		select();
+		return decision;
+	}
+
+	/**
+	 * What computes, for logs and model files: "GPU: NVIDIA ... (compute 8.6, 10240 MiB), CUDA
+	 * 11.6" or "CPU (onednn-avx2)". Reports the backend ND4J really loaded when it differs.
+	 */
+	public static String device() {
+		final BackendDecision d = decision();
+		final boolean cpuLoaded = org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU();
+		if (!cpuLoaded) return "GPU: " + (d.gpu() != null ? d.gpu().describe() : "CUDA") + (d
+			.runtime() != null && d.runtime().runtimeVersion() != null ? ", CUDA " + d.runtime()
+				.runtimeVersion() : "");
+		final String extension = select();
+		return "CPU (" + (extension.isEmpty() ? "generic" : extension.substring(1)) + ", " + Runtime
+			.getRuntime().availableProcessors() + " cores)";
+	}
+
+	private static String userChoice() {
+		final String property = System.getProperty(CHOICE_PROPERTY);
+		return property != null ? property : System.getenv("DEEPCLASS_BACKEND");
+	}
+
+	/** The GPU variant's CUDA runtime check, or {@link CudaRuntime#ABSENT} in the CPU build. */
+	private static CudaRuntime cudaRuntime() {
+		try {
+			for (final CudaRuntime runtime : ServiceLoader.load(CudaRuntime.class, NativeBackend.class
+				.getClassLoader()))
+				return runtime;
+		}
+		catch (final java.util.ServiceConfigurationError | LinkageError e) {
+			// a GPU-variant class without JavaCPP's CUDA presets beside it: a broken install
+			return new CudaRuntime() {
+
+				@Override
+				public boolean backendPresent() {
+					return true;
+				}
+
+				@Override
+				public CudaRuntime.Status load() {
+					return CudaRuntime.Status.failed("the GPU variant is installed without its CUDA " +
+						"presets: " + e.getMessage());
+				}
+			};
+		}
+		return CudaRuntime.ABSENT;
 	}
 
 	/** "onednn-avx2 (chosen: the CPU has AVX2)" and the like, for the System Check. */

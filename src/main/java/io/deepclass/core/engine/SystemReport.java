@@ -28,6 +28,21 @@ public final class SystemReport {
 		info.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
 		info.put("CPU cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
 		info.put("Java heap max", mib(Runtime.getRuntime().maxMemory()));
+		final BackendDecision decision = NativeBackend.decision();
+		info.put("backend choice", decision.device() + ": " + decision.reason());
+		if (decision.gpu() != null) {
+			final GpuFacts gpu = decision.gpu();
+			info.put("GPU", gpu.name());
+			info.put("GPU compute capability", gpu.computeText());
+			if (gpu.memoryMiB() > 0) info.put("GPU memory", gpu.memoryMiB() + " MiB");
+			info.put("NVIDIA driver", gpu.driverVersion() + (gpu.driverCudaVersion() != null
+				? " (runs CUDA up to " + gpu.driverCudaVersion() + ")" : ""));
+		}
+		if (decision.runtime() != null && decision.runtime().loaded()) {
+			info.put("CUDA runtime", decision.runtime().runtimeVersion());
+			if (decision.runtime().cudnnVersion() != null) info.put("cuDNN", decision.runtime()
+				.cudnnVersion());
+		}
 		try {
 			final String backend = Nd4j.getBackend().getClass().getSimpleName();
 			info.put("native libraries", "loaded");
@@ -37,7 +52,8 @@ public final class SystemReport {
 				"BatchNorm)" : "no (DL4J's built-in layers" + (extension.isEmpty() ? ")" : "; ND4J was " +
 					"loaded before DeepClass could choose)"));
 			info.put("kept oneDNN primitives", FastLayers.oneDnnPrimitives());
-			info.put("backend", backend + (Nd4j.getEnvironment().isCPU() ? " (CPU)" : " (GPU)"));
+			info.put("backend", backend + (Nd4j.getEnvironment().isCPU() ? " (CPU)" : " (GPU)") +
+				"; computing on " + NativeBackend.device());
 			final Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
 			copy(env, info, "blas.vendor", "BLAS");
 			info.put("native threads", Integer.toString(NativeThreads.configure()));
