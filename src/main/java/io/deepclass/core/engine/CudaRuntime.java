@@ -25,6 +25,22 @@ public interface CudaRuntime {
 	/** Loads the CUDA runtime, cuBLAS and cuDNN (not ND4J); never throws. */
 	Status load();
 
+	/** A CUDA backend that is there but cannot load, for {@code problem}. */
+	static CudaRuntime broken(final String problem) {
+		return new CudaRuntime() {
+
+			@Override
+			public boolean backendPresent() {
+				return true;
+			}
+
+			@Override
+			public Status load() {
+				return Status.failed(problem);
+			}
+		};
+	}
+
 	/** The CPU build: no CUDA backend. */
 	CudaRuntime ABSENT = new CudaRuntime() {
 

@@ -103,19 +103,8 @@ public final class NativeBackend {
 		}
 		catch (final java.util.ServiceConfigurationError | LinkageError e) {
 			// a GPU-variant class without JavaCPP's CUDA presets beside it: a broken install
-			return new CudaRuntime() {
-
-				@Override
-				public boolean backendPresent() {
-					return true;
-				}
-
-				@Override
-				public CudaRuntime.Status load() {
-					return CudaRuntime.Status.failed("the GPU variant is installed without its CUDA " +
-						"presets: " + e.getMessage());
-				}
-			};
+			return CudaRuntime.broken("the GPU variant is installed without its CUDA presets: " + e
+				.getMessage());
 		}
 		return CudaRuntime.ABSENT;
 	}

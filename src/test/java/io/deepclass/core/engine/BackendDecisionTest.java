@@ -115,6 +115,15 @@ class BackendDecisionTest {
 	}
 
 	@Test
+	void aBrokenGpuVariantFallsBackAndSaysSo() {
+		final BackendDecision d = BackendDecision.decide(null, RTX3080, CudaRuntime.broken(
+			"the GPU variant is installed without its CUDA presets: org/bytedeco/cuda/global/cudart"));
+		assertEquals(Device.CPU, d.device());
+		assertTrue(d.reason().contains("without its CUDA presets: org/bytedeco/cuda/global/cudart"),
+			d.reason());
+	}
+
+	@Test
 	void theCpuBuildNamesTheGpuVariant() {
 		final BackendDecision d = BackendDecision.decide(null, RTX3080, CudaRuntime.ABSENT);
 		assertEquals(Device.CPU, d.device());
