@@ -80,6 +80,10 @@ public class ClassifyImagesCommand implements Command {
 	@Parameter(label = "save_csv", style = "save", required = false)
 	private File save_csv;
 
+	@Parameter(label = "save_tables", style = "directory", required = false, description = "a " +
+		"folder: every table this command makes is also written there as <title>.csv")
+	private File save_tables;
+
 	@Parameter(type = ItemIO.OUTPUT, label = ResultTables.RESULTS)
 	private ResultsTable results;
 

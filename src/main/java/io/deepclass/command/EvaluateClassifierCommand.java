@@ -51,6 +51,10 @@ public class EvaluateClassifierCommand implements Command {
 	@Parameter(label = "samples", min = "0", description = "images in the montage of predictions")
 	private int samples = 36;
 
+	@Parameter(label = "save_tables", style = "directory", required = false, description = "a " +
+		"folder: every table this command makes is also written there as <title>.csv")
+	private File save_tables;
+
 	@Parameter(type = ItemIO.OUTPUT, label = ResultTables.EVALUATION)
 	private ResultsTable metrics;
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -34,6 +35,10 @@ import io.deepclass.ij.ResultTables;
  */
 @Plugin(type = Command.class, headless = true, label = "Import Dataset")
 public class ImportDatasetCommand implements Command {
+
+	@Parameter
+	private LogService log;
+
 
 	@Parameter(label = "source", choices = { "folder", "idx", "stack", "rois" })
 	private String source = "folder";
@@ -74,6 +79,10 @@ public class ImportDatasetCommand implements Command {
 	@Parameter(label = "channels", choices = { "keep", "gray", "rgb" })
 	private String channels = "keep";
 
+	@Parameter(label = "save_tables", style = "directory", required = false, description = "a " +
+		"folder: every table this command makes is also written there as <title>.csv")
+	private File save_tables;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "dataset")
 	private ImagePlus dataset;
 
@@ -99,6 +108,8 @@ public class ImportDatasetCommand implements Command {
 		};
 		dataset = DatasetStacks.toImagePlus(result.dataset(), "DeepClass dataset " + name);
 		report = ResultTables.importReport(result.report());
+		for (final String warning : result.report().warnings())
+			log.warn("Import Dataset: " + warning);
 	}
 
 	private ImportResult fromFolder(final ImageShape target) {
@@ -124,7 +135,7 @@ public class ImportDatasetCommand implements Command {
 		try {
 			final var d = IdxReader.read(idx_images.toPath(), idx_labels.toPath(), idxClasses());
 			return new ImportResult(d, new io.deepclass.core.data.ImportReport(d.classNames(), d
-				.classCounts(), java.util.List.of()));
+				.classCounts(), java.util.List.of(), io.deepclass.core.data.DatasetChecks.warnings(d)));
 		}
 		catch (final IOException e) {
 			throw new DeepClassException("cannot read the IDX files: " + e.getMessage(), e);

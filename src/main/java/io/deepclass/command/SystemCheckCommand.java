@@ -1,5 +1,6 @@
 package io.deepclass.command;
 
+
 import java.util.Map;
 
 import org.scijava.ItemIO;
@@ -20,7 +21,11 @@ import io.deepclass.core.engine.SystemReport;
 @Plugin(type = Command.class, headless = true, label = "DeepClass System Check")
 public class SystemCheckCommand implements Command {
 
-	@Parameter(type = ItemIO.OUTPUT, label = "DeepClass System Check")
+	/** The title of the table it makes. */
+	public static final String TITLE = "DeepClass System Check";
+
+
+	@Parameter(type = ItemIO.OUTPUT, label = TITLE)
 	private ResultsTable system;
 
 	@Override

@@ -14,6 +14,8 @@ import ij.measure.ResultsTable;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.ImportResult;
+import io.deepclass.core.data.Normalization;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.pipeline.TrainedModel;
 import io.deepclass.core.pipeline.TrainingPipeline;
@@ -30,8 +32,10 @@ import io.deepclass.ij.TrainingMonitor;
  * completed epoch. Output: the history table.
  * <p>
  * Macro: {@code run("Train Classifier", "dataset=[DeepClass dataset cells] architecture=bncnn
- * epochs=10 batch_size=64 optimizer=sgd learning_rate=0.01 validation_fraction=0.2 seed=42
- * model_file=/data/cells-model.zip");}
+ * epochs=10 batch_size=64 optimizer=sgd learning_rate=0.01 validation_fraction=0.2
+ * normalization=percentile class_weights=balanced seed=42 model_file=/data/cells-model.zip");}
+ * Suspicious data (mixed bit depths, intensity ranges, small or imbalanced classes) gives a
+ * warning in the Log before training, naming the fix.
  */
 @Plugin(type = Command.class, headless = true, label = "Train Classifier")
 public class TrainClassifierCommand implements Command {
@@ -70,6 +74,21 @@ public class TrainClassifierCommand implements Command {
 	@Parameter(label = "validation_fraction", min = "0", max = "0.9")
 	private double validation_fraction = 0.2;
 
+	@Parameter(label = "normalization", choices = { "percentile", "bit depth", "dataset", "none" },
+		description = "percentile: each image and channel scaled to its own low..high percentiles " +
+			"(microscopy); bit depth: 8-bit/255, 16-bit/65535; dataset: mean/std of the training set")
+	private String normalization = "percentile";
+
+	@Parameter(label = "low_percentile", min = "0", max = "100")
+	private double low_percentile = Normalization.DEFAULT_LOW;
+
+	@Parameter(label = "high_percentile", min = "0", max = "100")
+	private double high_percentile = Normalization.DEFAULT_HIGH;
+
+	@Parameter(label = "class_weights", choices = { "none", "balanced" }, description = "balanced: " +
+		"small classes weigh as much in the loss as large ones")
+	private String class_weights = "none";
+
 	@Parameter(label = "seed")
 	private long seed = 42;
 
@@ -86,6 +105,10 @@ public class TrainClassifierCommand implements Command {
 	@Parameter(label = "model_file", style = "save")
 	private File model_file;
 
+	@Parameter(label = "save_tables", style = "directory", required = false, description = "a " +
+		"folder: every table this command makes is also written there as <title>.csv")
+	private File save_tables;
+
 	@Parameter(type = ItemIO.OUTPUT, label = ResultTables.HISTORY)
 	private ResultsTable history;
 
@@ -99,8 +122,13 @@ public class TrainClassifierCommand implements Command {
 			? custom_architecture : architecture);
 		final ImageShape target = width > 0 || height > 0 ? CommandSupport.targetShape(width, height,
 			"gray") : null;
-		final Dataset all = CommandSupport.labelled(dataset, folder, class_pattern, target).dataset();
-		final TrainingRecipe recipe = new TrainingRecipe(spec, settings(), validation_fraction);
+		final ImportResult imported = CommandSupport.labelled(dataset, folder, class_pattern, target);
+		for (final String warning : imported.report().warnings())
+			log.warn("Train Classifier: " + warning);
+		final Dataset all = imported.dataset();
+		final TrainingRecipe recipe = new TrainingRecipe(spec, settings(), validation_fraction)
+			.withNormalization(normalizationMethod(), low_percentile, high_percentile)
+			.withBalancedClassWeights("balanced".equals(class_weights));
 		final TrainingMonitor monitor = new TrainingMonitor(log::info);
 		final TrainedModel trained = new TrainingPipeline(monitor, monitor).train(recipe, all);
 		monitor.finished(trained.result().cancelled());
@@ -110,6 +138,15 @@ public class TrainClassifierCommand implements Command {
 		history = ResultTables.history(trained.result().history());
 		// the live plot window already shows it; headless and batch runs get it as an image
 		plot = monitor.showsPlot() ? null : monitor.plotImage();
+	}
+
+	private Normalization.Method normalizationMethod() {
+		try {
+			return Normalization.Method.parse(normalization);
+		}
+		catch (final IllegalArgumentException e) {
+			throw new DeepClassException(e.getMessage() + ".", e);
+		}
 	}
 
 	private TrainingSettings settings() {

@@ -30,6 +30,9 @@ public final class DatasetStacks {
 	/** Image property holding the class names, in label order, as a JSON array. */
 	public static final String CLASSES_PROPERTY = "DeepClass.classes";
 
+	/** Image property holding each slice's bit depth as imported, as a JSON array. */
+	public static final String BIT_DEPTHS_PROPERTY = "DeepClass.bitDepths";
+
 	private static final Gson GSON = new Gson();
 
 	private DatasetStacks() {}
@@ -45,6 +48,10 @@ public final class DatasetStacks {
 		}
 		final ImagePlus imp = new ImagePlus(title, stack);
 		imp.setProp(CLASSES_PROPERTY, GSON.toJson(dataset.classNames()));
+		final int[] depths = new int[dataset.size()];
+		for (int i = 0; i < depths.length; i++)
+			depths[i] = dataset.bitDepth(i);
+		imp.setProp(BIT_DEPTHS_PROPERTY, GSON.toJson(depths));
 		if (shape.channels() == 1) imp.resetDisplayRange();
 		return imp;
 	}
@@ -78,11 +85,14 @@ public final class DatasetStacks {
 		final ImageStack stack = imp.getStack();
 		final List<LabelledImage> items = new ArrayList<>();
 		final List<String> labels = new ArrayList<>();
+		final int[] storedDepths = bitDepths(imp);
 		for (int s = 1; s <= stack.getSize(); s++) {
 			final String label = stack.getSliceLabel(s);
 			final String source = imp.getTitle() + ":" + s + (label == null ? "" : " " + label);
-			items.add(new LabelledImage(IjImageDecoder.ImagePlusConverter.decoded(stack.getProcessor(s)),
-				label, source));
+			var decoded = IjImageDecoder.ImagePlusConverter.decoded(stack.getProcessor(s));
+			if (storedDepths != null) decoded = new io.deepclass.core.data.DecodedImage(decoded.width(),
+				decoded.height(), decoded.channels(), decoded.pixels(), storedDepths[s - 1]);
+			items.add(new LabelledImage(decoded, label, source));
 			labels.add(label);
 		}
 		final String what = "stack '" + imp.getTitle() + "'";
@@ -109,6 +119,19 @@ public final class DatasetStacks {
 		}
 	}
 
+	/** The bit depths stored by {@link #toImagePlus}, or null (other stacks, slices added). */
+	private static int[] bitDepths(final ImagePlus imp) {
+		final String json = imp.getProp(BIT_DEPTHS_PROPERTY);
+		if (json == null || json.isBlank()) return null;
+		try {
+			final int[] depths = GSON.fromJson(json, int[].class);
+			return depths != null && depths.length == imp.getStackSize() ? depths : null;
+		}
+		catch (final JsonParseException e) {
+			return null;
+		}
+	}
+
 	private static String knownClass(final List<String> known, final String label) {
 		if (label == null) return null;
 		String best = null;
@@ -125,14 +148,16 @@ public final class DatasetStacks {
 		final Dataset d = read.dataset();
 		final int[] labels = new int[d.size()];
 		final String[] sources = new String[d.size()];
+		final int[] depths = new int[d.size()];
 		for (int i = 0; i < d.size(); i++) {
 			labels[i] = order.indexOf(d.classNames().get(d.label(i)));
 			sources[i] = d.source(i);
+			depths[i] = d.bitDepth(i);
 		}
-		final Dataset ordered = new Dataset(d.shape(), order, d.images(), labels, sources);
+		final Dataset ordered = new Dataset(d.shape(), order, d.images(), labels, sources, depths);
 		final int[] counts = ordered.classCounts();
 		io.deepclass.core.data.DatasetChecks.checkTrainable(order, counts, what);
 		return new ImportResult(ordered, new io.deepclass.core.data.ImportReport(order, counts, read
-			.report().skipped()));
+			.report().skipped(), io.deepclass.core.data.DatasetChecks.warnings(ordered)));
 	}
 }

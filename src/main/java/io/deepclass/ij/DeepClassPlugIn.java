@@ -93,14 +93,26 @@ public class DeepClassPlugIn implements PlugIn {
 		return text.toString();
 	}
 
-	/** Shows images, and tables under their titles (batch mode keeps images without windows). */
+	/**
+	 * Shows images, and tables under their titles (batch mode keeps images without windows); when
+	 * the command has a {@value #SAVE_TABLES} folder, also writes each table there as CSV.
+	 */
 	static void showOutputs(final Module module) {
+		final Object folder = module.getInfo().getInput(SAVE_TABLES) != null ? module.getInput(
+			SAVE_TABLES) : null;
 		for (final ModuleItem<?> item : module.getInfo().outputs()) {
 			final Object value = item.getValue(module);
 			if (value instanceof ImagePlus imp) imp.show();
-			else if (value instanceof ResultsTable table) Tables.show(table, item.getLabel());
+			else if (value instanceof ResultsTable table) {
+				Tables.show(table, item.getLabel());
+				if (folder instanceof java.io.File dir && !dir.getPath().isBlank()) IJ.log("DeepClass: " +
+					"saved " + Tables.save(table, item.getLabel(), dir));
+			}
 		}
 	}
+
+	/** The input naming a folder for every table a command makes, as CSV. */
+	public static final String SAVE_TABLES = "save_tables";
 
 	/**
 	 * Reports an error: a dialog in the GUI, a Log line headless; then aborts the running macro,

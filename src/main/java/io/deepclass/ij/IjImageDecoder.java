@@ -108,12 +108,12 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 					pixels[plane + i] = (rgb[i] >> 8) & 0xff;
 					pixels[2 * plane + i] = rgb[i] & 0xff;
 				}
-				return new io.deepclass.core.data.DecodedImage(w, h, 3, pixels);
+				return new io.deepclass.core.data.DecodedImage(w, h, 3, pixels, 24);
 			}
 			final float[] pixels = new float[w * h];
 			for (int i = 0; i < pixels.length; i++)
 				pixels[i] = ip.getf(i);
-			return new io.deepclass.core.data.DecodedImage(w, h, 1, pixels);
+			return new io.deepclass.core.data.DecodedImage(w, h, 1, pixels, ip.getBitDepth());
 		}
 	}
 }

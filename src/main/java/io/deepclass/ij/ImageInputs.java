@@ -90,7 +90,7 @@ public final class ImageInputs {
 						ip.getWidth() + sx];
 				}
 			}
-		return new DecodedImage(w, h, whole.channels(), pixels);
+		return new DecodedImage(w, h, whole.channels(), pixels, whole.bitDepth());
 	}
 
 	/** Where {@link #patch} takes its pixels from (may reach outside the image). */

@@ -35,6 +35,13 @@ public final class ResultTables {
 			rt.addValue("images", report.classCounts()[c]);
 			rt.addValue("reason", "");
 		}
+		for (final String warning : report.warnings()) {
+			rt.addRow();
+			rt.addValue("item", "warning");
+			rt.addValue("name", "");
+			rt.addValue("images", 0);
+			rt.addValue("reason", warning);
+		}
 		for (final ImportReport.Skipped skipped : report.skipped()) {
 			rt.addRow();
 			rt.addValue("item", "skipped");

@@ -1,9 +1,14 @@
 package io.deepclass.ij;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import ij.measure.ResultsTable;
+
+import io.deepclass.core.DeepClassException;
 
 /**
  * Shows DeepClass tables under their titles. ImageJ finds tables by window title; headless there
@@ -24,5 +29,50 @@ public final class Tables {
 	/** The table last shown with this title, or null. */
 	public static ResultsTable last(final String title) {
 		return LAST.get(title);
+	}
+
+	/**
+	 * Writes {@code table} as {@code <folder>/<title>.csv} (characters a file name cannot hold
+	 * become '_'), creating the folder; returns the file.
+	 */
+	public static File save(final ResultsTable table, final String title, final File folder) {
+		final File file = new File(folder, title.replaceAll("[\\\\/:*?\"<>|]", "_") + ".csv");
+		try {
+			Files.createDirectories(folder.toPath());
+			if (!table.save(file.getPath())) throw new IOException("ImageJ could not write it");
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("cannot save the table '" + title + "' to '" + file + "': " + e
+				.getMessage() + ". Choose a writable save_tables folder.", e);
+		}
+		return file;
+	}
+
+	/**
+	 * Copies the DeepClass table last shown as {@code title} into ImageJ's "Results" table, the
+	 * one table macros reach headless in plain ImageJ 1.x (its other tables are windows).
+	 */
+	public static ResultsTable toResults(final String title) {
+		final ResultsTable table = last(title);
+		if (table == null)
+			throw new DeepClassException("no table '" + title + "' yet: run the DeepClass command that " +
+				"makes it first (tables so far: " + String.join(", ", new java.util.TreeSet<>(LAST
+					.keySet())) + ").");
+		final ResultsTable results = ResultsTable.getResultsTable();
+		results.reset();
+		results.showRowNumbers(false);
+		final String[] headings = table.getHeadings();
+		for (int row = 0; row < table.size(); row++) {
+			results.incrementCounter();
+			for (final String heading : headings) {
+				final double value = table.getValue(heading, row);
+				final String text = table.getStringValue(heading, row);
+				if (Double.isNaN(value) && text != null && !text.equals("NaN")) results.addValue(heading,
+					text);
+				else results.addValue(heading, value);
+			}
+		}
+		if (!java.awt.GraphicsEnvironment.isHeadless()) results.show("Results");
+		return results;
 	}
 }

@@ -187,6 +187,30 @@ class MacroCommandsTest {
 	}
 
 	@Test
+	void everyTableIsSavedAndReachableFromAHeadlessMacro() throws IOException {
+		final Path out = dir.resolve("tables");
+		final MacroHarness.Run run = MacroHarness.run("setBatchMode(true);\n" +
+			"run(\"Evaluate Classifier\", \"model_file=[" + model + "] folder=[" + test +
+			"] samples=4 save_tables=[" + out + "]\");\n" +
+			"run(\"Get DeepClass Table\", \"table=[DeepClass Evaluation]\");\n" +
+			"print(\"rows=\" + Table.size(\"Results\") + \" last=\" + Table.getString(\"class\", 2, " +
+			"\"Results\") + \" support=\" + Table.get(\"support\", 2, \"Results\"));\n" +
+			"Table.save(\"" + out.resolve("from-macro.csv") + "\", \"Results\");");
+		assertTrue(run.completed(), run.output());
+		assertTrue(run.output().contains("rows=3 last=all (accuracy) support=40"), run.output());
+		final List<String> evaluation = Files.readAllLines(out.resolve("DeepClass Evaluation.csv"));
+		assertEquals(4, evaluation.size(), "header and 3 rows: " + evaluation);
+		assertTrue(evaluation.get(3).contains("all (accuracy)"), evaluation.get(3));
+		final List<String> confusion = Files.readAllLines(out.resolve(
+			"DeepClass Confusion Matrix.csv"));
+		assertEquals(3, confusion.size(), "header and a row per class: " + confusion);
+		// ImageJ writes the "Results" table with row numbers first (Edit > Options > Input/Output)
+		final List<String> fromMacro = Files.readAllLines(out.resolve("from-macro.csv"));
+		assertEquals(evaluation, fromMacro.stream().map(line -> line.substring(line.indexOf(',') +
+			1)).toList(), "Table.save of the copied table writes the same values: " + fromMacro);
+	}
+
+	@Test
 	void systemCheckReportsTheBackend() {
 		final MacroHarness.Run run = MacroHarness.run("run(\"DeepClass System Check\");");
 		assertTrue(run.completed(), run.output());

@@ -28,6 +28,14 @@ public record ModelBundle(Network network, ModelInfo info) {
 		final TrainingSettings settings, final Normalization normalization, final Dataset train,
 		final Dataset validation)
 	{
+		return of(result, architecture, settings, normalization, null, train, validation);
+	}
+
+	/** As above, with the loss's class weights (null: unweighted). */
+	public static ModelBundle of(final TrainingResult result, final ArchitectureSpec architecture,
+		final TrainingSettings settings, final Normalization normalization,
+		final float[] classWeights, final Dataset train, final Dataset validation)
+	{
 		final EpochStats last = result.last();
 		final ModelInfo.Metrics metrics = last == null ? null : new ModelInfo.Metrics(last
 			.validationAccuracy(), last.validationLoss(), last.trainAccuracy(), last.trainLoss());
@@ -35,9 +43,9 @@ public record ModelBundle(Network network, ModelInfo info) {
 			.classNames(), ModelInfo.Input.of(train.shape()), ModelInfo.Norm.of(normalization),
 			architecture.toString(), result.network().kind(), result.network().numParams(),
 			new ModelInfo.Training(settings, train.fingerprint(), train.size(), validation == null ? 0
-				: validation.size(), result.cancelled(), NativeBackend.device()), result.history(), metrics, Versions
-					.deepclass(), Versions.dl4j(), OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(
-						ChronoUnit.SECONDS).toString());
+				: validation.size(), result.cancelled(), NativeBackend.device(), classWeights), result
+					.history(), metrics, Versions.deepclass(), Versions.dl4j(), OffsetDateTime.now(
+						ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
 		return new ModelBundle(result.network(), info);
 	}
 }

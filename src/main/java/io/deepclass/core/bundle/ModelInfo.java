@@ -38,24 +38,33 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 		}
 	}
 
-	/** Normalisation as stored in JSON. */
-	public record Norm(float[] mean, float[] std) {
+	/**
+	 * Normalisation as stored in JSON: the method ("percentile", "bit depth", "dataset", "none";
+	 * absent in files written before there was a choice, which all used "dataset"), the
+	 * dataset's per-channel mean and std, the percentiles.
+	 */
+	public record Norm(String method, float[] mean, float[] std, double lowPercentile,
+		double highPercentile)
+	{
 
 		public static Norm of(final Normalization n) {
-			return new Norm(n.mean(), n.std());
+			return new Norm(n.method().toString(), n.mean(), n.std(), n.lowPercentile(), n
+				.highPercentile());
 		}
 
 		public Normalization normalization() {
-			return new Normalization(mean, std);
+			return new Normalization(method == null ? Normalization.Method.DATASET : Normalization.Method
+				.parse(method), mean, std, lowPercentile, highPercentile);
 		}
 	}
 
 	/**
-	 * Training settings, the data they were applied to, and the device that trained ("CPU
-	 * (onednn-avx2, 2 cores)", "GPU: NVIDIA ..."; null in files written before it was recorded).
+	 * Training settings, the data they were applied to, the device that trained ("CPU
+	 * (onednn-avx2, 2 cores)", "GPU: NVIDIA ..."; null in files written before it was recorded),
+	 * and the loss's class weights (null: unweighted).
 	 */
 	public record Training(TrainingSettings settings, String dataFingerprint, int trainingImages,
-		int validationImages, boolean cancelled, String device)
+		int validationImages, boolean cancelled, String device, float[] classWeights)
 	{}
 
 	/** Final figures: on the validation set when there was one. */

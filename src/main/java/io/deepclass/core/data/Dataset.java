@@ -26,12 +26,24 @@ public final class Dataset {
 
 	private final String[] sources;
 
+	/** Each image's stored bit depth (8, 16, 32, 24 for RGB; 0 unknown). */
+	private final int[] bitDepths;
+
 	/**
 	 * @param labels class index per image, or -1 where the class is unknown (images to classify)
 	 */
 	public Dataset(final ImageShape shape, final List<String> classNames, final ImageStore images,
 		final int[] labels, final String[] sources)
 	{
+		this(shape, classNames, images, labels, sources, null);
+	}
+
+	/** @param bitDepths each image's stored bit depth, or null when unknown */
+	public Dataset(final ImageShape shape, final List<String> classNames, final ImageStore images,
+		final int[] labels, final String[] sources, final int[] bitDepths)
+	{
+		if (bitDepths != null && bitDepths.length != labels.length)
+			throw new IllegalArgumentException("bit depths and labels differ in count");
 		if (images.imageSize() != shape.size())
 			throw new IllegalArgumentException("image store holds " + images.imageSize() +
 				" values per image but the shape " + shape + " needs " + shape.size());
@@ -47,6 +59,7 @@ public final class Dataset {
 		this.images = images;
 		this.labels = labels;
 		this.sources = sources;
+		this.bitDepths = bitDepths != null ? bitDepths : new int[labels.length];
 	}
 
 	public ImageShape shape() {
@@ -74,6 +87,11 @@ public final class Dataset {
 	}
 
 	/** A copy of the labels. */
+	/** The image's stored bit depth: 8, 16, 32, 24 (RGB), or 0 when unknown. */
+	public int bitDepth(final int index) {
+		return bitDepths[index];
+	}
+
 	public int[] labels() {
 		return labels.clone();
 	}
@@ -101,11 +119,14 @@ public final class Dataset {
 	public Dataset subset(final int[] indices) {
 		final int[] subLabels = new int[indices.length];
 		final String[] subSources = new String[indices.length];
+		final int[] subDepths = new int[indices.length];
 		for (int i = 0; i < indices.length; i++) {
 			subLabels[i] = labels[indices[i]];
 			subSources[i] = sources[indices[i]];
+			subDepths[i] = bitDepths[indices[i]];
 		}
-		return new Dataset(shape, classNames, images.subset(indices), subLabels, subSources);
+		return new Dataset(shape, classNames, images.subset(indices), subLabels, subSources,
+			subDepths);
 	}
 
 	/** The first {@code n} images (all of them when {@code n} is larger). */

@@ -93,8 +93,10 @@ public final class IdxReader {
 		final String[] sources = new String[n];
 		for (int i = 0; i < n; i++)
 			sources[i] = sourceName + "#" + (i + 1);
+		final int[] bitDepths = new int[n];
+		java.util.Arrays.fill(bitDepths, 8);
 		return new Dataset(new ImageShape(1, rows, cols), names, new ArrayImageStore(pixels, rows *
-			cols), labelArray, sources);
+			cols), labelArray, sources, bitDepths);
 	}
 
 	/**

@@ -3,10 +3,13 @@ package io.deepclass.core.data;
 import java.util.List;
 
 /**
- * What an import did: the images per class it kept and the files it skipped, each with the
- * reason. Skipped files are only reported, never moved or deleted.
+ * What an import did: the images per class it kept, the files it skipped, each with the
+ * reason, and warnings about data that trains a worse model unless handled (see
+ * {@link DatasetChecks#warnings}). Skipped files are only reported, never moved or deleted.
  */
-public record ImportReport(List<String> classNames, int[] classCounts, List<Skipped> skipped) {
+public record ImportReport(List<String> classNames, int[] classCounts, List<Skipped> skipped,
+	List<String> warnings)
+{
 
 	/** A file or item that was not imported, and why. */
 	public record Skipped(String source, String reason) {}
@@ -15,6 +18,14 @@ public record ImportReport(List<String> classNames, int[] classCounts, List<Skip
 		classNames = List.copyOf(classNames);
 		classCounts = classCounts.clone();
 		skipped = List.copyOf(skipped);
+		warnings = warnings == null ? List.of() : List.copyOf(warnings);
+	}
+
+	/** A report without warnings. */
+	public ImportReport(final List<String> classNames, final int[] classCounts,
+		final List<Skipped> skipped)
+	{
+		this(classNames, classCounts, skipped, List.of());
 	}
 
 	public int imported() {

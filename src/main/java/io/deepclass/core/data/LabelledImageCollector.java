@@ -20,6 +20,8 @@ public final class LabelledImageCollector {
 
 	private final List<String> sources = new ArrayList<>();
 
+	private final List<Integer> bitDepths = new ArrayList<>();
+
 	private final List<ImportReport.Skipped> skipped = new ArrayList<>();
 
 	private boolean convert = true;
@@ -52,6 +54,7 @@ public final class LabelledImageCollector {
 		pixels.add(ImageConverter.convert(image, shape));
 		labels.add(label);
 		sources.add(source);
+		bitDepths.add(image.bitDepth());
 	}
 
 	public void skip(final String source, final String reason) {
@@ -78,7 +81,6 @@ public final class LabelledImageCollector {
 		final int[] counts = new int[classNames.size()];
 		for (final int label : labels)
 			if (label >= 0) counts[label]++;
-		final ImportReport report = new ImportReport(classNames, counts, skipped);
 		if (pixels.isEmpty())
 			throw new DatasetException("no images could be read from " + what + (skipped.isEmpty()
 				? "." : " (" + skipped.size() + " files skipped, first: " + skipped.get(0).source() +
@@ -89,7 +91,9 @@ public final class LabelledImageCollector {
 			System.arraycopy(pixels.get(i), 0, all, i * n, n);
 		final int[] labelArray = labels.stream().mapToInt(Integer::intValue).toArray();
 		final Dataset dataset = new Dataset(shape, classNames, new ArrayImageStore(all, n),
-			labelArray, sources.toArray(String[]::new));
-		return new ImportResult(dataset, report);
+			labelArray, sources.toArray(String[]::new), bitDepths.stream().mapToInt(
+				Integer::intValue).toArray());
+		return new ImportResult(dataset, new ImportReport(classNames, counts, skipped, DatasetChecks
+			.warnings(dataset)));
 	}
 }

@@ -35,6 +35,8 @@ public final class Batches {
 
 	private final float[] labels;
 
+	private final int[] depths;
+
 	private INDArray features;
 
 	private INDArray oneHot;
@@ -46,6 +48,7 @@ public final class Batches {
 		final int n = Math.max(1, Math.min(batchSize, dataset.size()));
 		this.pixels = new float[n * dataset.shape().size()];
 		this.labels = new float[n * Math.max(1, dataset.numClasses())];
+		this.depths = new int[n];
 	}
 
 	/**
@@ -60,9 +63,13 @@ public final class Batches {
 			dataset.images().copyTo(indices[from + i], pixels, i * size);
 		// one pass on the host costs about 1 ns a value (C1 JIT), ND4J's two scalar operations
 		// about 20 us each plus 0.1 ns a value: measured, the host is faster up to ~80 000 values
-		final boolean nativeNormalization = shape.channels() == 1 && (long) n *
-			size > NATIVE_NORMALIZATION;
-		if (!nativeNormalization) normalization.apply(pixels, 0, n, shape);
+		final boolean nativeNormalization = normalization.method() == Normalization.Method.DATASET &&
+			shape.channels() == 1 && (long) n * size > NATIVE_NORMALIZATION;
+		if (!nativeNormalization) {
+			for (int i = 0; i < n; i++)
+				depths[i] = dataset.bitDepth(indices[from + i]);
+			normalization.apply(pixels, 0, n, shape, depths);
+		}
 		if (features == null || features.size(0) != n) features = Nd4j.createUninitialized(
 			DataType.FLOAT, shape.batchShape(n), 'c');
 		fill(features, pixels, n * size);

@@ -20,6 +20,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.ImageShape;
@@ -43,7 +44,20 @@ public final class Architectures {
 	public static Network build(final ArchitectureSpec spec, final ImageShape input,
 		final int numClasses, final long seed, final IUpdater updater)
 	{
+		return build(spec, input, numClasses, seed, updater, null);
+	}
+
+	/**
+	 * As above, with a cross-entropy loss that weighs each class's images by {@code classWeights}
+	 * (null: every image counts the same).
+	 */
+	public static Network build(final ArchitectureSpec spec, final ImageShape input,
+		final int numClasses, final long seed, final IUpdater updater, final float[] classWeights)
+	{
 		NativeBackend.select();
+		if (classWeights != null && classWeights.length != numClasses)
+			throw new IllegalArgumentException(classWeights.length + " class weights for " +
+				numClasses + " classes");
 		if (numClasses < 2)
 			throw new DeepClassException("a classifier needs at least 2 classes, not " + numClasses);
 		final ListBuilder layers = new NeuralNetConfiguration.Builder().seed(seed).updater(updater)
@@ -90,8 +104,9 @@ public final class Architectures {
 			}
 			default -> throw new DeepClassException("no builder for architecture " + spec);
 		}
-		layers.layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(numClasses).activation(
-			Activation.SOFTMAX).build());
+		layers.layer((classWeights == null ? new OutputLayer.Builder(LossFunction.MCXENT)
+			: new OutputLayer.Builder(new LossMCXENT(Nd4j.createFromArray(classWeights.clone())))).nOut(
+				numClasses).activation(Activation.SOFTMAX).build());
 		layers.setInputType(InputType.convolutional(input.height(), input.width(), input
 			.channels()));
 		try {

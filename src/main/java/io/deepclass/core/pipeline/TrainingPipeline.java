@@ -52,16 +52,35 @@ public final class TrainingPipeline {
 		final Dataset validation)
 	{
 		final TrainingSettings settings = recipe.settings();
-		final Normalization normalization = Normalization.fit(train);
+		final Normalization normalization = Normalization.fit(recipe.normalization(), train, recipe
+			.lowPercentile(), recipe.highPercentile());
+		final float[] classWeights = recipe.balancedClassWeights() ? balancedWeights(train) : null;
 		final Network network = Architectures.build(recipe.architecture(), train.shape(), train
 			.numClasses(), settings.seed(), settings.optimizer().updater(settings.learningRate(),
-				settings.momentum()));
+				settings.momentum()), classWeights);
 		listener.trainingStarted(recipe.architecture().toString(), network.numParams(), train,
 			validation);
 		final TrainingResult result = new Trainer(settings, listener, cancelRequested).train(network,
 			normalization, train, validation);
 		return new TrainedModel(ModelBundle.of(result, recipe.architecture(), settings,
-			normalization, train, validation), result, train, validation);
+			normalization, classWeights, train, validation), result, train, validation);
+	}
+
+	/**
+	 * Weights that make every class count as much in the loss as if all were the same size:
+	 * n / (k x count), scikit-learn's "balanced". Classes without images get weight 0.
+	 */
+	public static float[] balancedWeights(final Dataset train) {
+		final int[] counts = train.classCounts();
+		int n = 0, present = 0;
+		for (final int c : counts) {
+			n += c;
+			if (c > 0) present++;
+		}
+		final float[] weights = new float[counts.length];
+		for (int c = 0; c < counts.length; c++)
+			weights[c] = counts[c] == 0 ? 0f : (float) n / (present * counts[c]);
+		return weights;
 	}
 
 	/**

@@ -1,19 +1,22 @@
 package io.deepclass.core.pipeline;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.data.Normalization;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.train.TrainingSettings;
 
 /**
- * How to make a model from a labelled dataset: which network, how to train it, and which part
- * of the dataset to hold out for validation (stratified, seeded with the settings' seed; 0 keeps
- * every image for training). The input normalisation is fitted on the training part (per-channel
- * mean and standard deviation). Train Classifier, the demo and the tests all train through
- * {@link TrainingPipeline} with one of these, so a new choice (normalisation, augmentation, a
- * pretrained backbone) is added here once.
+ * How to make a model from a labelled dataset: which network, how to train it, which part of
+ * the dataset to hold out for validation (stratified, seeded with the settings' seed; 0 keeps
+ * every image for training), how pixel values are normalised (see {@link Normalization}; the
+ * {@code dataset} method is fitted on the training part), and whether the loss weighs classes by
+ * their size. Train Classifier, the demo and the tests all train through
+ * {@link TrainingPipeline} with one of these, so a new choice (augmentation, a pretrained
+ * backbone) is added here once.
  */
 public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings settings,
-	double validationFraction)
+	double validationFraction, Normalization.Method normalization, double lowPercentile,
+	double highPercentile, boolean balancedClassWeights)
 {
 
 	public TrainingRecipe {
@@ -22,5 +25,35 @@ public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings set
 		if (!(validationFraction >= 0 && validationFraction < 1))
 			throw new DeepClassException("validation_fraction must be at least 0 and below 1, not " +
 				validationFraction + ".");
+		if (normalization == null) normalization = Normalization.Method.DATASET;
+		if (normalization == Normalization.Method.PERCENTILE && !(lowPercentile >= 0 &&
+			lowPercentile < highPercentile && highPercentile <= 100))
+			throw new DeepClassException("the percentiles must satisfy 0 <= low < high <= 100, not " +
+				lowPercentile + " and " + highPercentile + ".");
+	}
+
+	/**
+	 * The Fashion-MNIST recipe's choices: dataset mean/std normalisation, unweighted loss (so
+	 * that seeded figures stay comparable with earlier runs and the PyTorch peer).
+	 */
+	public TrainingRecipe(final ArchitectureSpec architecture, final TrainingSettings settings,
+		final double validationFraction)
+	{
+		this(architecture, settings, validationFraction, Normalization.Method.DATASET,
+			Normalization.DEFAULT_LOW, Normalization.DEFAULT_HIGH, false);
+	}
+
+	/** This recipe with another normalisation. */
+	public TrainingRecipe withNormalization(final Normalization.Method method, final double low,
+		final double high)
+	{
+		return new TrainingRecipe(architecture, settings, validationFraction, method, low, high,
+			balancedClassWeights);
+	}
+
+	/** This recipe with balanced class weights on or off. */
+	public TrainingRecipe withBalancedClassWeights(final boolean value) {
+		return new TrainingRecipe(architecture, settings, validationFraction, normalization,
+			lowPercentile, highPercentile, value);
 	}
 }
