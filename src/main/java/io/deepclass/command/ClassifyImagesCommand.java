@@ -30,6 +30,7 @@ import io.deepclass.ij.ClassOverlays;
 import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.FilterImages;
 import io.deepclass.ij.IjImageDecoder;
+import io.deepclass.ij.ImageSamples;
 import io.deepclass.ij.ImageInputs;
 import io.deepclass.ij.ResultTables;
 
@@ -106,19 +107,19 @@ public class ClassifyImagesCommand implements Command {
 				final ImagePlus imp = requireImage();
 				final boolean all = "stack".equals(input);
 				final ImportResult truth = all ? truthFromStack(imp, info) : null;
+				final ImageSamples.Options options = CommandSupport.optionsFor(imp, CommandSupport
+					.sampleOptions(info));
 				items = truth != null ? truth : ImageInputs.slices(imp, all, info.classNames(), info
-					.inputShape(), resize);
-				slices = new int[items.dataset().size()];
-				for (int i = 0; i < slices.length; i++)
-					slices[i] = all ? i + 1 : imp.getCurrentSlice();
+					.inputShape(), resize, options);
+				slices = ImageSamples.stackIndices(imp, options, !all);
 			}
 			case "rois" -> {
 				final ImagePlus imp = requireImage();
 				rois = ImageInputs.rois(imp);
 				items = ImageInputs.roiPatches(imp, rois, info.classNames(), patch_size, info
-					.inputShape());
+					.inputShape(), CommandSupport.optionsFor(imp, CommandSupport.sampleOptions(info)));
 			}
-			case "folder" -> items = fromFolder(info.classNames(), info.inputShape());
+			case "folder" -> items = fromFolder(info);
 			default -> throw new DeepClassException("unknown input '" + input +
 				"': choose slice, stack, folder or rois.");
 		}
@@ -189,13 +190,14 @@ public class ClassifyImagesCommand implements Command {
 		return r;
 	}
 
-	private ImportResult fromFolder(final java.util.List<String> classNames,
-		final io.deepclass.core.data.ImageShape shape)
-	{
+	private ImportResult fromFolder(final ModelInfo info) {
+		final java.util.List<String> classNames = info.classNames();
+		final io.deepclass.core.data.ImageShape shape = info.inputShape();
 		if (!CommandSupport.given(folder))
 			throw new DeepClassException("input=folder needs folder=<the folder of images to " +
 				"classify>.");
-		final FolderReader reader = new FolderReader(new IjImageDecoder(), shape);
+		final FolderReader reader = new FolderReader(new IjImageDecoder(CommandSupport.sampleOptions(
+			info)), shape);
 		try {
 			return FolderReader.hasClassFolders(folder.toPath()) ? reader.read(folder.toPath(), resize)
 				: reader.readUnlabelled(folder.toPath(), classNames, resize);

@@ -15,6 +15,7 @@ import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.IjImageDecoder;
+import io.deepclass.ij.ImageSamples;
 
 /** Input checks and loading shared by the commands, with messages that say what to do. */
 final class CommandSupport {
@@ -51,7 +52,11 @@ final class CommandSupport {
 		}
 		if (width == 0 || height == 0)
 			throw new DeepClassException("set both width and height, or neither.");
-		return new ImageShape("rgb".equals(channels) ? 3 : 1, height, width);
+		return switch (channels) {
+			case "rgb" -> new ImageShape(3, height, width);
+			case "gray" -> new ImageShape(1, height, width);
+			default -> ImageShape.sizeOnly(height, width);
+		};
 	}
 
 	static boolean given(final File file) {
@@ -63,12 +68,12 @@ final class CommandSupport {
 	 * from a labelled stack.
 	 */
 	static ImportResult labelled(final ImagePlus image, final File folder, final String pattern,
-		final ImageShape target)
+		final ImageShape target, final ImageSamples.Options options)
 	{
 		if (given(folder)) {
 			try {
-				return new io.deepclass.core.data.FolderReader(new IjImageDecoder(), target).read(folder
-					.toPath());
+				return new io.deepclass.core.data.FolderReader(new IjImageDecoder(options), target).read(
+					folder.toPath());
 			}
 			catch (final IOException e) {
 				throw new DeepClassException("cannot read the folder '" + folder + "': " + e
@@ -79,7 +84,22 @@ final class CommandSupport {
 			throw new DeepClassException("no dataset: open a dataset stack (Import Dataset makes one) " +
 				"or set folder to a folder with one sub-folder per class.");
 		return DatasetStacks.toDataset(image, pattern == null || pattern.isBlank()
-			? LabelledImagesReader.DEFAULT_PATTERN : pattern, target);
+			? LabelledImagesReader.DEFAULT_PATTERN : pattern, target, optionsFor(image, options));
+	}
+
+	/**
+	 * How samples are made from {@code image}: a DeepClass dataset stack already holds them (its
+	 * channels were chosen on import), any other image as {@code options} says.
+	 */
+	static ImageSamples.Options optionsFor(final ImagePlus image, final ImageSamples.Options options) {
+		return image != null && DatasetStacks.classes(image) != null ? ImageSamples.Options.ALL
+			: options;
+	}
+
+	/** The channel choice and Z projection a model was trained with, to apply them again. */
+	static ImageSamples.Options sampleOptions(final io.deepclass.core.bundle.ModelInfo info) {
+		return new ImageSamples.Options(info.input().selectedChannels(), info.input()
+			.zMaxProjection());
 	}
 
 	static void checkWritable(final File file, final String what) {

@@ -71,7 +71,7 @@ public class EvaluateClassifierCommand implements Command {
 	public void run() {
 		final ModelBundle model = CommandSupport.loadModel(model_file);
 		final Dataset data = CommandSupport.labelled(dataset, folder, "", resize ? model.info()
-			.inputShape() : null).dataset();
+			.inputShape() : null, CommandSupport.sampleOptions(model.info())).dataset();
 		final Predictions predictions = new Classifier(model).classify(data, null, done -> IJ
 			.showProgress(done, data.size()));
 		final EvaluationReport report = EvaluationReport.of(data, predictions);

@@ -20,6 +20,7 @@ import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.IjImageDecoder;
+import io.deepclass.ij.ImageSamples;
 import io.deepclass.ij.ImageInputs;
 import io.deepclass.ij.ResultTables;
 
@@ -79,6 +80,14 @@ public class ImportDatasetCommand implements Command {
 	@Parameter(label = "channels", choices = { "keep", "gray", "rgb" })
 	private String channels = "keep";
 
+	@Parameter(label = "select_channels", required = false, description = "which channels of " +
+		"multi-channel images, in this order, e.g. 1,3 (empty: all)")
+	private String select_channels = "";
+
+	@Parameter(label = "z_projection", choices = { "none", "max" }, description = "max: one " +
+		"sample per time point of a hyperstack, its Z planes max-projected")
+	private String z_projection = "none";
+
 	@Parameter(label = "save_tables", style = "directory", required = false, description = "a " +
 		"folder: every table this command makes is also written there as <title>.csv")
 	private File save_tables;
@@ -92,12 +101,14 @@ public class ImportDatasetCommand implements Command {
 	@Override
 	public void run() {
 		final ImageShape target = CommandSupport.targetShape(width, height, channels);
+		final ImageSamples.Options options = ImageSamples.Options.parse(select_channels,
+			z_projection);
 		final ImportResult result = switch (source) {
-			case "folder" -> fromFolder(target);
+			case "folder" -> fromFolder(target, options);
 			case "idx" -> fromIdx(target);
-			case "stack" -> DatasetStacks.toDataset(requireImage(), class_pattern, target);
+			case "stack" -> DatasetStacks.toDataset(requireImage(), class_pattern, target, options);
 			case "rois" -> ImageInputs.labelledRois(requireImage(), "group".equals(roi_class),
-				class_pattern, patch_size, target);
+				class_pattern, patch_size, target, options);
 			default -> throw new DeepClassException("unknown source '" + source +
 				"': choose folder, idx, stack or rois.");
 		};
@@ -107,17 +118,18 @@ public class ImportDatasetCommand implements Command {
 			default -> image.getTitle();
 		};
 		dataset = DatasetStacks.toImagePlus(result.dataset(), "DeepClass dataset " + name);
+		DatasetStacks.setSelection(dataset, options);
 		report = ResultTables.importReport(result.report());
 		for (final String warning : result.report().warnings())
 			log.warn("Import Dataset: " + warning);
 	}
 
-	private ImportResult fromFolder(final ImageShape target) {
+	private ImportResult fromFolder(final ImageShape target, final ImageSamples.Options options) {
 		if (!CommandSupport.given(folder))
 			throw new DeepClassException("source=folder needs folder=<a folder with one sub-folder " +
 				"per class>.");
 		try {
-			return new FolderReader(new IjImageDecoder(), target).read(folder.toPath());
+			return new FolderReader(new IjImageDecoder(options), target).read(folder.toPath());
 		}
 		catch (final IOException e) {
 			throw new DeepClassException("cannot read the folder '" + folder + "': " + e.getMessage(),

@@ -22,6 +22,8 @@ import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;
 import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingSettings;
+import io.deepclass.ij.DatasetStacks;
+import io.deepclass.ij.ImageSamples;
 import io.deepclass.ij.ResultTables;
 import io.deepclass.ij.TrainingMonitor;
 
@@ -99,6 +101,13 @@ public class TrainClassifierCommand implements Command {
 	@Parameter(label = "height", min = "0")
 	private int height = 0;
 
+	@Parameter(label = "select_channels", required = false, description = "for a folder or an " +
+		"image that is not a DeepClass dataset: which channels, in this order, e.g. 1,3")
+	private String select_channels = "";
+
+	@Parameter(label = "z_projection", choices = { "none", "max" })
+	private String z_projection = "none";
+
 	@Parameter(label = "class_pattern", required = false)
 	private String class_pattern = "";
 
@@ -121,14 +130,20 @@ public class TrainClassifierCommand implements Command {
 		final ArchitectureSpec spec = ArchitectureSpec.parse("custom".equals(architecture)
 			? custom_architecture : architecture);
 		final ImageShape target = width > 0 || height > 0 ? CommandSupport.targetShape(width, height,
-			"gray") : null;
-		final ImportResult imported = CommandSupport.labelled(dataset, folder, class_pattern, target);
+			"keep") : null;
+		final ImageSamples.Options given = ImageSamples.Options.parse(select_channels, z_projection);
+		final ImportResult imported = CommandSupport.labelled(dataset, folder, class_pattern, target,
+			given);
+		// a dataset stack remembers how Import Dataset made its samples; the model records it
+		final ImageSamples.Options made = !CommandSupport.given(folder) && dataset != null &&
+			DatasetStacks.selection(dataset) != null ? DatasetStacks.selection(dataset) : given;
 		for (final String warning : imported.report().warnings())
 			log.warn("Train Classifier: " + warning);
 		final Dataset all = imported.dataset();
 		final TrainingRecipe recipe = new TrainingRecipe(spec, settings(), validation_fraction)
 			.withNormalization(normalizationMethod(), low_percentile, high_percentile)
-			.withBalancedClassWeights("balanced".equals(class_weights));
+			.withBalancedClassWeights("balanced".equals(class_weights)).withInputSelection(made
+				.channels(), made.zMaxProjection());
 		final TrainingMonitor monitor = new TrainingMonitor(log::info);
 		final TrainedModel trained = new TrainingPipeline(monitor, monitor).train(recipe, all);
 		monitor.finished(trained.result().cancelled());

@@ -21,6 +21,7 @@ import io.deepclass.core.inspect.FixedFilters;
 import io.deepclass.core.inspect.NetworkInspector;
 import io.deepclass.ij.FilterImages;
 import io.deepclass.ij.ImageInputs;
+import io.deepclass.ij.ImageSamples;
 
 /**
  * Plugins > DeepClass > Visualize Filters: what a network learned and where it looks.
@@ -142,9 +143,12 @@ public class VisualizeFiltersCommand implements Command {
 	private float[] oneImage(final ModelBundle model) {
 		final ImagePlus imp = requireImage();
 		final Roi roi = imp.getRoi();
+		final ImageSamples.Options options = CommandSupport.optionsFor(imp, CommandSupport
+			.sampleOptions(model.info()));
 		final Dataset one = (roi != null && roi.isArea() ? ImageInputs.roiPatches(imp, new Roi[] {
-			roi }, model.info().classNames(), 0, model.info().inputShape()) : ImageInputs.slices(imp,
-				false, model.info().classNames(), model.info().inputShape(), true)).dataset();
+			roi }, model.info().classNames(), 0, model.info().inputShape(), options) : ImageInputs
+				.slices(imp, false, model.info().classNames(), model.info().inputShape(), true, options))
+					.dataset();
 		return one.image(0);
 	}
 

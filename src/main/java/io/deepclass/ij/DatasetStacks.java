@@ -30,6 +30,26 @@ public final class DatasetStacks {
 	/** Image property holding the class names, in label order, as a JSON array. */
 	public static final String CLASSES_PROPERTY = "DeepClass.classes";
 
+	/** Image property holding how Import Dataset made the samples: channels and Z projection. */
+	public static final String SELECTION_PROPERTY = "DeepClass.inputSelection";
+
+	/** Records on a dataset stack how its samples were made from the source images. */
+	public static void setSelection(final ImagePlus imp, final ImageSamples.Options options) {
+		imp.setProp(SELECTION_PROPERTY, GSON.toJson(options));
+	}
+
+	/** How a dataset stack's samples were made, or null when it does not say. */
+	public static ImageSamples.Options selection(final ImagePlus imp) {
+		final String json = imp.getProp(SELECTION_PROPERTY);
+		if (json == null || json.isBlank()) return null;
+		try {
+			return GSON.fromJson(json, ImageSamples.Options.class);
+		}
+		catch (final JsonParseException e) {
+			return null;
+		}
+	}
+
 	/** Image property holding each slice's bit depth as imported, as a JSON array. */
 	public static final String BIT_DEPTHS_PROPERTY = "DeepClass.bitDepths";
 
@@ -41,12 +61,31 @@ public final class DatasetStacks {
 	public static ImagePlus toImagePlus(final Dataset dataset, final String title) {
 		final ImageShape shape = dataset.shape();
 		final ImageStack stack = new ImageStack(shape.width(), shape.height());
+		final boolean channelPlanes = shape.channels() > 1 && !isRgb(dataset);
+		final int plane = shape.width() * shape.height();
 		for (int i = 0; i < dataset.size(); i++) {
 			final int label = dataset.label(i);
-			stack.addSlice((label < 0 ? "?" : dataset.classNames().get(label)) + "/" + dataset.source(
-				i), processor(dataset.image(i), shape));
+			final String sliceLabel = (label < 0 ? "?" : dataset.classNames().get(label)) + "/" +
+				dataset.source(i);
+			final float[] pixels = dataset.image(i);
+			if (!channelPlanes) stack.addSlice(sliceLabel, processor(pixels, shape));
+			else for (int c = 0; c < shape.channels(); c++)
+				stack.addSlice(sliceLabel, new FloatProcessor(shape.width(), shape.height(), Arrays
+					.copyOfRange(pixels, c * plane, (c + 1) * plane)));
 		}
-		final ImagePlus imp = new ImagePlus(title, stack);
+		ImagePlus imp = new ImagePlus(title, stack);
+		if (channelPlanes) {
+			// one sample per time point, all its channels: a composite hyperstack
+			imp.setDimensions(shape.channels(), 1, dataset.size());
+			imp.setOpenAsHyperStack(true);
+			final ij.CompositeImage composite = new ij.CompositeImage(imp, ij.CompositeImage.COMPOSITE);
+			for (int c = 1; c <= shape.channels(); c++) {
+				composite.setC(c);
+				composite.resetDisplayRange();
+			}
+			composite.setC(1);
+			imp = composite;
+		}
 		imp.setProp(CLASSES_PROPERTY, GSON.toJson(dataset.classNames()));
 		final int[] depths = new int[dataset.size()];
 		for (int i = 0; i < depths.length; i++)
@@ -56,10 +95,18 @@ public final class DatasetStacks {
 		return imp;
 	}
 
+	/** RGB: three channels, each image imported from RGB (or of unknown depth). */
+	private static boolean isRgb(final Dataset dataset) {
+		if (dataset.shape().channels() != 3) return false;
+		for (int i = 0; i < dataset.size(); i++)
+			if (dataset.bitDepth(i) != 24 && dataset.bitDepth(i) != 0) return false;
+		return true;
+	}
+
 	/** The ImageJ processor for channel-planar pixels of one image. */
 	public static ImageProcessor processor(final float[] pixels, final ImageShape shape) {
 		final int w = shape.width(), h = shape.height(), plane = w * h;
-		if (shape.channels() == 1) return new FloatProcessor(w, h, Arrays.copyOf(pixels, plane));
+		if (shape.channels() != 3) return new FloatProcessor(w, h, Arrays.copyOf(pixels, plane));
 		final int[] rgb = new int[plane];
 		for (int i = 0; i < plane; i++)
 			rgb[i] = clamp(pixels[i]) << 16 | clamp(pixels[plane + i]) << 8 | clamp(pixels[2 * plane +
@@ -81,19 +128,30 @@ public final class DatasetStacks {
 	public static ImportResult toDataset(final ImagePlus imp, final String classPattern,
 		final ImageShape target)
 	{
+		return toDataset(imp, classPattern, target, ImageSamples.Options.ALL);
+	}
+
+	/**
+	 * As above, with a hyperstack's samples made as {@code options} says: one per (Z, T)
+	 * position with the chosen channels, the class from the slice label of its first channel.
+	 */
+	public static ImportResult toDataset(final ImagePlus imp, final String classPattern,
+		final ImageShape target, final ImageSamples.Options options)
+	{
 		final List<String> known = classes(imp);
-		final ImageStack stack = imp.getStack();
 		final List<LabelledImage> items = new ArrayList<>();
 		final List<String> labels = new ArrayList<>();
 		final int[] storedDepths = bitDepths(imp);
-		for (int s = 1; s <= stack.getSize(); s++) {
-			final String label = stack.getSliceLabel(s);
-			final String source = imp.getTitle() + ":" + s + (label == null ? "" : " " + label);
-			var decoded = IjImageDecoder.ImagePlusConverter.decoded(stack.getProcessor(s));
-			if (storedDepths != null) decoded = new io.deepclass.core.data.DecodedImage(decoded.width(),
-				decoded.height(), decoded.channels(), decoded.pixels(), storedDepths[s - 1]);
-			items.add(new LabelledImage(decoded, label, source));
-			labels.add(label);
+		final List<ImageSamples.Sample> samples = ImageSamples.of(imp, options, false);
+		for (int i = 0; i < samples.size(); i++) {
+			final ImageSamples.Sample sample = samples.get(i);
+			var decoded = sample.image();
+			if (storedDepths != null && storedDepths.length == samples.size()) decoded =
+				new io.deepclass.core.data.DecodedImage(decoded.width(), decoded.height(), decoded
+					.channels(), decoded.pixels(), storedDepths[i]);
+			items.add(new LabelledImage(decoded, sample.label(), sample.source() + (sample.label() == null
+				? "" : " " + sample.label())));
+			labels.add(sample.label());
 		}
 		final String what = "stack '" + imp.getTitle() + "'";
 		if (known == null) return LabelledImagesReader.read(items, classPattern, target, what);
@@ -125,7 +183,7 @@ public final class DatasetStacks {
 		if (json == null || json.isBlank()) return null;
 		try {
 			final int[] depths = GSON.fromJson(json, int[].class);
-			return depths != null && depths.length == imp.getStackSize() ? depths : null;
+			return depths;
 		}
 		catch (final JsonParseException e) {
 			return null;

@@ -21,14 +21,31 @@ import ij.process.ShortProcessor;
 /**
  * Decodes image files with ImageJ 1's readers: TIFF (8-, 16-, 32-bit, RGB) through ImageJ's TIFF
  * decoder, PNG, JPEG, GIF and BMP through ImageIO as ImageJ does, any other format ImageJ knows
- * through {@link Opener}. The first slice of a stack is taken; RGB gives three channels, anything
- * else one channel with its values as stored (16-bit intensities are kept, not scaled).
+ * through {@link Opener}. The first slice of a plain stack is taken; an ImageJ hyperstack TIFF
+ * with channels gives its first (Z, T) position with all channels (see {@link ImageSamples});
+ * RGB gives three channels, gray one channel with its values as stored (16-bit intensities are
+ * kept, not scaled).
  * <p>
  * ImageJ's {@code Opener} reports a damaged file with an error that aborts the running macro;
  * a batch import must skip such a file instead, so TIFF and the ImageIO formats are read here in
  * a way that turns every failure into an {@link IOException}.
  */
 public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder {
+
+	private final ImageSamples.Options options;
+
+	/** Every channel of the first position of each file. */
+	public IjImageDecoder() {
+		this(ImageSamples.Options.ALL);
+	}
+
+	/**
+	 * @param options the channels to keep and whether a multi-channel TIFF hyperstack's Z planes
+	 *          are max-projected (its first time point is taken)
+	 */
+	public IjImageDecoder(final ImageSamples.Options options) {
+		this.options = options;
+	}
 
 	@Override
 	public io.deepclass.core.data.DecodedImage decode(final Path file) throws IOException {
@@ -51,7 +68,12 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 		}
 		if (imp == null || imp.getProcessor() == null)
 			throw new IOException("damaged or unsupported image");
-		return ImagePlusConverter.decoded(imp.getProcessor());
+		try {
+			return ImageSamples.of(imp, options, true).get(0).image();
+		}
+		catch (final io.deepclass.core.data.DatasetException e) {
+			throw new IOException(e.getMessage(), e);
+		}
 	}
 
 	private static ImagePlus tiff(final Path file) throws IOException {
@@ -60,12 +82,29 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 		final FileInfo[] info = decoder.getTiffInfo();
 		if (info == null || info.length == 0) throw new IOException("damaged TIFF (no image found)");
 		final FileInfo first = info[0];
+		final int channels = hyperstackChannels(first);
+		if (channels > 1 || info.length == 1 && first.nImages > 1 && first.description != null && first
+			.description.contains("slices="))
+		{
+			// an ImageJ hyperstack: ImageJ's opener sets its channels, slices and frames
+			final ImagePlus imp = new Opener().openImage(file.toString());
+			if (imp == null) throw new IOException("damaged TIFF hyperstack");
+			return imp;
+		}
 		if (first.nImages > 1) first.nImages = 1;
 		final long needed = first.getOffset() + (long) first.width * first.height * first
 			.getBytesPerPixel();
 		if (first.compression <= FileInfo.COMPRESSION_NONE && needed > Files.size(file))
 			throw new IOException("damaged TIFF (file shorter than its image data)");
 		return new FileOpener(first).openImage();
+	}
+
+	/** The "channels=" of an ImageJ TIFF description, 1 when absent. */
+	private static int hyperstackChannels(final FileInfo info) {
+		if (info.description == null) return 1;
+		final java.util.regex.Matcher m = java.util.regex.Pattern.compile("channels=(\\d+)").matcher(
+			info.description);
+		return m.find() ? Integer.parseInt(m.group(1)) : 1;
 	}
 
 	private static ImagePlus imageIO(final Path file) throws IOException {

@@ -30,16 +30,13 @@ public final class ImageInputs {
 	 *          {@code target} or refused with a message
 	 */
 	public static ImportResult slices(final ImagePlus imp, final boolean allSlices,
-		final List<String> classNames, final ImageShape target, final boolean convert)
+		final List<String> classNames, final ImageShape target, final boolean convert,
+		final ImageSamples.Options options)
 	{
 		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target)
 			.convert(convert);
-		final ImageStack stack = imp.getStack();
-		final int first = allSlices ? 1 : imp.getCurrentSlice();
-		final int last = allSlices ? stack.getSize() : imp.getCurrentSlice();
-		for (int s = first; s <= last; s++)
-			collector.add(IjImageDecoder.ImagePlusConverter.decoded(stack.getProcessor(s)), -1, source(
-				imp, s));
+		for (final ImageSamples.Sample sample : ImageSamples.of(imp, options, !allSlices))
+			collector.add(sample.image(), -1, sample.source());
 		return collector.finishUnlabelled("image '" + imp.getTitle() + "'");
 	}
 
@@ -72,25 +69,20 @@ public final class ImageInputs {
 	 * A square patch around each ROI: {@code patchSize} pixels wide centred on the ROI, or its
 	 * bounding box when {@code patchSize} is 0. Pixels outside the image repeat the border.
 	 */
-	public static DecodedImage patch(final ImagePlus imp, final Roi roi, final int patchSize) {
-		final int slice = roi.getPosition() > 0 && roi.getPosition() <= imp.getStackSize() ? roi
-			.getPosition() : imp.getCurrentSlice();
-		final ImageProcessor ip = imp.getStack().getProcessor(slice);
-		final java.awt.Rectangle r = patchBounds(roi, patchSize);
-		final int w = r.width, h = r.height, x0 = r.x, y0 = r.y;
-		final DecodedImage whole = IjImageDecoder.ImagePlusConverter.decoded(ip);
-		final int plane = w * h;
-		final float[] pixels = new float[plane * whole.channels()];
-		for (int c = 0; c < whole.channels(); c++)
-			for (int y = 0; y < h; y++) {
-				final int sy = Math.max(0, Math.min(ip.getHeight() - 1, y0 + y));
-				for (int x = 0; x < w; x++) {
-					final int sx = Math.max(0, Math.min(ip.getWidth() - 1, x0 + x));
-					pixels[c * plane + y * w + x] = whole.pixels()[c * ip.getWidth() * ip.getHeight() + sy *
-						ip.getWidth() + sx];
-				}
-			}
-		return new DecodedImage(w, h, whole.channels(), pixels, whole.bitDepth());
+	public static DecodedImage patch(final ImagePlus imp, final Roi roi, final int patchSize,
+		final ImageSamples.Options options)
+	{
+		final int z, t;
+		if (ImageSamples.isMultiDimensional(imp)) {
+			z = roi.getZPosition() > 0 ? roi.getZPosition() : imp.getSlice();
+			t = roi.getTPosition() > 0 ? roi.getTPosition() : imp.getFrame();
+		}
+		else {
+			z = roi.getPosition() > 0 && roi.getPosition() <= imp.getStackSize() ? roi.getPosition()
+				: imp.getCurrentSlice();
+			t = 1;
+		}
+		return ImageSamples.patch(imp, z, t, patchBounds(roi, patchSize), options.channels());
 	}
 
 	/** Where {@link #patch} takes its pixels from (may reach outside the image). */
@@ -113,12 +105,13 @@ public final class ImageInputs {
 
 	/** A labelled dataset from the ROIs of {@code imp}, one patch per ROI. */
 	public static ImportResult labelledRois(final ImagePlus imp, final boolean byGroup,
-		final String classPattern, final int patchSize, final ImageShape target)
+		final String classPattern, final int patchSize, final ImageShape target,
+		final ImageSamples.Options options)
 	{
 		final List<LabelledImage> items = new ArrayList<>();
 		final Roi[] rois = rois(imp);
 		for (int i = 0; i < rois.length; i++)
-			items.add(new LabelledImage(patch(imp, rois[i], patchSize), roiClassText(rois[i], byGroup),
+			items.add(new LabelledImage(patch(imp, rois[i], patchSize, options), roiClassText(rois[i], byGroup),
 				roiSource(imp, rois[i], i)));
 		return LabelledImagesReader.read(items, classPattern, target, "the ROIs of '" + imp
 			.getTitle() + "'");
@@ -126,11 +119,12 @@ public final class ImageInputs {
 
 	/** Patches of all ROIs as images of unknown class, converted to {@code target}. */
 	public static ImportResult roiPatches(final ImagePlus imp, final Roi[] rois,
-		final List<String> classNames, final int patchSize, final ImageShape target)
+		final List<String> classNames, final int patchSize, final ImageShape target,
+		final ImageSamples.Options options)
 	{
 		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target);
 		for (int i = 0; i < rois.length; i++)
-			collector.add(patch(imp, rois[i], patchSize), -1, roiSource(imp, rois[i], i));
+			collector.add(patch(imp, rois[i], patchSize, options), -1, roiSource(imp, rois[i], i));
 		return collector.finishUnlabelled("the ROIs of '" + imp.getTitle() + "'");
 	}
 

@@ -26,11 +26,17 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 	/** The newest format this code reads and the one it writes. */
 	public static final int FORMAT_VERSION = 1;
 
-	/** Input shape as stored in JSON. */
-	public record Input(int channels, int height, int width) {
+	/**
+	 * Input shape as stored in JSON, and how images were made from the source data: which of its
+	 * channels, in which order (1-based; null: all), and whether Z was max-projected. Classify,
+	 * Evaluate and Visualize apply the same unless told otherwise.
+	 */
+	public record Input(int channels, int height, int width, int[] selectedChannels,
+		boolean zMaxProjection)
+	{
 
 		public static Input of(final ImageShape shape) {
-			return new Input(shape.channels(), shape.height(), shape.width());
+			return new Input(shape.channels(), shape.height(), shape.width(), null, false);
 		}
 
 		public ImageShape shape() {
@@ -71,6 +77,16 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 	public record Metrics(double validationAccuracy, double validationLoss, double trainAccuracy,
 		double trainLoss)
 	{}
+
+	/** This description with how input images are made from the source data. */
+	public ModelInfo withInputSelection(final int[] selectedChannels,
+		final boolean zMaxProjection)
+	{
+		return new ModelInfo(format, formatVersion, classNames, new Input(input.channels(), input
+			.height(), input.width(), selectedChannels == null ? null : selectedChannels.clone(),
+			zMaxProjection), normalization, architecture, networkKind, parameterCount, training,
+			history, metrics, deepclassVersion, dl4jVersion, created);
+	}
 
 	/** This description for another network (kind and parameter count from the network). */
 	public ModelInfo forNetwork(final Network network) {

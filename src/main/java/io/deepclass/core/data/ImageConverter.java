@@ -11,8 +11,8 @@ import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
 /**
- * Brings a decoded image to a target {@link ImageShape}: gray to RGB by repeating the channel, RGB
- * to gray by the unweighted channel mean (as ImageJ's "8-bit" conversion does), and resizing by
+ * Brings a decoded image to a target {@link ImageShape}: gray to N channels by repeating the
+ * channel, N channels to gray by the unweighted channel mean (as ImageJ's "8-bit" conversion does), and resizing by
  * bilinear interpolation with ImgLib2, sampling pixel centres so that the image is not shifted.
  */
 public final class ImageConverter {
@@ -51,8 +51,9 @@ public final class ImageConverter {
 			return gray;
 		}
 		if (image.channels() != 1)
-			throw new IllegalArgumentException("cannot convert " + image.channels() + " channels to " +
-				targetChannels);
+			throw new DatasetException("an image with" + ImageShape.channelsText(image.channels()) +
+				" pixels cannot become" + ImageShape.channelsText(targetChannels) + "; choose its " +
+				"channels with select_channels (e.g. 1,2,3), or a model trained on such images.");
 		final float[] rgb = new float[plane * targetChannels];
 		for (int c = 0; c < targetChannels; c++)
 			System.arraycopy(in, 0, rgb, c * plane, plane);

@@ -1,17 +1,43 @@
 package io.deepclass.core.data;
 
 /**
- * The shape of one image as the networks see it: channels (1 gray or 3 RGB), height, width.
- * Pixels are stored channel-planar (all of channel 0, then channel 1, ...), row by row.
+ * The shape of one image as the networks see it: channels (1 gray, 3 RGB, or any number of
+ * fluorescence channels up to {@value #MAX_CHANNELS}), height, width. Pixels are stored
+ * channel-planar (all of channel 0, then channel 1, ...), row by row.
  */
 public record ImageShape(int channels, int height, int width) {
 
 	public ImageShape {
-		if (channels != 1 && channels != 3)
-			throw new IllegalArgumentException("channels must be 1 (gray) or 3 (RGB), not " + channels);
+		if (channels < SIZE_ONLY || channels > MAX_CHANNELS)
+			throw new IllegalArgumentException("channels must be 1 to " + MAX_CHANNELS + ", not " +
+				channels);
 		if (height < 1 || width < 1)
 			throw new IllegalArgumentException("image size must be positive, not " + width + "x" + height);
 	}
+
+	/** Channels of a {@link #sizeOnly} target: whatever the first image has. */
+	private static final int SIZE_ONLY = 0;
+
+	/**
+	 * A target for importers that sets the size and keeps the channels of the first image; not
+	 * the shape of any image (its {@link #size()} is 0).
+	 */
+	public static ImageShape sizeOnly(final int height, final int width) {
+		return new ImageShape(SIZE_ONLY, height, width);
+	}
+
+	/** True for a {@link #sizeOnly} target. */
+	public boolean isSizeOnly() {
+		return channels == SIZE_ONLY;
+	}
+
+	/** This target for an image of {@code imageChannels}: a size-only one takes them. */
+	public ImageShape forChannels(final int imageChannels) {
+		return isSizeOnly() ? new ImageShape(imageChannels, height, width) : this;
+	}
+
+	/** The most channels an image may have. */
+	public static final int MAX_CHANNELS = 64;
 
 	/** Number of values in one image: channels x height x width. */
 	public int size() {
@@ -40,6 +66,11 @@ public record ImageShape(int channels, int height, int width) {
 
 	@Override
 	public String toString() {
-		return width + "x" + height + (channels == 1 ? " gray" : " RGB");
+		return width + "x" + height + channelsText(channels);
+	}
+
+	/** " gray", " RGB" (3 channels), " 4-channel". */
+	public static String channelsText(final int channels) {
+		return channels == 1 ? " gray" : channels == 3 ? " RGB" : " " + channels + "-channel";
 	}
 }

@@ -44,13 +44,14 @@ public final class LabelledImageCollector {
 	}
 
 	public void add(final DecodedImage image, final int label, final String source) {
+		if (shape != null && shape.isSizeOnly()) shape = shape.forChannels(image.channels());
 		if (!convert && shape != null && (image.width() != shape.width() || image.height() != shape
 			.height() || image.channels() != shape.channels()))
 			throw new DatasetException("'" + source + "' is " + image + " but " + shape +
 				" is needed; tick 'resize' to resize and convert images, or choose a model trained " +
 				"on images like these.");
 		if (shape == null)
-			shape = new ImageShape(image.channels() == 1 ? 1 : 3, image.height(), image.width());
+			shape = new ImageShape(image.channels(), image.height(), image.width());
 		pixels.add(ImageConverter.convert(image, shape));
 		labels.add(label);
 		sources.add(source);

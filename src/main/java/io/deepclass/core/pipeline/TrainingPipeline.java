@@ -62,8 +62,10 @@ public final class TrainingPipeline {
 			validation);
 		final TrainingResult result = new Trainer(settings, listener, cancelRequested).train(network,
 			normalization, train, validation);
-		return new TrainedModel(ModelBundle.of(result, recipe.architecture(), settings,
-			normalization, classWeights, train, validation), result, train, validation);
+		final ModelBundle bundle = ModelBundle.of(result, recipe.architecture(), settings,
+			normalization, classWeights, train, validation);
+		return new TrainedModel(new ModelBundle(bundle.network(), bundle.info().withInputSelection(
+			recipe.selectedChannels(), recipe.zMaxProjection())), result, train, validation);
 	}
 
 	/**

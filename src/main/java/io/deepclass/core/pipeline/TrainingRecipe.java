@@ -10,13 +10,16 @@ import io.deepclass.core.train.TrainingSettings;
  * the dataset to hold out for validation (stratified, seeded with the settings' seed; 0 keeps
  * every image for training), how pixel values are normalised (see {@link Normalization}; the
  * {@code dataset} method is fitted on the training part), and whether the loss weighs classes by
- * their size. Train Classifier, the demo and the tests all train through
+ * their size; and, recorded in the model file so that classification does the same, which
+ * channels of the source images were kept (1-based, in order; null: all) and whether Z was
+ * max-projected. Train Classifier, the demo and the tests all train through
  * {@link TrainingPipeline} with one of these, so a new choice (augmentation, a pretrained
  * backbone) is added here once.
  */
 public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings settings,
 	double validationFraction, Normalization.Method normalization, double lowPercentile,
-	double highPercentile, boolean balancedClassWeights)
+	double highPercentile, boolean balancedClassWeights, int[] selectedChannels,
+	boolean zMaxProjection)
 {
 
 	public TrainingRecipe {
@@ -40,7 +43,7 @@ public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings set
 		final double validationFraction)
 	{
 		this(architecture, settings, validationFraction, Normalization.Method.DATASET,
-			Normalization.DEFAULT_LOW, Normalization.DEFAULT_HIGH, false);
+			Normalization.DEFAULT_LOW, Normalization.DEFAULT_HIGH, false, null, false);
 	}
 
 	/** This recipe with another normalisation. */
@@ -48,12 +51,18 @@ public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings set
 		final double high)
 	{
 		return new TrainingRecipe(architecture, settings, validationFraction, method, low, high,
-			balancedClassWeights);
+			balancedClassWeights, selectedChannels, zMaxProjection);
 	}
 
 	/** This recipe with balanced class weights on or off. */
 	public TrainingRecipe withBalancedClassWeights(final boolean value) {
 		return new TrainingRecipe(architecture, settings, validationFraction, normalization,
-			lowPercentile, highPercentile, value);
+			lowPercentile, highPercentile, value, selectedChannels, zMaxProjection);
+	}
+
+	/** This recipe recording how images were made from the source data. */
+	public TrainingRecipe withInputSelection(final int[] channels, final boolean zMax) {
+		return new TrainingRecipe(architecture, settings, validationFraction, normalization,
+			lowPercentile, highPercentile, balancedClassWeights, channels, zMax);
 	}
 }
