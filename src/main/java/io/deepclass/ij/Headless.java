@@ -65,6 +65,20 @@ public final class Headless {
 					".completed\");", argument);
 				completed.set(!"[aborted]".equals(result) && done);
 			}
+			catch (final java.awt.HeadlessException e) {
+				// ImageJ shows macro errors (undefined variable, a built-in's name used as a
+				// variable, bad syntax) in a dialog, which cannot open without a display
+				final int line = interpreter.getLineNumber();
+				final String[] lines = code.split("\n", -1);
+				// the interpreter may already have read on to the next line
+				final StringBuilder near = new StringBuilder();
+				for (int l = Math.max(1, line - 1); l <= Math.min(line, lines.length); l++)
+					near.append("\n  ").append(l).append(": ").append(lines[l - 1].trim());
+				IJ.log("DeepClass headless: the macro stopped with an error at or just before line " +
+					line + ":" + near + "\n(ImageJ cannot show " +
+					"macro errors without a display: check that line's syntax and variable names; run it " +
+					"in ImageJ with a display to see the message)");
+			}
 			catch (final RuntimeException e) {
 				// exit() and aborts end the macro by throwing "Macro canceled"; anything else is a bug
 				if (!ij.Macro.MACRO_CANCELED.equals(e.getMessage()))

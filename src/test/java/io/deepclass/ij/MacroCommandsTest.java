@@ -211,6 +211,16 @@ class MacroCommandsTest {
 	}
 
 	@Test
+	void aMacroErrorHeadlessNamesTheLineInsteadOfAHeadlessException() {
+		final MacroHarness.Run run = MacroHarness.run("x = 1;\nsave = \"\";\nprint(\"never\");");
+		assertFalse(run.completed());
+		assertTrue(run.output().contains("error at or just before line") && run.output().contains(
+			"2: save = \"\";"), run.output());
+		assertFalse(run.output().lines().anyMatch("never"::equals), "the macro stopped: " + run
+			.output());
+	}
+
+	@Test
 	void systemCheckReportsTheBackend() {
 		final MacroHarness.Run run = MacroHarness.run("run(\"DeepClass System Check\");");
 		assertTrue(run.completed(), run.output());

@@ -35,9 +35,14 @@ class MacroExamplesTest {
 		final Path flat = MacroHarness.stripesFolder(dir.resolve("flat"), 6, 16, 3, true);
 		final Path model = dir.resolve("model.zip");
 
-		run("train_on_folder.ijm", "folder=" + train + ";model=" + model +
-			";epochs=3;architecture=mlp100;size=16");
+		final Path tables = dir.resolve("tables");
+		final MacroHarness.Run training = run("train_on_folder.ijm", "folder=" + train + ";model=" +
+			model + ";epochs=3;architecture=mlp100;size=16;tables=" + tables);
 		assertEquals(3, ModelFiles.load(model).info().history().size());
+		assertTrue(training.output().contains("% "), training.output());
+		assertEquals(4, Files.readAllLines(tables.resolve("DeepClass Training History.csv")).size(),
+			"header and 3 epochs");
+		assertTrue(Files.isRegularFile(tables.resolve("DeepClass Import Report.csv")));
 
 		final Path csv = dir.resolve("results.csv");
 		run("classify_folder_headless.ijm", "model=" + model + ";folder=" + flat + ";csv=" + csv);
@@ -62,10 +67,13 @@ class MacroExamplesTest {
 			assertTrue(!Headless.run(MACROS.resolve(macro), ""), macro + " must not succeed");
 	}
 
-	private static void run(final String macro, final String argument) throws Exception {
+	private static MacroHarness.Run run(final String macro, final String argument)
+		throws Exception
+	{
 		final String code = Files.readString(MACROS.resolve(macro));
 		final MacroHarness.Run run = MacroHarness.run(code, argument);
 		assertTrue(run.completed(), macro + " did not complete:\n" + run.output());
+		return run;
 	}
 
 	/** An 8-bit TIFF with horizontal stripes left, vertical right, and a ROI on each in its overlay. */
