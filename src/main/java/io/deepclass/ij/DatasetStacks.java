@@ -95,6 +95,42 @@ public final class DatasetStacks {
 		return imp;
 	}
 
+	/** ImageJ's composite colours for channels 1, 2, 3...: red, green, blue, gray, cyan, magenta, yellow. */
+	private static final int[][] CHANNEL_COLOURS = { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 }, { 1, 1,
+		1 }, { 0, 1, 1 }, { 1, 0, 1 }, { 1, 1, 0 } };
+
+	/**
+	 * How one image of {@code dataset} looks: gray and RGB as ImageJ shows them (gray
+	 * auto-contrasted), other channel counts merged in ImageJ's composite colours, each channel
+	 * auto-contrasted (16-bit fluorescence would otherwise be a white square).
+	 */
+	public static ImageProcessor display(final Dataset dataset, final int index) {
+		final ImageShape shape = dataset.shape();
+		final float[] pixels = dataset.image(index);
+		if (shape.channels() == 1 || shape.channels() == 3 && isRgb(dataset)) {
+			final ImageProcessor ip = processor(pixels, shape);
+			ip.resetMinAndMax();
+			return ip.convertToRGB();
+		}
+		final int w = shape.width(), h = shape.height(), plane = w * h;
+		final float[] rgb = new float[3 * plane];
+		for (int c = 0; c < shape.channels(); c++) {
+			float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
+			for (int i = c * plane; i < (c + 1) * plane; i++) {
+				min = Math.min(min, pixels[i]);
+				max = Math.max(max, pixels[i]);
+			}
+			final float scale = max > min ? 255f / (max - min) : 0;
+			final int[] colour = CHANNEL_COLOURS[c % CHANNEL_COLOURS.length];
+			for (int i = 0; i < plane; i++) {
+				final float v = (pixels[c * plane + i] - min) * scale;
+				for (int k = 0; k < 3; k++)
+					rgb[k * plane + i] += colour[k] * v;
+			}
+		}
+		return processor(rgb, new ImageShape(3, h, w));
+	}
+
 	/** RGB: three channels, each image imported from RGB (or of unknown depth). */
 	private static boolean isRgb(final Dataset dataset) {
 		if (dataset.shape().channels() != 3) return false;

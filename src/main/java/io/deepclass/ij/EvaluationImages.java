@@ -91,9 +91,7 @@ public final class EvaluationImages {
 				.equals(p.predictedClass(i));
 			montage.setColor(images.label(i) < 0 ? Color.gray : right ? new Color(0, 200, 0) : Color.red);
 			montage.fillRect(x, y, w + 8, h + 8);
-			ImageProcessor tile = DatasetStacks.processor(images.image(i), images.shape());
-			tile.resetMinAndMax();
-			tile = tile.convertToRGB().resize(w, h, false);
+			final ImageProcessor tile = DatasetStacks.display(images, i).resize(w, h, false);
 			montage.insert(tile, x + 4, y + 4);
 			montage.setColor(Color.white);
 			montage.drawString(p.predictedClass(i), x + 2, y + h + 22);

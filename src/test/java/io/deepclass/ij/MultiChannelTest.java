@@ -189,4 +189,18 @@ class MultiChannelTest {
 		assertTrue(run.output().contains("kernel montage DeepClass Kernel Montage conv1 (8 filters x " +
 			"2 channels)"), run.output());
 	}
+
+	@Test
+	void montagesShowChannelsInCompositeColoursWithTheirOwnContrast() {
+		// t = 1 is class "b": the channel 2 marker square is at x, y in 6..9
+		final io.deepclass.core.data.Dataset d = DatasetStacks.toDataset(hyperstack("show", 2, 1, 2,
+			2, 8), "^([^/]+)", null, ImageSamples.Options.ALL).dataset();
+		final ij.process.ImageProcessor tile = DatasetStacks.display(d, 0);
+		final int inside = tile.getPixel(7, 7), outside = tile.getPixel(3, 9);
+		final int green = (inside >> 8) & 0xff, red = (inside >> 16) & 0xff;
+		assertTrue(green > 200 && green > red, "the channel 2 marker is bright green: " + Integer
+			.toHexString(inside));
+		assertTrue(((outside >> 8) & 0xff) < 120, "background is not saturated: " + Integer
+			.toHexString(outside));
+	}
 }
