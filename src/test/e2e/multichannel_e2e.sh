@@ -6,20 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 OUT=$(realpath -m "${1:-target/e2e-multichannel}")
-FM=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
-for tool in xvfb-run import; do
-  command -v $tool >/dev/null || { echo "e2e: $tool missing (apt-get install xvfb imagemagick)"; exit 2; }
-done
-[ -d "$FM" ] || { echo "e2e: $FM missing (apt-get install dataset-fashion-mnist)"; exit 2; }
-mvn -q -DskipTests package
-IJ="$OUT/ImageJ"
-rm -rf "$OUT"; mkdir -p "$IJ/plugins/jars" "$OUT/work" "$OUT/shots"
-mvn -q dependency:copy -Dartifact=net.imagej:ij:1.54p -DoutputDirectory="$IJ" -Dmdep.stripVersion=true
-cp target/DeepClass_-*.jar "$IJ/plugins/"
-cp target/jars/*.jar "$IJ/plugins/jars/"
-cd "$IJ"
-export OMP_NUM_THREADS=$(nproc)
-timeout 30m xvfb-run -a -s "-screen 0 1600x1000x24" \
-  java -Xmx6g -Dplugins.dir="$IJ" -jar ij.jar -macro "$OLDPWD/src/test/e2e/multichannel_e2e.ijm" \
-  "$FM;$OUT/work;$OUT/shots" 2>&1 | tee "$OUT/imagej.log"
+. src/test/e2e/imagej_setup.sh
+run_macro "$PWD/src/test/e2e/multichannel_e2e.ijm" "$FM;$OUT/work;$OUT/shots"
 ls -l "$OUT/shots" "$OUT/work/tables"

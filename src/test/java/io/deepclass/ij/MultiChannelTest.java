@@ -134,6 +134,7 @@ class MultiChannelTest {
 		final ModelBundle m = ModelFiles.load(model);
 		assertEquals(2, m.info().input().channels());
 		assertTrue(m.info().input().zMaxProjection(), "Import's z_projection=max is recorded");
+		assertEquals(List.of("C1", "C2"), m.info().input().channelNames());
 		final String test = save(hyperstack("test2c", 2, 3, 20, 2, 9));
 		final MacroHarness.Run run = MacroHarness.run("setBatchMode(true);\nopen(\"" + test +
 			"\");\nrun(\"Classify Images\", \"model_file=[" + model + "] input=stack\");");

@@ -28,15 +28,16 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 
 	/**
 	 * Input shape as stored in JSON, and how images were made from the source data: which of its
-	 * channels, in which order (1-based; null: all), and whether Z was max-projected. Classify,
-	 * Evaluate and Visualize apply the same unless told otherwise.
+	 * channels, in which order (1-based; null: all), whether Z was max-projected, and the
+	 * channels' names ("gray"; "red", "green", "blue"; "C1", "C3" after the source's channel
+	 * numbers). Classify, Evaluate and Visualize apply the same.
 	 */
 	public record Input(int channels, int height, int width, int[] selectedChannels,
-		boolean zMaxProjection)
+		boolean zMaxProjection, List<String> channelNames)
 	{
 
 		public static Input of(final ImageShape shape) {
-			return new Input(shape.channels(), shape.height(), shape.width(), null, false);
+			return new Input(shape.channels(), shape.height(), shape.width(), null, false, null);
 		}
 
 		public ImageShape shape() {
@@ -80,12 +81,13 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 
 	/** This description with how input images are made from the source data. */
 	public ModelInfo withInputSelection(final int[] selectedChannels,
-		final boolean zMaxProjection)
+		final boolean zMaxProjection, final List<String> channelNames)
 	{
 		return new ModelInfo(format, formatVersion, classNames, new Input(input.channels(), input
 			.height(), input.width(), selectedChannels == null ? null : selectedChannels.clone(),
-			zMaxProjection), normalization, architecture, networkKind, parameterCount, training,
-			history, metrics, deepclassVersion, dl4jVersion, created);
+			zMaxProjection, channelNames == null ? null : List.copyOf(channelNames)), normalization,
+			architecture, networkKind, parameterCount, training, history, metrics, deepclassVersion,
+			dl4jVersion, created);
 	}
 
 	/** This description for another network (kind and parameter count from the network). */

@@ -65,7 +65,25 @@ public final class TrainingPipeline {
 		final ModelBundle bundle = ModelBundle.of(result, recipe.architecture(), settings,
 			normalization, classWeights, train, validation);
 		return new TrainedModel(new ModelBundle(bundle.network(), bundle.info().withInputSelection(
-			recipe.selectedChannels(), recipe.zMaxProjection())), result, train, validation);
+			recipe.selectedChannels(), recipe.zMaxProjection(), channelNames(train, recipe
+				.selectedChannels()))), result, train, validation);
+	}
+
+	/**
+	 * "gray" for one channel, "red", "green", "blue" for RGB images, else "C" and the source
+	 * channel's number (the chosen ones, in their order).
+	 */
+	static java.util.List<String> channelNames(final Dataset train, final int[] selected) {
+		final int channels = train.shape().channels();
+		if (channels == 1 && selected == null) return java.util.List.of("gray");
+		boolean rgb = channels == 3 && selected == null && train.size() > 0;
+		for (int i = 0; rgb && i < train.size(); i++)
+			rgb = train.bitDepth(i) == 24;
+		if (rgb) return java.util.List.of("red", "green", "blue");
+		final java.util.List<String> names = new java.util.ArrayList<>();
+		for (int c = 0; c < channels; c++)
+			names.add("C" + (selected != null ? selected[c] : c + 1));
+		return names;
 	}
 
 	/**

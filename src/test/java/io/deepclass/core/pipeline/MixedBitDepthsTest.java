@@ -108,6 +108,7 @@ class MixedBitDepthsTest {
 		assertEquals(Method.PERCENTILE, loaded.info().normalizationValues().method());
 		assertEquals(2, loaded.info().normalizationValues().lowPercentile());
 		assertEquals(98, loaded.info().normalizationValues().highPercentile());
+		assertEquals(List.of("gray"), loaded.info().input().channelNames());
 		final Dataset test = TestData.blob(20, 16, 7);
 		final Predictions before = new Classifier(trained).classify(test);
 		final Predictions after = new Classifier(loaded).classify(test);
