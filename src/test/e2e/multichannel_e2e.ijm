@@ -66,6 +66,8 @@ function evaluate(model) {
 setBatchMode(true);
 // keep the Fashion-MNIST values (0..255) when converting to 16-bit, then scale them ourselves
 setOption("ScaleConversions", false);
+// the same images every run: seeds the macro's and the noise filters' random numbers
+random("seed", 42);
 export(fm + "/train-images-idx3-ubyte.gz", fm + "/train-labels-idx1-ubyte.gz", work + "/train", 150);
 export(fm + "/t10k-images-idx3-ubyte.gz", fm + "/t10k-labels-idx1-ubyte.gz", work + "/test", 50);
 setBatchMode(false);
