@@ -12,6 +12,7 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.data.Augmentation;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
@@ -91,6 +92,11 @@ public class TrainClassifierCommand implements Command {
 		"small classes weigh as much in the loss as large ones")
 	private String class_weights = "none";
 
+	@Parameter(label = "augmentation", required = false, description = "none; microscopy (flips, " +
+		"90-degree rotations, 2-pixel shifts, 10 % brightness/contrast); or e.g. " +
+		"flip,rot90,shift=2,scale=0.1,rotate=15,brightness=0.1,contrast=0.1")
+	private String augmentation = "none";
+
 	@Parameter(label = "seed")
 	private long seed = 42;
 
@@ -143,7 +149,7 @@ public class TrainClassifierCommand implements Command {
 		final TrainingRecipe recipe = new TrainingRecipe(spec, settings(), validation_fraction)
 			.withNormalization(normalizationMethod(), low_percentile, high_percentile)
 			.withBalancedClassWeights("balanced".equals(class_weights)).withInputSelection(made
-				.channels(), made.zMaxProjection());
+				.channels(), made.zMaxProjection()).withAugmentation(Augmentation.parse(augmentation));
 		final TrainingMonitor monitor = new TrainingMonitor(log::info);
 		final TrainedModel trained = new TrainingPipeline(monitor, monitor).train(recipe, all);
 		monitor.finished(trained.result().cancelled());

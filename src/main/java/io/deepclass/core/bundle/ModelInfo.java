@@ -71,7 +71,8 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 	 * and the loss's class weights (null: unweighted).
 	 */
 	public record Training(TrainingSettings settings, String dataFingerprint, int trainingImages,
-		int validationImages, boolean cancelled, String device, float[] classWeights)
+		int validationImages, boolean cancelled, String device, float[] classWeights,
+		String augmentation)
 	{}
 
 	/** Final figures: on the validation set when there was one. */
@@ -88,6 +89,15 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 			zMaxProjection, channelNames == null ? null : List.copyOf(channelNames)), normalization,
 			architecture, networkKind, parameterCount, training, history, metrics, deepclassVersion,
 			dl4jVersion, created);
+	}
+
+	/** This description with the augmentation training used (its spec, "none"). */
+	public ModelInfo withAugmentation(final String augmentation) {
+		final Training t = training;
+		return new ModelInfo(format, formatVersion, classNames, input, normalization, architecture,
+			networkKind, parameterCount, t == null ? null : new Training(t.settings(), t
+				.dataFingerprint(), t.trainingImages(), t.validationImages(), t.cancelled(), t.device(), t
+					.classWeights(), augmentation), history, metrics, deepclassVersion, dl4jVersion, created);
 	}
 
 	/** This description for another network (kind and parameter count from the network). */

@@ -60,13 +60,14 @@ public final class TrainingPipeline {
 				settings.momentum()), classWeights);
 		listener.trainingStarted(recipe.architecture().toString(), network.numParams(), train,
 			validation);
-		final TrainingResult result = new Trainer(settings, listener, cancelRequested).train(network,
-			normalization, train, validation);
+		final TrainingResult result = new Trainer(settings, listener, cancelRequested)
+			.withAugmentation(recipe.augmentation()).train(network, normalization, train, validation);
 		final ModelBundle bundle = ModelBundle.of(result, recipe.architecture(), settings,
 			normalization, classWeights, train, validation);
 		return new TrainedModel(new ModelBundle(bundle.network(), bundle.info().withInputSelection(
 			recipe.selectedChannels(), recipe.zMaxProjection(), channelNames(train, recipe
-				.selectedChannels()))), result, train, validation);
+				.selectedChannels())).withAugmentation(recipe.augmentation().toString())), result, train,
+			validation);
 	}
 
 	/**

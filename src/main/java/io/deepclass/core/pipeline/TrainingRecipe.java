@@ -1,6 +1,7 @@
 package io.deepclass.core.pipeline;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.data.Augmentation;
 import io.deepclass.core.data.Normalization;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.train.TrainingSettings;
@@ -10,7 +11,8 @@ import io.deepclass.core.train.TrainingSettings;
  * the dataset to hold out for validation (stratified, seeded with the settings' seed; 0 keeps
  * every image for training), how pixel values are normalised (see {@link Normalization}; the
  * {@code dataset} method is fitted on the training part), and whether the loss weighs classes by
- * their size; and, recorded in the model file so that classification does the same, which
+ * their size; which random changes training images get (off in the Fashion-MNIST recipe); and,
+ * recorded in the model file so that classification does the same, which
  * channels of the source images were kept (1-based, in order; null: all) and whether Z was
  * max-projected. Train Classifier, the demo and the tests all train through
  * {@link TrainingPipeline} with one of these, so a new choice (augmentation, a pretrained
@@ -19,7 +21,7 @@ import io.deepclass.core.train.TrainingSettings;
 public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings settings,
 	double validationFraction, Normalization.Method normalization, double lowPercentile,
 	double highPercentile, boolean balancedClassWeights, int[] selectedChannels,
-	boolean zMaxProjection)
+	boolean zMaxProjection, Augmentation augmentation)
 {
 
 	public TrainingRecipe {
@@ -29,6 +31,7 @@ public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings set
 			throw new DeepClassException("validation_fraction must be at least 0 and below 1, not " +
 				validationFraction + ".");
 		if (normalization == null) normalization = Normalization.Method.DATASET;
+		if (augmentation == null) augmentation = Augmentation.NONE;
 		if (normalization == Normalization.Method.PERCENTILE && !(lowPercentile >= 0 &&
 			lowPercentile < highPercentile && highPercentile <= 100))
 			throw new DeepClassException("the percentiles must satisfy 0 <= low < high <= 100, not " +
@@ -43,7 +46,8 @@ public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings set
 		final double validationFraction)
 	{
 		this(architecture, settings, validationFraction, Normalization.Method.DATASET,
-			Normalization.DEFAULT_LOW, Normalization.DEFAULT_HIGH, false, null, false);
+			Normalization.DEFAULT_LOW, Normalization.DEFAULT_HIGH, false, null, false,
+			Augmentation.NONE);
 	}
 
 	/** This recipe with another normalisation. */
@@ -51,18 +55,25 @@ public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings set
 		final double high)
 	{
 		return new TrainingRecipe(architecture, settings, validationFraction, method, low, high,
-			balancedClassWeights, selectedChannels, zMaxProjection);
+			balancedClassWeights, selectedChannels, zMaxProjection, augmentation);
 	}
 
 	/** This recipe with balanced class weights on or off. */
 	public TrainingRecipe withBalancedClassWeights(final boolean value) {
 		return new TrainingRecipe(architecture, settings, validationFraction, normalization,
-			lowPercentile, highPercentile, value, selectedChannels, zMaxProjection);
+			lowPercentile, highPercentile, value, selectedChannels, zMaxProjection, augmentation);
 	}
 
 	/** This recipe recording how images were made from the source data. */
 	public TrainingRecipe withInputSelection(final int[] channels, final boolean zMax) {
 		return new TrainingRecipe(architecture, settings, validationFraction, normalization,
-			lowPercentile, highPercentile, balancedClassWeights, channels, zMax);
+			lowPercentile, highPercentile, balancedClassWeights, channels, zMax, augmentation);
+	}
+
+	/** This recipe with training images changed by {@code value} (see {@link Augmentation}). */
+	public TrainingRecipe withAugmentation(final Augmentation value) {
+		return new TrainingRecipe(architecture, settings, validationFraction, normalization,
+			lowPercentile, highPercentile, balancedClassWeights, selectedChannels, zMaxProjection,
+			value);
 	}
 }

@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.deepclass.core.data.Augmentation;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.DatasetChecks;
 import io.deepclass.core.data.Normalization;
@@ -30,12 +31,20 @@ public final class Trainer {
 
 	private final BooleanSupplier cancelRequested;
 
+	private Augmentation augmentation = Augmentation.NONE;
+
 	public Trainer(final TrainingSettings settings, final TrainingListener listener,
 		final BooleanSupplier cancelRequested)
 	{
 		this.settings = settings;
 		this.listener = listener != null ? listener : new TrainingListener() {};
 		this.cancelRequested = cancelRequested != null ? cancelRequested : () -> false;
+	}
+
+	/** Changes training images by {@code value} (seeded with the settings' seed); returns this. */
+	public Trainer withAugmentation(final Augmentation value) {
+		augmentation = value == null ? Augmentation.NONE : value;
+		return this;
 	}
 
 	/**
@@ -55,7 +64,9 @@ public final class Trainer {
 		final int n = train.size();
 		final int batchSize = Math.min(settings.batchSize(), n);
 		final int batches = (n + batchSize - 1) / batchSize;
-		final Batches feeder = new Batches(train, normalization, batchSize);
+		// its own generator: augmentation leaves the shuffle as it is without it
+		final Batches feeder = new Batches(train, normalization, batchSize, augmentation, new Random(
+			settings.seed() * 31 + 7));
 		final int[] order = new int[n];
 		for (int i = 0; i < n; i++)
 			order[i] = i;
