@@ -1,0 +1,198 @@
+package io.deepclass.core.onnx;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.deepclass.core.engine.NativeBackend;
+import onnx.OnnxMl;
+
+/**
+ * Turns an ONNX classification network into a DL4J {@link ComputationGraph} with the same
+ * weights, so that DeepClass trains, saves, classifies with and looks inside it like its own
+ * networks. One mapper per ONNX operator ({@link OnnxOperators}) adds the DL4J layer or vertex;
+ * weights come from the file's initializers and are copied in after the graph is built. An
+ * operator or attribute without a mapper stops the import with a message that names it, the
+ * node, and what is supported.
+ */
+public final class OnnxImporter {
+
+	private OnnxImporter() {}
+
+	/** The network in {@code file}, initialised with its weights, in inference mode. */
+	public static ComputationGraph importGraph(final Path file) throws IOException {
+		NativeBackend.select();
+		final OnnxModel model = OnnxModel.read(file);
+		final Context context = new Context(model, file.getFileName().toString());
+		// every operator without a mapper at once, before any other message about the graph
+		final java.util.Set<String> unknown = new java.util.LinkedHashSet<>();
+		for (final OnnxMl.NodeProto node : model.nodes)
+			if (!OnnxOperators.MAPPERS.containsKey(node.getOpType())) unknown.add(node.getOpType() +
+				" (node '" + node.getName() + "')");
+		if (!unknown.isEmpty())
+			throw new OnnxException.Unsupported("'" + context.file + "' uses ONNX operators DeepClass " +
+				"does not import: " + String.join(", ", unknown) + ". Supported: " + String.join(", ",
+					new TreeSet<>(OnnxOperators.MAPPERS.keySet())) + ".");
+		for (final OnnxMl.NodeProto node : model.nodes) {
+			context.node = node;
+			OnnxOperators.MAPPERS.get(node.getOpType()).map(context);
+		}
+		final String out = context.producer(model.output);
+		context.builder.setOutputs(out);
+		context.builder.setInputTypes(InputType.convolutional(model.height, model.width,
+			model.channels));
+		final ComputationGraphConfiguration conf;
+		try {
+			conf = context.builder.build();
+		}
+		catch (final RuntimeException e) {
+			throw new OnnxException.Unsupported("'" + context.file + "' cannot be built as a DL4J " +
+				"graph: " + e.getMessage());
+		}
+		final ComputationGraph graph = new ComputationGraph(conf);
+		graph.init();
+		for (final Context.Param p : context.params) {
+			final INDArray target = graph.getLayer(p.layer()).getParam(p.key());
+			if (target.length() != p.value().length())
+				throw new OnnxException.Unsupported("'" + context.file + "': the weights of '" + p
+					.layer() + "' (" + p.key() + ") have " + p.value().length() + " values, DL4J's layer " +
+					target.length() + ".");
+			target.assign(p.value().reshape('c', target.shape()));
+		}
+		return graph;
+	}
+
+	/** What the mappers see and add to: the node, its attributes and inputs, the graph so far. */
+	static final class Context {
+
+		record Param(String layer, String key, INDArray value) {}
+
+		final OnnxModel model;
+
+		final String file;
+
+		final GraphBuilder builder = new NeuralNetConfiguration.Builder().graphBuilder();
+
+		final List<Param> params = new ArrayList<>();
+
+		/** ONNX tensor name -> the DL4J vertex that holds it. */
+		private final Map<String, String> vertices = new HashMap<>();
+
+		OnnxMl.NodeProto node;
+
+		Context(final OnnxModel model, final String file) {
+			this.model = model;
+			this.file = file;
+			builder.addInputs("input");
+			vertices.put(model.input, "input");
+		}
+
+		/** The DL4J vertex for the node's i-th input. */
+		String input(final int i) {
+			return producer(node.getInput(i));
+		}
+
+		String producer(final String tensor) {
+			final String vertex = vertices.get(tensor);
+			if (vertex == null) throw unsupported("its input '" + tensor + "' is a constant or comes " +
+				"from nowhere; DeepClass maps only graph tensors here");
+			return vertex;
+		}
+
+		/** A weight given as the node's i-th input, or null when the input is absent. */
+		INDArray weight(final int i) {
+			if (node.getInputCount() <= i || node.getInput(i).isEmpty()) return null;
+			final INDArray w = model.tensors.get(node.getInput(i));
+			if (w == null) throw unsupported("its input " + i + " ('" + node.getInput(i) + "') is " +
+				"computed, not a stored weight");
+			return w;
+		}
+
+		boolean isWeight(final int i) {
+			return model.tensors.containsKey(node.getInput(i));
+		}
+
+		/** Adds a layer named after the node's output, fed by the given vertices. */
+		String layer(final Layer layer, final String... inputs) {
+			final String name = uniqueName();
+			builder.addLayer(name, layer, inputs);
+			vertices.put(node.getOutput(0), name);
+			return name;
+		}
+
+		String vertex(final GraphVertex vertex, final String... inputs) {
+			final String name = uniqueName();
+			builder.addVertex(name, vertex, inputs);
+			vertices.put(node.getOutput(0), name);
+			return name;
+		}
+
+		/** A layer placed before the node's own (padding): its own name. */
+		String extra(final String suffix, final Layer layer, final String input) {
+			final String name = uniqueName() + "_" + suffix;
+			builder.addLayer(name, layer, input);
+			return name;
+		}
+
+		/** The node's output is its first input (Flatten, Identity, Dropout at inference). */
+		void alias() {
+			vertices.put(node.getOutput(0), input(0));
+		}
+
+		void param(final String layer, final String key, final INDArray value) {
+			params.add(new Param(layer, key, value));
+		}
+
+		private String uniqueName() {
+			final String base = (node.getName().isEmpty() ? node.getOpType() + "_" + node.getOutput(0)
+				: node.getName()).replaceAll("[^A-Za-z0-9_.-]", "_");
+			String name = base;
+			for (int k = 2; vertices.containsValue(name) || name.equals("input"); k++)
+				name = base + "_" + k;
+			return name;
+		}
+
+		long[] ints(final String attribute, final long... fallback) {
+			for (final OnnxMl.AttributeProto a : node.getAttributeList())
+				if (a.getName().equals(attribute)) return a.getIntsList().stream().mapToLong(
+					Long::longValue).toArray();
+			return fallback;
+		}
+
+		long integer(final String attribute, final long fallback) {
+			for (final OnnxMl.AttributeProto a : node.getAttributeList())
+				if (a.getName().equals(attribute)) return a.getI();
+			return fallback;
+		}
+
+		double real(final String attribute, final double fallback) {
+			for (final OnnxMl.AttributeProto a : node.getAttributeList())
+				if (a.getName().equals(attribute)) return a.getF();
+			return fallback;
+		}
+
+		String text(final String attribute, final String fallback) {
+			for (final OnnxMl.AttributeProto a : node.getAttributeList())
+				if (a.getName().equals(attribute)) return a.getS().toStringUtf8();
+			return fallback;
+		}
+
+		OnnxException.Unsupported unsupported(final String what) {
+			return new OnnxException.Unsupported("'" + file + "': node '" + node.getName() + "' (" + node
+				.getOpType() + "): " + what + ".");
+		}
+	}
+}

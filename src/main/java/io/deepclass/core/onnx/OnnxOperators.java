@@ -1,0 +1,227 @@
+package io.deepclass.core.onnx;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.deepclass.core.onnx.OnnxImporter.Context;
+
+/**
+ * The ONNX operators DeepClass imports, each mapped to DL4J layers or vertices: convolutions
+ * (with strides, padding, dilation, depthwise groups), BatchNormalization, activations (Relu,
+ * LeakyRelu, Sigmoid, Clip as ReLU6), pooling (Max, Average, GlobalAverage), Add, Concat,
+ * Flatten, Gemm and MatMul, Softmax, Identity and Dropout (inference). README's table of
+ * supported operators is this registry's key set.
+ */
+final class OnnxOperators {
+
+	/** Adds what one ONNX node computes to the graph being built. */
+	@FunctionalInterface
+	interface Mapper {
+
+		void map(Context c);
+	}
+
+	static final Map<String, Mapper> MAPPERS = new TreeMap<>();
+
+	static {
+		MAPPERS.put("Conv", OnnxOperators::conv);
+		MAPPERS.put("BatchNormalization", OnnxOperators::batchNorm);
+		MAPPERS.put("Relu", c -> activation(c, Activation.RELU.getActivationFunction()));
+		MAPPERS.put("Sigmoid", c -> activation(c, Activation.SIGMOID.getActivationFunction()));
+		MAPPERS.put("LeakyRelu", c -> activation(c, new ActivationLReLU(c.real("alpha", 0.01))));
+		MAPPERS.put("Clip", OnnxOperators::clip);
+		MAPPERS.put("Softmax", OnnxOperators::softmax);
+		MAPPERS.put("MaxPool", c -> pool(c, PoolingType.MAX));
+		MAPPERS.put("AveragePool", c -> pool(c, PoolingType.AVG));
+		MAPPERS.put("GlobalAveragePool", c -> c.layer(new GlobalPoolingLayer.Builder(PoolingType.AVG)
+			.collapseDimensions(false).build(), c.input(0)));
+		MAPPERS.put("GlobalMaxPool", c -> c.layer(new GlobalPoolingLayer.Builder(PoolingType.MAX)
+			.collapseDimensions(false).build(), c.input(0)));
+		MAPPERS.put("Add", c -> c.vertex(new ElementWiseVertex(ElementWiseVertex.Op.Add), c.input(0),
+			c.input(1)));
+		MAPPERS.put("Concat", OnnxOperators::concat);
+		MAPPERS.put("Flatten", OnnxOperators::flatten);
+		MAPPERS.put("Gemm", OnnxOperators::gemm);
+		MAPPERS.put("MatMul", OnnxOperators::gemm);
+		MAPPERS.put("Identity", OnnxOperators::identity);
+		MAPPERS.put("Pad", OnnxOperators::pad);
+		MAPPERS.put("Dropout", Context::alias);
+	}
+
+	private OnnxOperators() {}
+
+	/** Identity of a graph tensor is that tensor; of a weight (PyTorch shares weights so), that weight. */
+	private static void identity(final Context c) {
+		if (c.isWeight(0)) c.model.tensors.put(c.node.getOutput(0), c.weight(0));
+		else c.alias();
+	}
+
+	private static void conv(final Context c) {
+		final INDArray w = c.weight(1);
+		final INDArray b = c.weight(2);
+		final long group = c.integer("group", 1);
+		final long[] kernel = c.ints("kernel_shape", w.size(2), w.size(3));
+		final long[] strides = c.ints("strides", 1, 1);
+		final long[] dilations = c.ints("dilations", 1, 1);
+		final String in = padded(c, c.ints("pads", 0, 0, 0, 0));
+		final long[] sym = symmetric(c.ints("pads", 0, 0, 0, 0));
+		final long[] pads = sym != null ? sym : new long[] { 0, 0 };
+		final long outChannels = w.size(0), inPerGroup = w.size(1);
+		final String layer;
+		if (group == 1) {
+			layer = c.layer(new ConvolutionLayer.Builder(i(kernel[0]), i(kernel[1])).nOut(outChannels)
+				.stride(i(strides[0]), i(strides[1])).padding(i(pads[0]), i(pads[1])).dilation(i(
+					dilations[0]), i(dilations[1])).convolutionMode(ConvolutionMode.Truncate).hasBias(b !=
+						null).activation(Activation.IDENTITY).weightInit(WeightInit.ZERO).build(), in);
+			c.param(layer, "W", w);
+		}
+		else if (inPerGroup == 1) {
+			// depthwise: every input channel its own filters (DL4J keeps them as kH x kW x C x m)
+			final long multiplier = outChannels / group;
+			layer = c.layer(new DepthwiseConvolution2D.Builder(i(kernel[0]), i(kernel[1])).nIn(group)
+				.depthMultiplier(i(multiplier)).stride(i(strides[0]), i(strides[1])).padding(i(pads[0]),
+					i(pads[1])).dilation(i(dilations[0]), i(dilations[1])).convolutionMode(
+						ConvolutionMode.Truncate).hasBias(b != null).activation(Activation.IDENTITY)
+				.weightInit(WeightInit.ZERO).build(), in);
+			c.param(layer, "W", w.reshape('c', group, multiplier, kernel[0], kernel[1]).permute(2, 3, 0,
+				1).dup('c'));
+		}
+		else throw c.unsupported("grouped convolution with " + group + " groups of " + inPerGroup +
+			" channels; DeepClass maps group=1 and depthwise (one channel per group)");
+		if (b != null) c.param(layer, "b", b);
+	}
+
+	private static void batchNorm(final Context c) {
+		final String layer = c.layer(new BatchNormalization.Builder().eps(c.real("epsilon", 1e-5))
+			.useLogStd(false).build(), c.input(0));
+		c.param(layer, "gamma", c.weight(1));
+		c.param(layer, "beta", c.weight(2));
+		c.param(layer, "mean", c.weight(3));
+		c.param(layer, "var", c.weight(4));
+	}
+
+	private static void activation(final Context c, final IActivation function) {
+		c.layer(new ActivationLayer.Builder().activation(function).build(), c.input(0));
+	}
+
+	/** Clip(0, 6) is ReLU6 (MobileNet), Clip(0, inf) ReLU. */
+	private static void clip(final Context c) {
+		final double min = c.node.getInputCount() > 1 && !c.node.getInput(1).isEmpty() ? c.weight(1)
+			.getDouble(0) : c.real("min", Double.NEGATIVE_INFINITY);
+		final double max = c.node.getInputCount() > 2 && !c.node.getInput(2).isEmpty() ? c.weight(2)
+			.getDouble(0) : c.real("max", Double.POSITIVE_INFINITY);
+		if (min == 0 && max == 6) activation(c, Activation.RELU6.getActivationFunction());
+		else if (min == 0 && (Double.isInfinite(max) || max > 3e38)) activation(c, Activation.RELU
+			.getActivationFunction());
+		else throw c.unsupported("Clip to [" + min + ", " + max + "]; DeepClass maps [0, 6] (ReLU6) " +
+			"and [0, inf) (ReLU)");
+	}
+
+	private static void softmax(final Context c) {
+		final long axis = c.integer("axis", c.model.opset >= 13 ? -1 : 1);
+		if (axis != 1 && axis != -1) throw c.unsupported("softmax over axis " + axis +
+			"; DeepClass maps softmax over the classes (axis 1 of N x classes)");
+		activation(c, Activation.SOFTMAX.getActivationFunction());
+	}
+
+	private static void pool(final Context c, final PoolingType type) {
+		if (c.integer("ceil_mode", 0) != 0) throw c.unsupported("ceil_mode=1; DeepClass maps " +
+			"pooling with ceil_mode=0 (PyTorch's default)");
+		final long[] kernel = c.ints("kernel_shape");
+		final long[] strides = c.ints("strides", kernel);
+		final long[] pads = c.ints("pads", 0, 0, 0, 0);
+		final long[] sym = symmetric(pads);
+		final boolean asymmetric = sym == null;
+		final String in = asymmetric ? padded(c, pads) : c.input(0);
+		final long[] use = asymmetric ? new long[] { 0, 0 } : sym;
+		final SubsamplingLayer.Builder builder = new SubsamplingLayer.Builder(type).kernelSize(i(
+			kernel[0]), i(kernel[1])).stride(i(strides[0]), i(strides[1])).padding(i(use[0]), i(use[1]))
+			.convolutionMode(ConvolutionMode.Truncate);
+		if (type == PoolingType.AVG) builder.avgPoolIncludePadInDivisor(c.integer("count_include_pad",
+			0) != 0);
+		c.layer(builder.build(), in);
+	}
+
+	private static void concat(final Context c) {
+		final long axis = c.integer("axis", 1);
+		if (axis != 1) throw c.unsupported("concatenation along axis " + axis + "; DeepClass maps " +
+			"channel concatenation (axis 1)");
+		final String[] inputs = new String[c.node.getInputCount()];
+		for (int k = 0; k < inputs.length; k++)
+			inputs[k] = c.input(k);
+		c.vertex(new MergeVertex(), inputs);
+	}
+
+	private static void flatten(final Context c) {
+		if (c.integer("axis", 1) != 1) throw c.unsupported("Flatten with axis " + c.integer("axis",
+			1) + "; DeepClass maps axis 1 (N x everything else)");
+		c.alias(); // DL4J flattens in C, H, W order before a dense layer, as ONNX does
+	}
+
+	/** Gemm (x W^T + b with transB=1, PyTorch's Linear) or MatMul with a weight: a dense layer. */
+	private static void gemm(final Context c) {
+		final boolean isGemm = c.node.getOpType().equals("Gemm");
+		if (isGemm && (c.real("alpha", 1) != 1 || c.real("beta", 1) != 1 || c.integer("transA",
+			0) != 0))
+			throw c.unsupported("Gemm with alpha, beta or transA; DeepClass maps x W^T + b and x W + b");
+		if (!c.isWeight(1)) throw c.unsupported("a product of two computed tensors; DeepClass maps " +
+			"products with a stored weight matrix");
+		final INDArray w = c.weight(1);
+		final INDArray weights = isGemm && c.integer("transB", 0) != 0 ? w.transpose().dup('c') : w;
+		final INDArray b = isGemm ? c.weight(2) : null;
+		final String layer = c.layer(new DenseLayer.Builder().nOut(weights.size(1)).hasBias(b != null)
+			.activation(Activation.IDENTITY).weightInit(WeightInit.ZERO).build(), c.input(0));
+		c.param(layer, "W", weights);
+		if (b != null) c.param(layer, "b", b);
+	}
+
+	/** Zero padding of height and width (constant mode, value 0). */
+	private static void pad(final Context c) {
+		if (!c.text("mode", "constant").equals("constant")) throw c.unsupported("padding mode '" + c
+			.text("mode", "") + "'; DeepClass maps constant (zero) padding");
+		final long[] pads = c.model.opset >= 11 ? c.weight(1).toLongVector() : c.ints("pads");
+		final INDArray value = c.model.opset >= 11 ? c.weight(2) : null;
+		if (value != null && value.getDouble(0) != 0 || c.real("value", 0) != 0)
+			throw c.unsupported("padding with a value other than 0");
+		if (pads.length != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0)
+			throw c.unsupported("padding of the batch or channel axis; DeepClass maps height and width");
+		if (pads[2] == 0 && pads[3] == 0 && pads[6] == 0 && pads[7] == 0) c.alias();
+		else c.layer(new ZeroPaddingLayer.Builder(i(pads[2]), i(pads[6]), i(pads[3]), i(pads[7]))
+			.build(), c.input(0));
+	}
+
+	/** Pads as (height, width) when ONNX's begin and end pads are equal, else null. */
+	private static long[] symmetric(final long[] pads) {
+		if (pads.length != 4) return new long[] { 0, 0 };
+		return pads[0] == pads[2] && pads[1] == pads[3] ? new long[] { pads[0], pads[1] } : null;
+	}
+
+	/** The node's input, behind a zero-padding layer when its pads are not symmetric. */
+	private static String padded(final Context c, final long[] pads) {
+		if (pads.length != 4 || symmetric(pads) != null) return c.input(0);
+		return c.extra("pad", new ZeroPaddingLayer.Builder(i(pads[0]), i(pads[2]), i(pads[1]), i(
+			pads[3])).build(), c.input(0));
+	}
+
+	private static int i(final long v) {
+		return Math.toIntExact(v);
+	}
+}
