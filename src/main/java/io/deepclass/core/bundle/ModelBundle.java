@@ -36,12 +36,21 @@ public record ModelBundle(Network network, ModelInfo info) {
 		final TrainingSettings settings, final Normalization normalization,
 		final float[] classWeights, final Dataset train, final Dataset validation)
 	{
+		return of(result, architecture.toString(), settings, normalization, classWeights, train,
+			validation);
+	}
+
+	/** As above, for a network described in words (a pretrained backbone and its head). */
+	public static ModelBundle of(final TrainingResult result, final String architecture,
+		final TrainingSettings settings, final Normalization normalization,
+		final float[] classWeights, final Dataset train, final Dataset validation)
+	{
 		final EpochStats last = result.last();
 		final ModelInfo.Metrics metrics = last == null ? null : new ModelInfo.Metrics(last
 			.validationAccuracy(), last.validationLoss(), last.trainAccuracy(), last.trainLoss());
 		final ModelInfo info = new ModelInfo(ModelInfo.FORMAT, ModelInfo.FORMAT_VERSION, train
 			.classNames(), ModelInfo.Input.of(train.shape()), ModelInfo.Norm.of(normalization),
-			architecture.toString(), result.network().kind(), result.network().numParams(),
+			architecture, result.network().kind(), result.network().numParams(),
 			new ModelInfo.Training(settings, train.fingerprint(), train.size(), validation == null ? 0
 				: validation.size(), result.cancelled(), NativeBackend.device(), classWeights, "none"), result
 					.history(), metrics, Versions.deepclass(), Versions.dl4j(), OffsetDateTime.now(

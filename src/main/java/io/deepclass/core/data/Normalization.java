@@ -61,6 +61,13 @@ public record Normalization(Method method, float[] mean, float[] std, double low
 		std = std.clone();
 	}
 
+	/** Whether (value - mean) / std changes anything (always for DATASET). */
+	private boolean standardizes() {
+		for (int c = 0; c < mean.length; c++)
+			if (mean[c] != 0 || std[c] != 1) return true;
+		return method == Method.DATASET;
+	}
+
 	/** Dataset mean/std normalisation with the given values. */
 	public Normalization(final float[] mean, final float[] std) {
 		this(Method.DATASET, mean, std, 0, 0);
@@ -133,15 +140,7 @@ public record Normalization(Method method, float[] mean, float[] std, double low
 		for (int i = 0; i < count; i++) {
 			final int base = offset + i * shape.size();
 			switch (method) {
-				case NONE -> {}
-				case DATASET -> {
-					for (int c = 0; c < mean.length; c++) {
-						final float m = mean[c];
-						final float inv = 1f / std[c];
-						for (int p = base + c * plane; p < base + (c + 1) * plane; p++)
-							pixels[p] = (pixels[p] - m) * inv;
-					}
-				}
+				case NONE, DATASET -> {}
 				case BIT_DEPTH -> {
 					final float max = maxValue(bitDepths == null ? 0 : bitDepths[i], pixels, base, shape
 						.size());
@@ -162,7 +161,21 @@ public record Normalization(Method method, float[] mean, float[] std, double low
 					}
 				}
 			}
+			if (standardizes()) for (int c = 0; c < mean.length; c++) {
+				final float m = mean[c];
+				final float inv = 1f / std[c];
+				for (int p = base + c * plane; p < base + (c + 1) * plane; p++)
+					pixels[p] = (pixels[p] - m) * inv;
+			}
 		}
+	}
+
+	/**
+	 * This normalisation followed by (value - mean) / std per channel: how a pretrained backbone
+	 * expects its input (ImageNet's mean and std after scaling to 0..1).
+	 */
+	public Normalization thenStandardize(final float[] channelMean, final float[] channelStd) {
+		return new Normalization(method, channelMean, channelStd, lowPercentile, highPercentile);
 	}
 
 	/** What a stored value of {@code bitDepth} bits is divided by: 255, 65535, or 1 (32-bit). */
@@ -196,7 +209,8 @@ public record Normalization(Method method, float[] mean, float[] std, double low
 				trim(lowPercentile), trim(highPercentile));
 			case DATASET -> "dataset mean/std per channel";
 			default -> method.toString();
-		};
+		} + (method != Method.DATASET && standardizes() ? ", then per-channel mean/std " + Arrays
+			.toString(mean) + "/" + Arrays.toString(std) : "");
 	}
 
 	private static String trim(final double v) {

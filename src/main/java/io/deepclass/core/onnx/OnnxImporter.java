@@ -32,8 +32,16 @@ public final class OnnxImporter {
 
 	private OnnxImporter() {}
 
+	/** An imported network and the image input it takes (channels, height, width). */
+	public record Imported(ComputationGraph graph, io.deepclass.core.data.ImageShape input) {}
+
 	/** The network in {@code file}, initialised with its weights, in inference mode. */
 	public static ComputationGraph importGraph(final Path file) throws IOException {
+		return importNetwork(file).graph();
+	}
+
+	/** As {@link #importGraph}, with the input shape the file declares. */
+	public static Imported importNetwork(final Path file) throws IOException {
 		NativeBackend.select();
 		final OnnxModel model = OnnxModel.read(file);
 		final Context context = new Context(model, file.getFileName().toString());
@@ -72,7 +80,8 @@ public final class OnnxImporter {
 					target.length() + ".");
 			target.assign(p.value().reshape('c', target.shape()));
 		}
-		return graph;
+		return new Imported(graph, new io.deepclass.core.data.ImageShape((int) model.channels,
+			(int) model.height, (int) model.width));
 	}
 
 	/** What the mappers see and add to: the node, its attributes and inputs, the graph so far. */

@@ -1,0 +1,66 @@
+package io.deepclass.core.transfer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.deepclass.core.DeepClassException;
+import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.onnx.OnnxImporter;
+
+/**
+ * A pretrained network without its classifier: the imported graph, the vertex it is cut at
+ * (whose output are the features), the number of features, and the input it takes. The cut is
+ * found at the last global pooling layer, else before the first fully connected layer, or named
+ * by the user.
+ */
+public record Backbone(ComputationGraph graph, String cut, long features, ImageShape input,
+	String name)
+{
+
+	/** Imports {@code onnx} and cuts it at {@code cutAt} (null or blank: found automatically). */
+	public static Backbone load(final Path onnx, final String cutAt) throws IOException {
+		final OnnxImporter.Imported imported = OnnxImporter.importNetwork(onnx);
+		final ComputationGraph graph = imported.graph();
+		final ComputationGraphConfiguration conf = graph.getConfiguration();
+		final String cut = cutAt == null || cutAt.isBlank() ? findCut(conf, onnx) : cutAt.trim();
+		if (!conf.getVertices().containsKey(cut))
+			throw new DeepClassException("'" + onnx.getFileName() + "' has no node '" + cut + "' to cut " +
+				"at; its nodes are " + String.join(", ", conf.getVertices().keySet()) + ".");
+		final ImageShape input = imported.input();
+		final var activations = graph.feedForward(Nd4j.zeros(DataType.FLOAT, input.batchShape(1)),
+			false);
+		final long features = activations.get(cut).length();
+		final String name = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
+		return new Backbone(graph, cut, features, input, name);
+	}
+
+	/** The last global pooling layer, else the input of the first fully connected layer. */
+	static String findCut(final ComputationGraphConfiguration conf, final Path file) {
+		final List<String> order = conf.getTopologicalOrderStr();
+		String pooling = null;
+		for (final String name : order)
+			if (layer(conf, name) instanceof GlobalPoolingLayer) pooling = name;
+		if (pooling != null) return pooling;
+		final Map<String, List<String>> inputs = conf.getVertexInputs();
+		for (final String name : order)
+			if (layer(conf, name) instanceof DenseLayer) return inputs.get(name).get(0);
+		throw new DeepClassException("'" + file.getFileName() + "' has neither a global pooling nor a " +
+			"fully connected layer to cut its classifier off at; name the node to cut at (cut_at).");
+	}
+
+	private static Object layer(final ComputationGraphConfiguration conf, final String name) {
+		final GraphVertex vertex = conf.getVertices().get(name);
+		return vertex instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+	}
+}

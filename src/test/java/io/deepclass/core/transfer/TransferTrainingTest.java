@@ -1,0 +1,134 @@
+package io.deepclass.core.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.deepclass.core.TestData;
+import io.deepclass.core.bundle.ModelBundle;
+import io.deepclass.core.bundle.ModelFiles;
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.Normalization;
+import io.deepclass.core.predict.Classifier;
+import io.deepclass.core.predict.EvaluationReport;
+import io.deepclass.core.predict.Predictions;
+import io.deepclass.core.train.Optimizer;
+import io.deepclass.core.train.TrainingSettings;
+
+/**
+ * A pretrained backbone (the residual fixture exported by PyTorch: 3 x 16 x 16 input, a
+ * BatchNorm ResNet block, global pooling, a 5-class classifier) gets a head for 2 classes of
+ * 12 x 12 gray images: frozen, its weights stay bit-identical while the head learns; fine-tuned,
+ * they change; the model file keeps it and classifies as before.
+ */
+class TransferTrainingTest {
+
+	@TempDir
+	Path dir;
+
+	private static final TrainingSettings SETTINGS = TrainingSettings.defaults().withEpochs(6)
+		.withBatchSize(16).withOptimizer(Optimizer.ADAM, 0.01).withSeed(2);
+
+	private Backbone backbone() throws IOException {
+		final Path file = dir.resolve("residual.onnx");
+		try (InputStream in = getClass().getResourceAsStream("/io/deepclass/core/onnx/residual.onnx")) {
+			Files.copy(in, file);
+		}
+		return Backbone.load(file, null);
+	}
+
+	private static Normalization imagenet(final Dataset train) {
+		return Normalization.fit(Normalization.Method.PERCENTILE, train, 1, 99.8).thenStandardize(
+			TransferTraining.IMAGENET_MEAN, TransferTraining.IMAGENET_STD);
+	}
+
+	private static Map<String, INDArray> backboneWeights(final ComputationGraph graph,
+		final Backbone b)
+	{
+		final Map<String, INDArray> weights = new HashMap<>();
+		for (final var layer : b.graph().getLayers()) {
+			final String name = layer.conf().getLayer().getLayerName();
+			if (graph.getConfiguration().getVertices().containsKey(name) && graph.getLayer(name)
+				.numParams() > 0) weights.put(name,
+				graph.getLayer(name).params().dup());
+		}
+		return weights;
+	}
+
+	@Test
+	void theCutIsFoundAtTheGlobalPooling() throws IOException {
+		final Backbone b = backbone();
+		assertTrue(b.cut().contains("GlobalAveragePool"), b.cut());
+		assertEquals(8, b.features());
+		assertEquals(new io.deepclass.core.data.ImageShape(3, 16, 16), b.input());
+	}
+
+	@Test
+	void featuresKeepTheBackboneBitIdenticalAndTheHeadLearns() throws IOException {
+		final Backbone b = backbone();
+		final Map<String, INDArray> before = backboneWeights(b.graph(), b);
+		final Dataset train = TransferTraining.toBackboneInput(TestData.stripes(160, 12, 1), b.input());
+		final Dataset test = TransferTraining.toBackboneInput(TestData.stripes(60, 12, 2), b.input());
+		final TransferTraining.Result r = TransferTraining.train(b, TransferTraining.Settings.of(
+			TransferTraining.Strategy.FEATURES), SETTINGS, imagenet(train), train, null, null, null);
+		final ComputationGraph trained = (ComputationGraph) r.network().model();
+		int frozen = 0;
+		for (final var e : before.entrySet()) {
+			if (!trained.getConfiguration().getVertices().containsKey(e.getKey())) continue; // old head
+			assertTrue(trained.getLayer(e.getKey()) instanceof FrozenLayer, e.getKey() + " is frozen");
+			assertArrayEquals(e.getValue().dup().data().asFloat(), trained.getLayer(e.getKey()).params()
+				.dup().data().asFloat(), e.getKey() + " unchanged, bit for bit");
+			frozen++;
+		}
+		assertTrue(frozen >= 4, "conv and BatchNorm layers: " + frozen);
+		assertEquals(6, r.result().history().size());
+		final ModelBundle model = ModelBundle.of(r.result(), "pretrained residual (features)",
+			SETTINGS, imagenet(train), null, train, null);
+		final double accuracy = EvaluationReport.of(test, new Classifier(model).classify(test))
+			.accuracy();
+		System.out.printf("transfer, features: stripes accuracy %.3f%n", accuracy);
+		assertTrue(accuracy > 0.85, "a head on frozen features learns the stripes: " + accuracy);
+
+		final Path file = dir.resolve("transfer.zip");
+		ModelFiles.save(model, file);
+		final ModelBundle loaded = ModelFiles.load(file);
+		final Predictions p1 = new Classifier(model).classify(test), p2 = new Classifier(loaded)
+			.classify(test);
+		for (int i = 0; i < test.size(); i++)
+			assertArrayEquals(p1.probabilities()[i], p2.probabilities()[i], 1e-6f);
+	}
+
+	@Test
+	void fineTuningChangesTheBackboneAtALowerRate() throws IOException {
+		final Backbone b = backbone();
+		final Map<String, INDArray> before = backboneWeights(b.graph(), b);
+		final Dataset train = TransferTraining.toBackboneInput(TestData.blob(80, 16, 3), b.input());
+		final TransferTraining.Result r = TransferTraining.train(b, new TransferTraining.Settings(
+			TransferTraining.Strategy.FINE_TUNE, 16, 0.2, 2, 0.1), SETTINGS.withEpochs(3), imagenet(
+				train), train, null, null, null);
+		final ComputationGraph tuned = (ComputationGraph) r.network().model();
+		boolean changed = false;
+		for (final var e : before.entrySet()) {
+			if (!tuned.getConfiguration().getVertices().containsKey(e.getKey())) continue; // old head
+			assertFalse(tuned.getLayer(e.getKey()) instanceof FrozenLayer, e.getKey());
+			changed |= !e.getValue().equals(tuned.getLayer(e.getKey()).params());
+		}
+		assertTrue(changed, "fine-tuning trains the backbone");
+		assertEquals(5, r.result().history().size(), "3 head epochs, then 2 fine-tuning");
+		assertEquals(0.001, r.result().history().get(4).learningRate(), 1e-12);
+	}
+}
