@@ -99,6 +99,8 @@ public class ClassifyImagesCommand implements Command {
 		final ModelBundle model = CommandSupport.loadModel(model_file);
 		final Classifier classifier = new Classifier(model);
 		final ModelInfo info = model.info();
+		// a pretrained backbone takes every image resized to its input
+		if (info.input().resizes()) resize = true;
 		Roi[] rois = null;
 		int[] slices = null;
 		final ImportResult items;

@@ -70,7 +70,8 @@ public class EvaluateClassifierCommand implements Command {
 	@Override
 	public void run() {
 		final ModelBundle model = CommandSupport.loadModel(model_file);
-		final Dataset data = CommandSupport.labelled(dataset, folder, "", resize ? model.info()
+		final Dataset data = CommandSupport.labelled(dataset, folder, "", resize || model.info().input()
+			.resizes() ? model.info()
 			.inputShape() : null, CommandSupport.sampleOptions(model.info())).dataset();
 		final Predictions predictions = new Classifier(model).classify(data, null, done -> IJ
 			.showProgress(done, data.size()));

@@ -21,6 +21,7 @@ import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.pipeline.TrainedModel;
 import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;
+import io.deepclass.core.transfer.TransferTraining;
 import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingSettings;
 import io.deepclass.ij.DatasetStacks;
@@ -37,6 +38,8 @@ import io.deepclass.ij.TrainingMonitor;
  * Macro: {@code run("Train Classifier", "dataset=[DeepClass dataset cells] architecture=bncnn
  * epochs=10 batch_size=64 optimizer=sgd learning_rate=0.01 validation_fraction=0.2
  * normalization=percentile class_weights=balanced seed=42 model_file=/data/cells-model.zip");}
+ * Transfer learning: {@code architecture=pretrained backbone_file=/models/resnet18.onnx
+ * strategy=features} (or {@code fine-tune}).
  * Suspicious data (mixed bit depths, intensity ranges, small or imbalanced classes) gives a
  * warning in the Log before training, naming the fix.
  */
@@ -55,12 +58,29 @@ public class TrainClassifierCommand implements Command {
 	private File folder;
 
 	@Parameter(label = "architecture", choices = { "linear", "mlp100", "mlp512", "onecnn",
-		"multicnn", "lenet", "bncnn", "custom" })
+		"multicnn", "lenet", "bncnn", "custom", "pretrained" })
 	private String architecture = "bncnn";
 
 	@Parameter(label = "custom_architecture", required = false, description = "with " +
 		"architecture=custom: mlp:<sizes> or cnn:<filters>, e.g. cnn:32-64,dense=128")
 	private String custom_architecture = "";
+
+	@Parameter(label = "backbone_file", style = "open", required = false, description = "with " +
+		"architecture=pretrained: an ONNX classification network (e.g. torchvision's, exported with " +
+		"torch.onnx.export); its classifier is replaced by one for your classes")
+	private File backbone_file;
+
+	@Parameter(label = "strategy", choices = { "features", "fine-tune" }, description = "features: " +
+		"the backbone stays frozen, only the new head trains; fine-tune: then all of it, slower")
+	private String strategy = "features";
+
+	@Parameter(label = "cut_at", required = false, description = "the backbone node whose output " +
+		"are the features (empty: its last global pooling)")
+	private String cut_at = "";
+
+	@Parameter(label = "fine_tune_epochs", min = "0", description = "fine-tune: epochs of the " +
+		"whole network, at a tenth of the learning rate, after the head's")
+	private int fine_tune_epochs = 3;
 
 	@Parameter(label = "epochs", min = "1")
 	private int epochs = 10;
@@ -133,8 +153,12 @@ public class TrainClassifierCommand implements Command {
 	@Override
 	public void run() {
 		CommandSupport.checkWritable(model_file, "model file");
-		final ArchitectureSpec spec = ArchitectureSpec.parse("custom".equals(architecture)
-			? custom_architecture : architecture);
+		final boolean pretrained = "pretrained".equals(architecture);
+		if (pretrained && !CommandSupport.given(backbone_file))
+			throw new DeepClassException("architecture=pretrained needs backbone_file=<an .onnx " +
+				"network>; README shows how to export one from torchvision.");
+		final ArchitectureSpec spec = ArchitectureSpec.parse(pretrained ? "linear" : "custom".equals(
+			architecture) ? custom_architecture : architecture);
 		final ImageShape target = width > 0 || height > 0 ? CommandSupport.targetShape(width, height,
 			"keep") : null;
 		final ImageSamples.Options given = ImageSamples.Options.parse(select_channels, z_projection);
@@ -149,7 +173,10 @@ public class TrainClassifierCommand implements Command {
 		final TrainingRecipe recipe = new TrainingRecipe(spec, settings(), validation_fraction)
 			.withNormalization(normalizationMethod(), low_percentile, high_percentile)
 			.withBalancedClassWeights("balanced".equals(class_weights)).withInputSelection(made
-				.channels(), made.zMaxProjection()).withAugmentation(Augmentation.parse(augmentation));
+				.channels(), made.zMaxProjection()).withAugmentation(Augmentation.parse(augmentation))
+			.withPretrained(pretrained ? new TrainingRecipe.Pretrained(backbone_file.toPath(), cut_at,
+				new TransferTraining.Settings(TransferTraining.Strategy.parse(strategy), 0, 0,
+					fine_tune_epochs, 0.1)) : null);
 		final TrainingMonitor monitor = new TrainingMonitor(log::info);
 		final TrainedModel trained = new TrainingPipeline(monitor, monitor).train(recipe, all);
 		monitor.finished(trained.result().cancelled());

@@ -33,11 +33,11 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 	 * numbers). Classify, Evaluate and Visualize apply the same.
 	 */
 	public record Input(int channels, int height, int width, int[] selectedChannels,
-		boolean zMaxProjection, List<String> channelNames)
+		boolean zMaxProjection, List<String> channelNames, boolean resizes)
 	{
 
 		public static Input of(final ImageShape shape) {
-			return new Input(shape.channels(), shape.height(), shape.width(), null, false, null);
+			return new Input(shape.channels(), shape.height(), shape.width(), null, false, null, false);
 		}
 
 		public ImageShape shape() {
@@ -86,9 +86,21 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 	{
 		return new ModelInfo(format, formatVersion, classNames, new Input(input.channels(), input
 			.height(), input.width(), selectedChannels == null ? null : selectedChannels.clone(),
-			zMaxProjection, channelNames == null ? null : List.copyOf(channelNames)), normalization,
+			zMaxProjection, channelNames == null ? null : List.copyOf(channelNames), input.resizes()),
+			normalization,
 			architecture, networkKind, parameterCount, training, history, metrics, deepclassVersion,
 			dl4jVersion, created);
+	}
+
+	/**
+	 * This description for a network that takes images of any size and channel count, resized
+	 * and converted to its input (a pretrained backbone's 3 x 224 x 224, say).
+	 */
+	public ModelInfo resizingInput() {
+		return new ModelInfo(format, formatVersion, classNames, new Input(input.channels(), input
+			.height(), input.width(), input.selectedChannels(), input.zMaxProjection(), input
+				.channelNames(), true), normalization, architecture, networkKind, parameterCount, training,
+			history, metrics, deepclassVersion, dl4jVersion, created);
 	}
 
 	/** This description with the augmentation training used (its spec, "none"). */

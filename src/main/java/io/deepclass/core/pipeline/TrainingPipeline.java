@@ -16,6 +16,8 @@ import io.deepclass.core.train.Trainer;
 import io.deepclass.core.train.TrainingListener;
 import io.deepclass.core.train.TrainingResult;
 import io.deepclass.core.train.TrainingSettings;
+import io.deepclass.core.transfer.Backbone;
+import io.deepclass.core.transfer.TransferTraining;
 
 /**
  * The one way DeepClass turns a {@link TrainingRecipe} and a labelled dataset into a model:
@@ -51,6 +53,7 @@ public final class TrainingPipeline {
 	public TrainedModel train(final TrainingRecipe recipe, final Dataset train,
 		final Dataset validation)
 	{
+		if (recipe.pretrained() != null) return transfer(recipe, train, validation);
 		final TrainingSettings settings = recipe.settings();
 		final Normalization normalization = Normalization.fit(recipe.normalization(), train, recipe
 			.lowPercentile(), recipe.highPercentile());
@@ -68,6 +71,43 @@ public final class TrainingPipeline {
 			recipe.selectedChannels(), recipe.zMaxProjection(), channelNames(train, recipe
 				.selectedChannels())).withAugmentation(recipe.augmentation().toString())), result, train,
 			validation);
+	}
+
+	/**
+	 * A pretrained backbone with a new head (see {@link TransferTraining}): images resized and
+	 * converted to its input, scaled as the recipe says, then standardised with ImageNet's
+	 * per-channel mean and std as torchvision's backbones expect; the model file says so and that
+	 * classification converts every image to the backbone's input.
+	 */
+	private TrainedModel transfer(final TrainingRecipe recipe, final Dataset images,
+		final Dataset validationImages)
+	{
+		final TrainingRecipe.Pretrained p = recipe.pretrained();
+		final Backbone backbone;
+		try {
+			backbone = Backbone.load(p.backbone(), p.cutAt());
+		}
+		catch (final java.io.IOException e) {
+			throw new DeepClassException("cannot read the backbone '" + p.backbone() + "': " + e
+				.getMessage(), e);
+		}
+		final Dataset train = TransferTraining.toBackboneInput(images, backbone.input());
+		final Dataset validation = validationImages == null ? null : TransferTraining.toBackboneInput(
+			validationImages, backbone.input());
+		final Normalization normalization = Normalization.fit(recipe.normalization(), train, recipe
+			.lowPercentile(), recipe.highPercentile()).thenStandardize(TransferTraining.IMAGENET_MEAN,
+				TransferTraining.IMAGENET_STD);
+		final String description = "pretrained " + backbone.name() + " cut at " + backbone.cut() +
+			", " + p.transfer().strategy() + (p.transfer().hidden() > 0 ? ", hidden " + p.transfer()
+				.hidden() : "");
+		listener.trainingStarted(description, backbone.graph().numParams(), train, validation);
+		final TransferTraining.Result result = TransferTraining.train(backbone, p.transfer(), recipe
+			.settings(), normalization, train, validation, listener, cancelRequested);
+		final ModelBundle bundle = ModelBundle.of(result.result(), description, recipe.settings(),
+			normalization, null, train, validation);
+		return new TrainedModel(new ModelBundle(bundle.network(), bundle.info().withInputSelection(
+			recipe.selectedChannels(), recipe.zMaxProjection(), channelNames(images, recipe
+				.selectedChannels())).resizingInput()), result.result(), train, validation);
 	}
 
 	/**

@@ -21,8 +21,16 @@ import io.deepclass.core.train.TrainingSettings;
 public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings settings,
 	double validationFraction, Normalization.Method normalization, double lowPercentile,
 	double highPercentile, boolean balancedClassWeights, int[] selectedChannels,
-	boolean zMaxProjection, Augmentation augmentation)
+	boolean zMaxProjection, Augmentation augmentation, Pretrained pretrained)
 {
+
+	/**
+	 * Transfer learning instead of {@code architecture}: a backbone from an ONNX file (cut at
+	 * {@code cutAt}, or found), trained as {@code transfer} says.
+	 */
+	public record Pretrained(java.nio.file.Path backbone, String cutAt,
+		io.deepclass.core.transfer.TransferTraining.Settings transfer)
+	{}
 
 	public TrainingRecipe {
 		if (architecture == null) throw new DeepClassException("no architecture given.");
@@ -47,7 +55,7 @@ public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings set
 	{
 		this(architecture, settings, validationFraction, Normalization.Method.DATASET,
 			Normalization.DEFAULT_LOW, Normalization.DEFAULT_HIGH, false, null, false,
-			Augmentation.NONE);
+			Augmentation.NONE, null);
 	}
 
 	/** This recipe with another normalisation. */
@@ -55,25 +63,32 @@ public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings set
 		final double high)
 	{
 		return new TrainingRecipe(architecture, settings, validationFraction, method, low, high,
-			balancedClassWeights, selectedChannels, zMaxProjection, augmentation);
+			balancedClassWeights, selectedChannels, zMaxProjection, augmentation, pretrained);
 	}
 
 	/** This recipe with balanced class weights on or off. */
 	public TrainingRecipe withBalancedClassWeights(final boolean value) {
 		return new TrainingRecipe(architecture, settings, validationFraction, normalization,
-			lowPercentile, highPercentile, value, selectedChannels, zMaxProjection, augmentation);
+			lowPercentile, highPercentile, value, selectedChannels, zMaxProjection, augmentation, pretrained);
 	}
 
 	/** This recipe recording how images were made from the source data. */
 	public TrainingRecipe withInputSelection(final int[] channels, final boolean zMax) {
 		return new TrainingRecipe(architecture, settings, validationFraction, normalization,
-			lowPercentile, highPercentile, balancedClassWeights, channels, zMax, augmentation);
+			lowPercentile, highPercentile, balancedClassWeights, channels, zMax, augmentation, pretrained);
 	}
 
 	/** This recipe with training images changed by {@code value} (see {@link Augmentation}). */
 	public TrainingRecipe withAugmentation(final Augmentation value) {
 		return new TrainingRecipe(architecture, settings, validationFraction, normalization,
 			lowPercentile, highPercentile, balancedClassWeights, selectedChannels, zMaxProjection,
-			value);
+			value, pretrained);
+	}
+
+	/** This recipe training a pretrained backbone instead of {@code architecture}. */
+	public TrainingRecipe withPretrained(final Pretrained value) {
+		return new TrainingRecipe(architecture, settings, validationFraction, normalization,
+			lowPercentile, highPercentile, balancedClassWeights, selectedChannels, zMaxProjection,
+			augmentation, value);
 	}
 }
