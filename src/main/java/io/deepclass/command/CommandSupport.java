@@ -112,4 +112,24 @@ final class CommandSupport {
 			throw new DeepClassException("cannot write the " + what + " into '" + dir +
 				"' (no permission); choose another folder.");
 	}
+
+	/** A named backbone's file, downloaded into the cache on first use, with progress; Esc stops. */
+	static java.nio.file.Path backbone(final String name) {
+		final var source = io.deepclass.core.transfer.Backbones.ZOO_BACKBONES.get(name);
+		ij.IJ.resetEscape();
+		try {
+			return io.deepclass.core.transfer.Backbones.file(name, done -> {
+				ij.IJ.showProgress((double) done / source.size());
+				ij.IJ.showStatus("DeepClass: downloading " + name + ", " + done / 1_000_000 + " of " + source
+					.size() / 1_000_000 + " MB (Esc stops)");
+			}, ij.IJ::escapePressed);
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("cannot download the backbone " + name + ": " + e.getMessage() +
+				". Use a local .onnx file (backbone=file backbone_file=...).", e);
+		}
+		finally {
+			ij.IJ.showProgress(1.0);
+		}
+	}
 }

@@ -65,6 +65,11 @@ public class TrainClassifierCommand implements Command {
 		"architecture=custom: mlp:<sizes> or cnn:<filters>, e.g. cnn:32-64,dense=128")
 	private String custom_architecture = "";
 
+	@Parameter(label = "backbone", choices = { "file", "resnet18", "mobilenetv2", "vgg16",
+		"squeezenet" }, description = "with architecture=pretrained: a network of the ONNX Model Zoo " +
+			"(ImageNet weights, downloaded once into ~/.deepclass/backbones), or file")
+	private String backbone = "file";
+
 	@Parameter(label = "backbone_file", style = "open", required = false, description = "with " +
 		"architecture=pretrained: an ONNX classification network (e.g. torchvision's, exported with " +
 		"torch.onnx.export); its classifier is replaced by one for your classes")
@@ -154,9 +159,11 @@ public class TrainClassifierCommand implements Command {
 	public void run() {
 		CommandSupport.checkWritable(model_file, "model file");
 		final boolean pretrained = "pretrained".equals(architecture);
-		if (pretrained && !CommandSupport.given(backbone_file))
-			throw new DeepClassException("architecture=pretrained needs backbone_file=<an .onnx " +
-				"network>; README shows how to export one from torchvision.");
+		if (pretrained && "file".equals(backbone) && !CommandSupport.given(backbone_file))
+			throw new DeepClassException("architecture=pretrained needs backbone=<a name> or " +
+				"backbone_file=<an .onnx network>; README shows how to export one from torchvision.");
+		final java.nio.file.Path backboneFile = !pretrained ? null : "file".equals(backbone)
+			? backbone_file.toPath() : CommandSupport.backbone(backbone);
 		final ArchitectureSpec spec = ArchitectureSpec.parse(pretrained ? "linear" : "custom".equals(
 			architecture) ? custom_architecture : architecture);
 		final ImageShape target = width > 0 || height > 0 ? CommandSupport.targetShape(width, height,
@@ -174,7 +181,7 @@ public class TrainClassifierCommand implements Command {
 			.withNormalization(normalizationMethod(), low_percentile, high_percentile)
 			.withBalancedClassWeights("balanced".equals(class_weights)).withInputSelection(made
 				.channels(), made.zMaxProjection()).withAugmentation(Augmentation.parse(augmentation))
-			.withPretrained(pretrained ? new TrainingRecipe.Pretrained(backbone_file.toPath(), cut_at,
+			.withPretrained(pretrained ? new TrainingRecipe.Pretrained(backboneFile, cut_at,
 				new TransferTraining.Settings(TransferTraining.Strategy.parse(strategy), 0, 0,
 					fine_tune_epochs, 0.1)) : null);
 		final TrainingMonitor monitor = new TrainingMonitor(log::info);

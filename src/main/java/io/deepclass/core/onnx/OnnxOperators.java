@@ -63,6 +63,7 @@ final class OnnxOperators {
 		MAPPERS.put("MatMul", OnnxOperators::gemm);
 		MAPPERS.put("Identity", OnnxOperators::identity);
 		MAPPERS.put("Pad", OnnxOperators::pad);
+		MAPPERS.put("Reshape", OnnxOperators::reshape);
 		MAPPERS.put("Dropout", Context::alias);
 	}
 
@@ -191,6 +192,17 @@ final class OnnxOperators {
 			.activation(Activation.IDENTITY).weightInit(WeightInit.ZERO).build(), c.input(0));
 		c.param(layer, "W", weights);
 		if (b != null) c.param(layer, "b", b);
+	}
+
+	/**
+	 * Reshape to N x everything (as before a classifier: [N, -1], [-1, C] or [0, C]) is a
+	 * flatten, which DL4J does before a dense layer.
+	 */
+	private static void reshape(final Context c) {
+		final long[] shape = c.isWeight(1) ? c.weight(1).toLongVector() : c.ints("shape");
+		if (shape.length != 2) throw c.unsupported("Reshape to " + java.util.Arrays.toString(shape) +
+			"; DeepClass maps Reshape to N x features (2 dimensions) before a classifier");
+		c.alias();
 	}
 
 	/** Zero padding of height and width (constant mode, value 0). */

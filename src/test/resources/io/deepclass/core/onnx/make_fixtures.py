@@ -19,7 +19,8 @@ torch.manual_seed(0)
 
 
 class Residual(nn.Module):
-    """Conv/BN/ReLU stem, max-pool, a residual block (Add), then a classifier head."""
+    """Conv/BN/ReLU stem, max-pool, a residual block (Add), global pooling, Reshape, and a
+    classifier head."""
 
     def __init__(self):
         super().__init__()
@@ -30,13 +31,13 @@ class Residual(nn.Module):
                                    nn.ReLU(), nn.Conv2d(8, 8, 3, padding=1, bias=False),
                                    nn.BatchNorm2d(8))
         self.relu = nn.ReLU()
-        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.2),
-                                  nn.Linear(8, 5))
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(8, 5))
 
     def forward(self, x):
         x = self.pool(self.stem(x))
         x = self.relu(x + self.block(x))
-        return self.head(x)
+        return self.head(self.gap(x).view(-1, 8))  # Reshape to N x 8
 
 
 class Mobile(nn.Module):
