@@ -28,7 +28,9 @@ final class OnnxModel {
 
 	final String input, output;
 
-	final long channels, height, width;
+	final long channels;
+
+	long height, width;
 
 	final long opset;
 
@@ -68,6 +70,17 @@ final class OnnxModel {
 			throw new OnnxException.Unsupported("'" + file + "': its input size is not fixed (" + shape
 				.getDim(1).getDimParam() + shape.getDim(2).getDimParam() + "); export it with a fixed C x " +
 				"H x W (only the batch size may vary).");
+	}
+
+	/** This model taking square inputs of {@code size} pixels (0: as declared). */
+	OnnxModel withSize(final int size) {
+		if (size < 0) throw new OnnxException.Unsupported("an input size must be positive, not " +
+			size + ".");
+		if (size > 0) {
+			height = size;
+			width = size;
+		}
+		return this;
 	}
 
 	static OnnxModel read(final Path file) throws IOException {

@@ -85,7 +85,7 @@ public final class TrainingPipeline {
 		final TrainingRecipe.Pretrained p = recipe.pretrained();
 		final Backbone backbone;
 		try {
-			backbone = Backbone.load(p.backbone(), p.cutAt());
+			backbone = Backbone.load(p.backbone(), p.cutAt(), p.inputSize());
 		}
 		catch (final java.io.IOException e) {
 			throw new DeepClassException("cannot read the backbone '" + p.backbone() + "': " + e
@@ -102,12 +102,16 @@ public final class TrainingPipeline {
 				.hidden() : "");
 		listener.trainingStarted(description, backbone.graph().numParams(), train, validation);
 		final TransferTraining.Result result = TransferTraining.train(backbone, p.transfer(), recipe
-			.settings(), normalization, train, validation, listener, cancelRequested);
+			.settings(), normalization, train, validation, listener, cancelRequested, recipe
+				.augmentation());
 		final ModelBundle bundle = ModelBundle.of(result.result(), description, recipe.settings(),
 			normalization, null, train, validation);
+		final String augmented = p.transfer().strategy() == TransferTraining.Strategy.FINE_TUNE
+			? recipe.augmentation().toString() : "none";
 		return new TrainedModel(new ModelBundle(bundle.network(), bundle.info().withInputSelection(
 			recipe.selectedChannels(), recipe.zMaxProjection(), channelNames(images, recipe
-				.selectedChannels())).resizingInput()), result.result(), train, validation);
+				.selectedChannels())).resizingInput().withAugmentation(augmented)), result.result(),
+			train, validation);
 	}
 
 	/**

@@ -26,9 +26,10 @@ public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings set
 
 	/**
 	 * Transfer learning instead of {@code architecture}: a backbone from an ONNX file (cut at
-	 * {@code cutAt}, or found), trained as {@code transfer} says.
+	 * {@code cutAt}, or found; for square inputs of {@code inputSize} pixels, 0: its own), trained
+	 * as {@code transfer} says.
 	 */
-	public record Pretrained(java.nio.file.Path backbone, String cutAt,
+	public record Pretrained(java.nio.file.Path backbone, String cutAt, int inputSize,
 		io.deepclass.core.transfer.TransferTraining.Settings transfer)
 	{}
 

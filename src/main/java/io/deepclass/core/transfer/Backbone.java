@@ -30,7 +30,21 @@ public record Backbone(ComputationGraph graph, String cut, long features, ImageS
 
 	/** Imports {@code onnx} and cuts it at {@code cutAt} (null or blank: found automatically). */
 	public static Backbone load(final Path onnx, final String cutAt) throws IOException {
-		final OnnxImporter.Imported imported = OnnxImporter.importNetwork(onnx);
+		return load(onnx, cutAt, 0);
+	}
+
+	/** As above, for square inputs of {@code size} pixels (0: the size the file declares). */
+	public static Backbone load(final Path onnx, final String cutAt, final int size)
+		throws IOException
+	{
+		final OnnxImporter.Imported imported;
+		try {
+			imported = OnnxImporter.importNetwork(onnx, size);
+		}
+		catch (final io.deepclass.core.onnx.OnnxException.Unsupported e) {
+			throw size > 0 ? new DeepClassException(e.getMessage() + " At input_size=" + size + " the " +
+				"network may not fit together: use its own size (input_size=0).", e) : e;
+		}
 		final ComputationGraph graph = imported.graph();
 		final ComputationGraphConfiguration conf = graph.getConfiguration();
 		final String cut = cutAt == null || cutAt.isBlank() ? findCut(conf, onnx) : cutAt.trim();

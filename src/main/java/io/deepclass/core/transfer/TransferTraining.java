@@ -27,6 +27,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.ArrayImageStore;
+import io.deepclass.core.data.Augmentation;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
@@ -109,6 +110,19 @@ public final class TransferTraining {
 		final TrainingSettings settings, final Normalization normalization, final Dataset train,
 		final Dataset validation, final TrainingListener listener, final BooleanSupplier cancel)
 	{
+		return train(backbone, transfer, settings, normalization, train, validation, listener, cancel,
+			Augmentation.NONE);
+	}
+
+	/**
+	 * As above, with the fine-tuning stage's images changed by {@code augmentation} (the features
+	 * stage computes each image's features once, so it sees them unchanged).
+	 */
+	public static Result train(final Backbone backbone, final Settings transfer,
+		final TrainingSettings settings, final Normalization normalization, final Dataset train,
+		final Dataset validation, final TrainingListener listener, final BooleanSupplier cancel,
+		final Augmentation augmentation)
+	{
 		if (!train.shape().equals(backbone.input()))
 			throw new IllegalArgumentException("images are " + train.shape() + ", the backbone takes " +
 				backbone.input());
@@ -145,8 +159,8 @@ public final class TransferTraining {
 			if (layer.numParams() > 0) layer.params().assign(frozen.getLayer(layer.conf().getLayer()
 				.getLayerName()).params());
 		final TrainingResult tuned = new Trainer(settings.withEpochs(transfer.fineTuneEpochs())
-			.withOptimizer(settings.optimizer(), rate), listener, cancel).train(Network.of(open),
-				normalization, train, validation);
+			.withOptimizer(settings.optimizer(), rate), listener, cancel).withAugmentation(augmentation)
+				.train(Network.of(open), normalization, train, validation);
 		final List<EpochStats> history = new ArrayList<>(headResult.history());
 		for (final EpochStats s : tuned.history())
 			history.add(new EpochStats(headResult.history().size() + s.epoch(), s.trainLoss(), s
@@ -157,7 +171,7 @@ public final class TransferTraining {
 	}
 
 	/** The backbone cut at its cut vertex with a new head; its layers frozen when {@code freeze}. */
-	static ComputationGraph withHead(final Backbone backbone, final int classes,
+	public static ComputationGraph withHead(final Backbone backbone, final int classes,
 		final Settings transfer, final IUpdater updater, final long seed, final boolean freeze)
 	{
 		final ComputationGraphConfiguration conf = backbone.graph().getConfiguration();

@@ -113,6 +113,22 @@ class TransferTrainingTest {
 	}
 
 	@Test
+	void aBackboneWithGlobalPoolingTakesAnotherInputSize() throws IOException {
+		final Path file = dir.resolve("r.onnx");
+		try (InputStream in = getClass().getResourceAsStream("/io/deepclass/core/onnx/residual.onnx")) {
+			Files.copy(in, file);
+		}
+		final Backbone b = Backbone.load(file, null, 24);
+		assertEquals(new io.deepclass.core.data.ImageShape(3, 24, 24), b.input());
+		assertEquals(8, b.features(), "global pooling: the same features at any size");
+		final Dataset train = TransferTraining.toBackboneInput(TestData.stripes(60, 12, 4), b.input());
+		final TransferTraining.Result r = TransferTraining.train(b, TransferTraining.Settings.of(
+			TransferTraining.Strategy.FEATURES), SETTINGS.withEpochs(2), imagenet(train), train, null,
+			null, null);
+		assertEquals(2, r.result().history().size());
+	}
+
+	@Test
 	void fineTuningChangesTheBackboneAtALowerRate() throws IOException {
 		final Backbone b = backbone();
 		final Map<String, INDArray> before = backboneWeights(b.graph(), b);

@@ -1,0 +1,71 @@
+package io.deepclass.demo;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+
+import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.engine.NativeThreads;
+import io.deepclass.core.transfer.Backbone;
+import io.deepclass.core.transfer.TransferTraining;
+
+/**
+ * The transfer-learning speed figures PyTorch's peer prints ({@code pytorch_transfer_peer.py
+ * speed}), measured the same way for DeepClass: images/s of the frozen backbone's feature pass
+ * (the features strategy) and of training the whole network (fine-tune, SGD 1e-4 momentum 0.9),
+ * on random input. {@code TransferSpeed model.onnx size batch seconds}; run by
+ * {@code bench/transfer_speed.sh}.
+ */
+public final class TransferSpeed {
+
+	private TransferSpeed() {}
+
+	public static void main(final String[] args) throws Exception {
+		NativeBackend.select();
+		final Path onnx = Path.of(args[0]);
+		final int size = Integer.parseInt(args[1]), batch = Integer.parseInt(args[2]);
+		final double seconds = Double.parseDouble(args[3]);
+		final int threads = NativeThreads.configure();
+		final Backbone backbone = Backbone.load(onnx, null, size);
+		final INDArray x = Nd4j.randn(DataType.FLOAT, batch, 3, size, size);
+		final INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
+		for (int i = 0; i < batch; i++)
+			y.putScalar(i, i % 10, 1);
+		final TransferTraining.Settings head = TransferTraining.Settings.of(
+			TransferTraining.Strategy.FEATURES);
+
+		final ComputationGraph frozen = TransferTraining.withHead(backbone, 10, head, new Nesterovs(
+			1e-3, 0.9), 1, true);
+		final TransferLearningHelper helper = new TransferLearningHelper(frozen);
+		helper.featurize(new DataSet(x, y));
+		long start = System.nanoTime();
+		int n = 0;
+		while (System.nanoTime() - start < seconds * 1e9) {
+			helper.featurize(new DataSet(x, y));
+			n += batch;
+		}
+		final double features = n / ((System.nanoTime() - start) / 1e9);
+
+		final ComputationGraph open = TransferTraining.withHead(backbone, 10, head, new Nesterovs(
+			1e-4, 0.9), 1, false);
+		open.fit(new DataSet(x, y));
+		start = System.nanoTime();
+		n = 0;
+		while (System.nanoTime() - start < seconds * 1e9) {
+			open.fit(new DataSet(x, y));
+			n += batch;
+		}
+		final double fineTune = n / ((System.nanoTime() - start) / 1e9);
+		System.out.printf(Locale.ROOT, "{\"peer\": \"deepclass\", \"task\": \"speed\", \"backbone\": " +
+			"\"%s\", \"size\": %d, \"batch\": %d, \"threads\": %d, \"features_img_per_s\": %.1f, " +
+			"\"finetune_img_per_s\": %.1f}%n", backbone.name(), size, batch, threads, features,
+			fineTune);
+	}
+}
