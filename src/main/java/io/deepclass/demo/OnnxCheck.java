@@ -25,6 +25,9 @@ import io.deepclass.core.onnx.OnnxImporter;
  */
 public final class OnnxCheck {
 
+	/** Launchers print their figures on the console (this is not library code). */
+	private static final java.io.PrintStream OUT = System.out;
+
 	private OnnxCheck() {}
 
 	public static void main(final String[] args) throws IOException {
@@ -40,14 +43,14 @@ public final class OnnxCheck {
 			graph = OnnxImporter.importGraph(model);
 		}
 		catch (final DeepClassException e) {
-			System.out.println(model.getFileName() + ": NOT IMPORTED: " + e.getMessage());
+			OUT.println(model.getFileName() + ": NOT IMPORTED: " + e.getMessage());
 			return;
 		}
 		final double importSeconds = (System.nanoTime() - start) / 1e9;
 		final INDArray actual = graph.outputSingle(false, input);
 		final double scale = expected.amaxNumber().doubleValue();
 		final double difference = actual.sub(expected).amaxNumber().doubleValue();
-		System.out.printf(Locale.ROOT, "%s: imported in %.1f s, %,d parameters; largest output " +
+		OUT.printf(Locale.ROOT, "%s: imported in %.1f s, %,d parameters; largest output " +
 			"difference %.2e, output scale %.3f, relative %.2e -> %s%n", model.getFileName(),
 			importSeconds, graph.numParams(), difference, scale, difference / scale, difference <= 1e-4 *
 				scale ? "within 1e-4" : "NOT within 1e-4");

@@ -25,6 +25,9 @@ import io.deepclass.core.transfer.TransferTraining;
  */
 public final class TransferSpeed {
 
+	/** Launchers print their figures on the console (this is not library code). */
+	private static final java.io.PrintStream OUT = System.out;
+
 	private TransferSpeed() {}
 
 	public static void main(final String[] args) throws Exception {
@@ -63,7 +66,7 @@ public final class TransferSpeed {
 			n += batch;
 		}
 		final double fineTune = n / ((System.nanoTime() - start) / 1e9);
-		System.out.printf(Locale.ROOT, "{\"peer\": \"deepclass\", \"task\": \"speed\", \"backbone\": " +
+		OUT.printf(Locale.ROOT, "{\"peer\": \"deepclass\", \"task\": \"speed\", \"backbone\": " +
 			"\"%s\", \"size\": %d, \"batch\": %d, \"threads\": %d, \"features_img_per_s\": %.1f, " +
 			"\"finetune_img_per_s\": %.1f}%n", backbone.name(), size, batch, threads, features,
 			fineTune);
