@@ -130,6 +130,20 @@ public final class Dataset {
 	}
 
 	/** The first {@code n} images (all of them when {@code n} is larger). */
+	/**
+	 * These images resized and converted to {@code target} (gray repeated to its channels, or
+	 * channels averaged to gray; see {@link ImageConverter}), with their labels and sources.
+	 */
+	public Dataset converted(final ImageShape target) {
+		if (shape.equals(target)) return this;
+		final float[] all = new float[size() * target.size()];
+		for (int i = 0; i < size(); i++)
+			System.arraycopy(ImageConverter.convert(new DecodedImage(shape.width(), shape.height(), shape
+				.channels(), image(i)), target), 0, all, i * target.size(), target.size());
+		return new Dataset(target, classNames, new ArrayImageStore(all, target.size()), labels.clone(),
+			sources.clone(), bitDepths.clone());
+	}
+
 	public Dataset head(final int n) {
 		if (n >= size()) return this;
 		final int[] indices = new int[n];

@@ -2,7 +2,8 @@ package io.deepclass.core.data;
 
 /**
  * The shape of one image as the networks see it: channels (1 gray, 3 RGB, or any number of
- * fluorescence channels up to {@value #MAX_CHANNELS}), height, width. Pixels are stored
+ * fluorescence channels, or a backbone's features; up to {@value #MAX_CHANNELS}), height,
+ * width. Pixels are stored
  * channel-planar (all of channel 0, then channel 1, ...), row by row.
  */
 public record ImageShape(int channels, int height, int width) {
@@ -36,8 +37,11 @@ public record ImageShape(int channels, int height, int width) {
 		return isSizeOnly() ? new ImageShape(imageChannels, height, width) : this;
 	}
 
-	/** The most channels an image may have. */
-	public static final int MAX_CHANNELS = 64;
+	/**
+	 * The most channels an image may have: far more than microscopes give, because a pretrained
+	 * backbone's features (512 for ResNet-18, 1 280 for MobileNetV2) travel as C x 1 x 1 images.
+	 */
+	public static final int MAX_CHANNELS = 8192;
 
 	/** Number of values in one image: channels x height x width. */
 	public int size() {

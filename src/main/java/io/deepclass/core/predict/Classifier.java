@@ -39,9 +39,12 @@ public final class Classifier {
 	 * @param progress receives the count of images done after each batch (may be null)
 	 * @throws IncompatibleModelException when the images' shape is not the model's input shape
 	 */
-	public Predictions classify(final Dataset images, final BooleanSupplier cancelled,
+	public Predictions classify(final Dataset given, final BooleanSupplier cancelled,
 		final IntConsumer progress)
 	{
+		// a pretrained backbone's model takes every image resized to its input
+		final Dataset images = model.info().input().resizes() && !given.shape().equals(model.info()
+			.inputShape()) ? given.converted(model.info().inputShape()) : given;
 		checkCompatible(images);
 		NativeThreads.configure();
 		final float[][] all = Batches.probabilities(model.network()::output, images, model.info()

@@ -255,20 +255,6 @@ public final class TransferTraining {
 			throw new DeepClassException("the backbone takes " + input.channels() + " channels, the " +
 				"images have " + images.shape().channels() + "; choose " + input.channels() + " of them " +
 				"with select_channels (or 1, which is repeated).");
-		final float[] all = new float[images.size() * input.size()];
-		for (int i = 0; i < images.size(); i++) {
-			final float[] converted = io.deepclass.core.data.ImageConverter.convert(
-				new io.deepclass.core.data.DecodedImage(images.shape().width(), images.shape().height(),
-					images.shape().channels(), images.image(i)), input);
-			System.arraycopy(converted, 0, all, i * input.size(), input.size());
-		}
-		final String[] sources = new String[images.size()];
-		final int[] depths = new int[images.size()];
-		for (int i = 0; i < images.size(); i++) {
-			sources[i] = images.source(i);
-			depths[i] = images.bitDepth(i);
-		}
-		return new Dataset(input, images.classNames(), new ArrayImageStore(all, input.size()), images
-			.labels(), sources, depths);
+		return images.converted(input);
 	}
 }

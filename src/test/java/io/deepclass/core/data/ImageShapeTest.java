@@ -23,9 +23,11 @@ class ImageShapeTest {
 
 	@Test
 	void rejectsUnsupportedChannelsAndEmptyImages() {
-		// any channel count from 1 to 64 is an image (fluorescence); 0 only marks a size-only target
+		// any channel count is an image (fluorescence, a backbone's 512 features as 512 x 1 x 1) up
+		// to 8192; 0 only marks a size-only target
 		assertEquals("28x28 2-channel", new ImageShape(2, 28, 28).toString());
-		assertThrows(IllegalArgumentException.class, () -> new ImageShape(65, 28, 28));
+		assertEquals(512, new ImageShape(512, 1, 1).size());
+		assertThrows(IllegalArgumentException.class, () -> new ImageShape(8193, 28, 28));
 		assertThrows(IllegalArgumentException.class, () -> new ImageShape(-1, 28, 28));
 		assertEquals(new ImageShape(4, 8, 9), ImageShape.sizeOnly(8, 9).forChannels(4));
 		assertThrows(IllegalArgumentException.class, () -> new ImageShape(1, 0, 28));

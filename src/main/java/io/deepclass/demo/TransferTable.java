@@ -1,0 +1,83 @@
+package io.deepclass.demo;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.FolderReader;
+import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.Normalization;
+import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.model.ArchitectureSpec;
+import io.deepclass.core.pipeline.TrainingPipeline;
+import io.deepclass.core.pipeline.TrainingRecipe;
+import io.deepclass.core.predict.Classifier;
+import io.deepclass.core.predict.EvaluationReport;
+import io.deepclass.core.train.Optimizer;
+import io.deepclass.core.train.TrainingSettings;
+import io.deepclass.core.transfer.TransferTraining;
+import io.deepclass.ij.IjImageDecoder;
+
+/**
+ * One cell of the "what transfer buys" table: {@code TransferTable backbone.onnx train test
+ * perClass strategy epochs} trains on at most {@code perClass} images per class of the train
+ * folder (0: all; a seeded choice) and prints the test accuracy. Strategies: scratch (DeepClass's
+ * own CNN at the backbone's input size), features, finetune (the PyTorch peer's recipe: Adam
+ * 0.001 for the head, then everything at 0.0001). Run by {@code bench/transfer_table.sh}.
+ */
+public final class TransferTable {
+
+	private static final PrintStream OUT = System.out;
+
+	private TransferTable() {}
+
+	public static void main(final String[] args) throws Exception {
+		NativeBackend.select();
+		final Path backbone = Path.of(args[0]);
+		final int perClass = Integer.parseInt(args[3]);
+		final String strategy = args[4];
+		final int epochs = Integer.parseInt(args[5]);
+		final int size = 32;
+		final FolderReader reader = new FolderReader(new IjImageDecoder(), "scratch".equals(strategy)
+			? new ImageShape(1, size, size) : null);
+		final Dataset train = choose(reader.read(Path.of(args[1])).dataset(), perClass, 42);
+		final Dataset test = reader.read(Path.of(args[2])).dataset();
+		final TrainingSettings settings = TrainingSettings.defaults().withEpochs(epochs).withBatchSize(
+			32).withOptimizer(Optimizer.ADAM, 0.001).withSeed(42);
+		TrainingRecipe recipe = new TrainingRecipe(ArchitectureSpec.parse("cnn:32-64,dense=128"),
+			settings, 0).withNormalization(Normalization.Method.BIT_DEPTH, 0, 0);
+		if (!"scratch".equals(strategy)) recipe = recipe.withPretrained(new TrainingRecipe.Pretrained(
+			backbone, null, 0, new TransferTraining.Settings(TransferTraining.Strategy.parse(
+				"finetune".equals(strategy) ? "fine-tune" : strategy), 0, 0, "finetune".equals(strategy)
+					? epochs : 0, 0.1)));
+		final long start = System.nanoTime();
+		final var model = new TrainingPipeline(null, null).train(recipe, train, null).bundle();
+		final double seconds = (System.nanoTime() - start) / 1e9;
+		final double accuracy = EvaluationReport.of(test, new Classifier(model).classify(test))
+			.accuracy();
+		OUT.printf(Locale.ROOT, "{\"peer\": \"deepclass\", \"task\": \"transfer\", \"strategy\": " +
+			"\"%s\", \"per_class\": %d, \"train_images\": %d, \"test_acc\": %.4f, \"seconds\": %.1f}%n",
+			strategy, perClass, train.size(), accuracy, seconds);
+	}
+
+	/** At most {@code perClass} images of each class, a seeded choice (0: all). */
+	static Dataset choose(final Dataset all, final int perClass, final long seed) {
+		if (perClass <= 0) return all;
+		final Random random = new Random(seed);
+		final List<Integer> keep = new ArrayList<>();
+		for (int c = 0; c < all.numClasses(); c++) {
+			final List<Integer> members = new ArrayList<>();
+			for (int i = 0; i < all.size(); i++)
+				if (all.label(i) == c) members.add(i);
+			Collections.shuffle(members, random);
+			keep.addAll(members.subList(0, Math.min(perClass, members.size())));
+		}
+		Collections.sort(keep);
+		return all.subset(keep.stream().mapToInt(Integer::intValue).toArray());
+	}
+}
