@@ -29,7 +29,9 @@ for n in 10 50 0; do
 done
 /usr/bin/python3 - "$OUT/results.jsonl" <<'PY'
 import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{") and '"transfer"' in l]
+import re
+rows = [json.loads(m.group(0)) for l in open(sys.argv[1]) for m in [re.search(r"\{.*\}", l)]
+        if m and '"transfer"' in l]
 print("| labels per class | strategy | DeepClass test accuracy | PyTorch test accuracy |")
 print("|---|---|---|---|")
 for n in (10, 50, 0):
