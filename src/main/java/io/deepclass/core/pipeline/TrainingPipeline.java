@@ -101,11 +101,12 @@ public final class TrainingPipeline {
 			", " + p.transfer().strategy() + (p.transfer().hidden() > 0 ? ", hidden " + p.transfer()
 				.hidden() : "");
 		listener.trainingStarted(description, backbone.graph().numParams(), train, validation);
-		final TransferTraining.Result result = TransferTraining.train(backbone, p.transfer(), recipe
-			.settings(), normalization, train, validation, listener, cancelRequested, recipe
-				.augmentation());
+		final float[] classWeights = recipe.balancedClassWeights() ? balancedWeights(train) : null;
+		final TransferTraining.Result result = TransferTraining.train(backbone, p.transfer()
+			.withClassWeights(classWeights), recipe.settings(), normalization, train, validation,
+			listener, cancelRequested, recipe.augmentation());
 		final ModelBundle bundle = ModelBundle.of(result.result(), description, recipe.settings(),
-			normalization, null, train, validation);
+			normalization, classWeights, train, validation);
 		final String augmented = p.transfer().strategy() == TransferTraining.Strategy.FINE_TUNE
 			? recipe.augmentation().toString() : "none";
 		return new TrainedModel(new ModelBundle(bundle.network(), bundle.info().withInputSelection(

@@ -73,10 +73,24 @@ public final class TransferTraining {
 	 * @param dropout probability of dropping a hidden unit (0: none)
 	 * @param fineTuneEpochs epochs of the unfrozen network (fine-tune only)
 	 * @param fineTuneFactor the fine-tuning learning rate as a fraction of the head's
+	 * @param classWeights the head's loss weights per class (null: every class the same)
 	 */
 	public record Settings(Strategy strategy, int hidden, double dropout, int fineTuneEpochs,
-		double fineTuneFactor)
+		double fineTuneFactor, float[] classWeights)
 	{
+
+		/** A head whose loss weighs every class the same. */
+		public Settings(final Strategy strategy, final int hidden, final double dropout,
+			final int fineTuneEpochs, final double fineTuneFactor)
+		{
+			this(strategy, hidden, dropout, fineTuneEpochs, fineTuneFactor, null);
+		}
+
+		/** These settings with the head's loss weighing class c by {@code weights[c]}. */
+		public Settings withClassWeights(final float[] weights) {
+			return new Settings(strategy, hidden, dropout, fineTuneEpochs, fineTuneFactor, weights ==
+				null ? null : weights.clone());
+		}
 
 		public Settings {
 			if (hidden < 0 || dropout < 0 || dropout >= 1 || fineTuneEpochs < 0 || !(fineTuneFactor > 0))
@@ -194,7 +208,10 @@ public final class TransferTraining {
 			previous = HIDDEN;
 			width = transfer.hidden();
 		}
-		builder.addLayer(HEAD, new OutputLayer.Builder(LossFunction.MCXENT).nIn(width).nOut(classes)
+		final OutputLayer.Builder out = transfer.classWeights() == null ? new OutputLayer.Builder(
+			LossFunction.MCXENT) : new OutputLayer.Builder(new org.nd4j.linalg.lossfunctions.impl.LossMCXENT(
+				org.nd4j.linalg.factory.Nd4j.createFromArray(transfer.classWeights())));
+		builder.addLayer(HEAD, out.nIn(width).nOut(classes)
 			.activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), transfer.hidden() > 0
 				? null : flatten, previous);
 		builder.setOutputs(HEAD);

@@ -147,4 +147,18 @@ class TransferTrainingTest {
 		assertEquals(5, r.result().history().size(), "3 head epochs, then 2 fine-tuning");
 		assertEquals(0.001, r.result().history().get(4).learningRate(), 1e-12);
 	}
+
+	@Test
+	void balancedClassWeightsReachTheHeadsLoss() throws IOException {
+		final Backbone b = backbone();
+		final Dataset train = TransferTraining.toBackboneInput(TestData.stripes(40, 12, 8), b.input());
+		final float[] weights = { 0.5f, 2f };
+		final TransferTraining.Result r = TransferTraining.train(b, TransferTraining.Settings.of(
+			TransferTraining.Strategy.FEATURES).withClassWeights(weights), SETTINGS.withEpochs(1),
+			imagenet(train), train, null, null, null);
+		final var head = ((ComputationGraph) r.network().model()).getLayer(TransferTraining.HEAD);
+		final var loss = (org.nd4j.linalg.lossfunctions.impl.LossMCXENT)
+			((org.deeplearning4j.nn.conf.layers.OutputLayer) head.conf().getLayer()).getLossFn();
+		assertArrayEquals(weights, loss.getWeights().toFloatVector(), 0f);
+	}
 }
