@@ -66,6 +66,8 @@ public final class OnnxImporter {
 		for (final OnnxMl.NodeProto node : model.nodes) {
 			context.node = node;
 			OnnxOperators.MAPPERS.get(node.getOpType()).map(context);
+			if (node.getOutputCount() > 0 && OnnxOperators.nonNegative(context)) context.nonNegative.add(
+				node.getOutput(0));
 		}
 		final String out = context.producer(model.output);
 		context.builder.setOutputs(out);
@@ -110,6 +112,9 @@ public final class OnnxImporter {
 		private final Map<String, String> vertices = new HashMap<>();
 
 		OnnxMl.NodeProto node;
+
+		/** ONNX tensors that are never negative (for ceil-mode max-pooling). */
+		final java.util.Set<String> nonNegative = new java.util.HashSet<>();
 
 		Context(final OnnxModel model, final String file) {
 			this.model = model;
@@ -162,6 +167,13 @@ public final class OnnxImporter {
 		String extra(final String suffix, final Layer layer, final String input) {
 			final String name = uniqueName() + "_" + suffix;
 			builder.addLayer(name, layer, input);
+			return name;
+		}
+
+		/** A vertex placed before the node's own (a slice of its input): its own name. */
+		String extraVertex(final String suffix, final GraphVertex vertex, final String... inputs) {
+			final String name = uniqueName() + "_" + suffix;
+			builder.addVertex(name, vertex, inputs);
 			return name;
 		}
 

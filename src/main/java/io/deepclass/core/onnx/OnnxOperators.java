@@ -1,6 +1,7 @@
 package io.deepclass.core.onnx;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -20,14 +21,16 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.deepclass.core.onnx.OnnxImporter.Context;
 
 /**
  * The ONNX operators DeepClass imports, each mapped to DL4J layers or vertices: convolutions
- * (with strides, padding, dilation, depthwise groups), BatchNormalization, activations (Relu,
- * LeakyRelu, Sigmoid, Clip as ReLU6), pooling (Max, Average, GlobalAverage), Add, Concat,
- * Flatten, Gemm and MatMul, Softmax, Identity and Dropout (inference). README's table of
+ * (with strides, padding, dilation, groups, depthwise), BatchNormalization, activations (Relu,
+ * LeakyRelu, Sigmoid, Clip as ReLU6, HardSigmoid, HardSwish), pooling (Max, also with
+ * ceil_mode, Average, GlobalAverage), Add, Mul, Concat, Flatten, Gemm and MatMul, Softmax,
+ * Identity and Dropout (inference). README's table of
  * supported operators is this registry's key set.
  */
 final class OnnxOperators {
@@ -65,6 +68,34 @@ final class OnnxOperators {
 		MAPPERS.put("Pad", OnnxOperators::pad);
 		MAPPERS.put("Reshape", OnnxOperators::reshape);
 		MAPPERS.put("Dropout", Context::alias);
+		MAPPERS.put("HardSigmoid", c -> activation(c, new OnnxExtras.HardSigmoid(c.real("alpha", 0.2),
+			c.real("beta", 0.5))));
+		MAPPERS.put("HardSwish", c -> activation(c, new OnnxExtras.HardSwish()));
+		MAPPERS.put("Mul", OnnxOperators::mul);
+	}
+
+	/** Operators whose output is never negative, whatever their input. */
+	private static final Set<String> NON_NEGATIVE = Set.of("Relu", "Sigmoid", "Softmax",
+		"HardSigmoid");
+
+	/** Operators whose output is never negative when none of their computed inputs is. */
+	private static final Set<String> KEEP_NON_NEGATIVE = Set.of("MaxPool", "AveragePool",
+		"GlobalAveragePool", "GlobalMaxPool", "Concat", "Add", "Mul", "Identity", "Dropout",
+		"Flatten", "Reshape", "Pad");
+
+	/**
+	 * Whether the node's output is provably never negative (after a ReLU, say), which makes zero
+	 * padding before a max-pooling the same as ONNX's padding with minus infinity.
+	 */
+	static boolean nonNegative(final Context c) {
+		final String op = c.node.getOpType();
+		if (NON_NEGATIVE.contains(op)) return true;
+		if (op.equals("Clip")) return clipBounds(c)[0] >= 0;
+		if (!KEEP_NON_NEGATIVE.contains(op)) return false;
+		for (int k = 0; k < c.node.getInputCount(); k++)
+			if (!c.isWeight(k) && !c.node.getInput(k).isEmpty() && !c.nonNegative.contains(c.node
+				.getInput(k))) return false;
+		return true;
 	}
 
 	private OnnxOperators() {}
@@ -105,9 +136,37 @@ final class OnnxOperators {
 			c.param(layer, "W", w.reshape('c', group, multiplier, kernel[0], kernel[1]).permute(2, 3, 0,
 				1).dup('c'));
 		}
-		else throw c.unsupported("grouped convolution with " + group + " groups of " + inPerGroup +
-			" channels; DeepClass maps group=1 and depthwise (one channel per group)");
+		else {
+			grouped(c, in, w, b, group, kernel, strides, pads, dilations);
+			return;
+		}
 		if (b != null) c.param(layer, "b", b);
+	}
+
+	/**
+	 * A convolution whose groups each see several channels (ResNeXt, ShuffleNet, RegNet): one
+	 * DL4J convolution per group on its slice of the channels, their outputs concatenated.
+	 */
+	private static void grouped(final Context c, final String in, final INDArray w, final INDArray b,
+		final long group, final long[] kernel, final long[] strides, final long[] pads,
+		final long[] dilations)
+	{
+		final long outPerGroup = w.size(0) / group, inPerGroup = w.size(1);
+		final String[] parts = new String[(int) group];
+		for (int g = 0; g < group; g++) {
+			final String slice = c.extraVertex("in" + g, new OnnxExtras.ChannelSlice(i(g * inPerGroup), i((g + 1) *
+				inPerGroup - 1)), in);
+			parts[g] = c.extra("group" + g, new ConvolutionLayer.Builder(i(kernel[0]), i(kernel[1]))
+				.nIn(inPerGroup).nOut(outPerGroup).stride(i(strides[0]), i(strides[1])).padding(i(pads[0]),
+					i(pads[1])).dilation(i(dilations[0]), i(dilations[1])).convolutionMode(
+						ConvolutionMode.Truncate).hasBias(b != null).activation(Activation.IDENTITY)
+				.weightInit(WeightInit.ZERO).build(), slice);
+			final var rows = NDArrayIndex.interval(g * outPerGroup, (g + 1) * outPerGroup);
+			c.param(parts[g], "W", w.get(rows, NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex
+				.all()).dup('c'));
+			if (b != null) c.param(parts[g], "b", b.get(rows).dup('c'));
+		}
+		c.vertex(new MergeVertex(), parts);
 	}
 
 	private static void batchNorm(final Context c) {
@@ -124,11 +183,18 @@ final class OnnxOperators {
 	}
 
 	/** Clip(0, 6) is ReLU6 (MobileNet), Clip(0, inf) ReLU. */
-	private static void clip(final Context c) {
+	/** Clip's minimum and maximum, from its inputs (opset 11 on) or attributes. */
+	private static double[] clipBounds(final Context c) {
 		final double min = c.node.getInputCount() > 1 && !c.node.getInput(1).isEmpty() ? c.weight(1)
 			.getDouble(0) : c.real("min", Double.NEGATIVE_INFINITY);
 		final double max = c.node.getInputCount() > 2 && !c.node.getInput(2).isEmpty() ? c.weight(2)
 			.getDouble(0) : c.real("max", Double.POSITIVE_INFINITY);
+		return new double[] { min, max };
+	}
+
+	private static void clip(final Context c) {
+		final double[] bounds = clipBounds(c);
+		final double min = bounds[0], max = bounds[1];
 		if (min == 0 && max == 6) activation(c, Activation.RELU6.getActivationFunction());
 		else if (min == 0 && (Double.isInfinite(max) || max > 3e38)) activation(c, Activation.RELU
 			.getActivationFunction());
@@ -144,21 +210,62 @@ final class OnnxOperators {
 	}
 
 	private static void pool(final Context c, final PoolingType type) {
-		if (c.integer("ceil_mode", 0) != 0) throw c.unsupported("ceil_mode=1; DeepClass maps " +
-			"pooling with ceil_mode=0 (PyTorch's default)");
 		final long[] kernel = c.ints("kernel_shape");
 		final long[] strides = c.ints("strides", kernel);
 		final long[] pads = c.ints("pads", 0, 0, 0, 0);
+		if (c.integer("ceil_mode", 0) != 0) {
+			ceilMaxPool(c, type, kernel, strides, pads);
+			return;
+		}
 		final long[] sym = symmetric(pads);
 		final boolean asymmetric = sym == null;
 		final String in = asymmetric ? padded(c, pads) : c.input(0);
 		final long[] use = asymmetric ? new long[] { 0, 0 } : sym;
-		final SubsamplingLayer.Builder builder = new SubsamplingLayer.Builder(type).kernelSize(i(
-			kernel[0]), i(kernel[1])).stride(i(strides[0]), i(strides[1])).padding(i(use[0]), i(use[1]))
-			.convolutionMode(ConvolutionMode.Truncate);
+		final SubsamplingLayer.Builder builder = pooling(type, kernel, strides).padding(i(use[0]), i(
+			use[1]));
 		if (type == PoolingType.AVG) builder.avgPoolIncludePadInDivisor(c.integer("count_include_pad",
 			0) != 0);
 		c.layer(builder.build(), in);
+	}
+
+	private static SubsamplingLayer.Builder pooling(final PoolingType type, final long[] kernel,
+		final long[] strides)
+	{
+		return new SubsamplingLayer.Builder(type).kernelSize(i(kernel[0]), i(kernel[1])).stride(i(
+			strides[0]), i(strides[1])).convolutionMode(ConvolutionMode.Truncate);
+	}
+
+	/**
+	 * Max-pooling with ceil_mode=1 (SqueezeNet): the last window may hang over the bottom and right
+	 * edges. Padding those edges with stride - 1 zeros makes DL4J's floor rounding give the same
+	 * windows; a zero changes no window's maximum when the input is never negative (after a ReLU)
+	 * and every window keeps an image pixel (kernel >= stride + pad), which is what is checked.
+	 */
+	private static void ceilMaxPool(final Context c, final PoolingType type, final long[] kernel,
+		final long[] strides, final long[] pads)
+	{
+		final long[] p = pads.length == 4 ? pads : new long[4];
+		if (type != PoolingType.MAX) throw c.unsupported("average pooling with ceil_mode=1; DeepClass " +
+			"maps ceil_mode=1 for max-pooling");
+		if (!c.nonNegative.contains(c.node.getInput(0))) throw c.unsupported("ceil_mode=1 on an " +
+			"input that may be negative; DeepClass maps it after a ReLU (or another non-negative " +
+			"operator)");
+		for (int d = 0; d < 2; d++)
+			if (kernel[d] < strides[d] + Math.max(p[d], p[d + 2])) throw c.unsupported("ceil_mode=1 " +
+				"with a kernel smaller than stride plus padding; DeepClass maps kernel >= stride + pad");
+		final String in = c.extra("pad", new ZeroPaddingLayer.Builder(i(p[0]), i(p[2] + strides[0] -
+			1), i(p[1]), i(p[3] + strides[1] - 1)).build(), c.input(0));
+		c.layer(pooling(type, kernel, strides).padding(0, 0).build(), in);
+	}
+
+	/**
+	 * Mul of two computed tensors (squeeze-and-excitation's channel weights times the feature
+	 * maps, SiLU's x times sigmoid x): a product that broadcasts as ONNX does.
+	 */
+	private static void mul(final Context c) {
+		if (c.isWeight(0) || c.isWeight(1)) throw c.unsupported("a product with a stored constant; " +
+			"DeepClass maps the product of two computed tensors (squeeze-and-excitation, SiLU)");
+		c.vertex(new OnnxExtras.BroadcastProduct(), c.input(0), c.input(1));
 	}
 
 	private static void concat(final Context c) {

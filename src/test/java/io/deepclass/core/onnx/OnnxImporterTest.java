@@ -25,8 +25,9 @@ import com.google.gson.JsonParser;
  * Imported ONNX networks compute what PyTorch computed when it wrote them: the fixtures in
  * src/test/resources/io/deepclass/core/onnx were exported by make_fixtures.py there (Conv with
  * strides, padding, dilation and depthwise groups, BatchNormalization, Relu, Clip as ReLU6,
- * MaxPool, AveragePool, GlobalAveragePool, Add, Concat, Flatten, Gemm, Softmax), each with an
- * input and PyTorch's output for it.
+ * MaxPool, AveragePool, GlobalAveragePool, Add, Concat, Flatten, Gemm, Softmax; grouped
+ * convolution, HardSwish, ceil-mode MaxPool, HardSigmoid and Mul of squeeze-and-excitation, SiLU),
+ * each with an input and PyTorch's output for it.
  */
 class OnnxImporterTest {
 
@@ -54,7 +55,7 @@ class OnnxImporterTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "residual", "mobile" })
+	@ValueSource(strings = { "residual", "mobile", "excite" })
 	void importedNetworksComputeWhatPyTorchComputed(final String name) throws IOException {
 		final ComputationGraph graph = OnnxImporter.importGraph(fixture(name + ".onnx"));
 		final JsonObject reference;
@@ -88,5 +89,38 @@ class OnnxImporterTest {
 			"not import: Resize (node '") && u.getMessage().contains("ReduceMean (node '") && u
 				.getMessage().contains("Supported: Add, AveragePool, BatchNormalization, Clip, Concat, " +
 					"Conv,"), u.getMessage());
+	}
+
+	/** A one-node model: MaxPool with ceil_mode=1 straight on the (possibly negative) input. */
+	private Path ceilPoolOnInput() throws IOException {
+		final var dim = (java.util.function.LongFunction<onnx.OnnxMl.TensorShapeProto.Dimension>) v ->
+			onnx.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(v).build();
+		final var type = onnx.OnnxMl.TypeProto.newBuilder().setTensorType(onnx.OnnxMl.TypeProto.Tensor
+			.newBuilder().setElemType(onnx.OnnxMl.TensorProto.DataType.FLOAT_VALUE).setShape(
+				onnx.OnnxMl.TensorShapeProto.newBuilder().addDim(dim.apply(1)).addDim(dim.apply(1))
+					.addDim(dim.apply(5)).addDim(dim.apply(5))));
+		final var ints = (java.util.function.BiFunction<String, Long, onnx.OnnxMl.AttributeProto>) (
+			name, v) -> onnx.OnnxMl.AttributeProto.newBuilder().setName(name).setType(
+				onnx.OnnxMl.AttributeProto.AttributeType.INTS).addInts(v).addInts(v).build();
+		final var graph = onnx.OnnxMl.GraphProto.newBuilder().setName("g").addInput(
+			onnx.OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(type)).addOutput(
+				onnx.OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(type)).addNode(
+					onnx.OnnxMl.NodeProto.newBuilder().setName("pool").setOpType("MaxPool").addInput("x")
+						.addOutput("y").addAttribute(ints.apply("kernel_shape", 2L)).addAttribute(ints.apply(
+							"strides", 2L)).addAttribute(onnx.OnnxMl.AttributeProto.newBuilder().setName(
+								"ceil_mode").setType(onnx.OnnxMl.AttributeProto.AttributeType.INT).setI(1)));
+		final Path file = dir.resolve("ceil.onnx");
+		Files.write(file, onnx.OnnxMl.ModelProto.newBuilder().setIrVersion(7).addOpsetImport(
+			onnx.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build()
+			.toByteArray());
+		return file;
+	}
+
+	@Test
+	void ceilModePoolingOfAnInputThatMayBeNegativeIsRefused() throws IOException {
+		final OnnxException.Unsupported u = assertThrows(OnnxException.Unsupported.class,
+			() -> OnnxImporter.importGraph(ceilPoolOnInput()));
+		assertTrue(u.getMessage().contains("node 'pool' (MaxPool): ceil_mode=1 on an input that may " +
+			"be negative"), u.getMessage());
 	}
 }

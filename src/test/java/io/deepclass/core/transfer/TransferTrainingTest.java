@@ -161,4 +161,70 @@ class TransferTrainingTest {
 			((org.deeplearning4j.nn.conf.layers.OutputLayer) head.conf().getLayer()).getLossFn();
 		assertArrayEquals(weights, loss.getWeights().toFloatVector(), 0f);
 	}
+
+	private Backbone excite() throws IOException {
+		final Path file = dir.resolve("excite.onnx");
+		try (InputStream in = getClass().getResourceAsStream("/io/deepclass/core/onnx/excite.onnx")) {
+			Files.copy(in, file);
+		}
+		return Backbone.load(file, null);
+	}
+
+	/**
+	 * HardSwish, HardSigmoid, the broadcasting Mul of squeeze-and-excitation and SiLU, and the
+	 * grouped convolution's slices give DL4J's backpropagation the gradients finite differences
+	 * give.
+	 */
+	@Test
+	void gradientsThroughSqueezeExcitationGroupsAndHardSwishAreRight() throws IOException {
+		final Backbone b = excite();
+		final ComputationGraph graph = TransferTraining.withHead(b, 2, TransferTraining.Settings.of(
+			TransferTraining.Strategy.FINE_TUNE), new org.nd4j.linalg.learning.config.Sgd(1.0), 1, false)
+			.convertDataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+		org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(3);
+		final INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE,
+			2, 3, 16, 16).subi(0.5).muli(4);
+		final INDArray y = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE,
+			2, 2);
+		y.putScalar(0, 0, 1);
+		y.putScalar(1, 1, 1);
+		// BatchNorm's running mean and variance are statistics DL4J updates, not gradients
+		final java.util.Set<String> statistics = new java.util.HashSet<>();
+		for (final String name : graph.paramTable().keySet())
+			if (name.endsWith("_mean") || name.endsWith("_var")) statistics.add(name);
+		final var floats = org.nd4j.linalg.api.buffer.DataType.FLOAT;
+		org.nd4j.linalg.factory.Nd4j.setDefaultDataTypes(org.nd4j.linalg.api.buffer.DataType.DOUBLE,
+			org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+		try {
+			assertTrue(org.deeplearning4j.gradientcheck.GradientCheckUtil.checkGradients(
+				new org.deeplearning4j.gradientcheck.GradientCheckUtil.GraphConfig().net(graph).inputs(
+					new INDArray[] { x }).labels(new INDArray[] { y }).epsilon(1e-6).maxRelError(1e-3)
+					.minAbsoluteError(1e-8).subset(true).maxPerParam(40).excludeParams(statistics)),
+				"gradient check");
+		}
+		finally {
+			org.nd4j.linalg.factory.Nd4j.setDefaultDataTypes(floats, floats);
+		}
+	}
+
+	@Test
+	void aSqueezeExcitationBackboneFineTunesAndKeepsInItsModelFile() throws IOException {
+		final Backbone b = excite();
+		final Dataset train = TransferTraining.toBackboneInput(TestData.stripes(80, 12, 5), b.input());
+		final TransferTraining.Result r = TransferTraining.train(b, new TransferTraining.Settings(
+			TransferTraining.Strategy.FINE_TUNE, 0, 0, 2, 0.1), SETTINGS.withEpochs(2), imagenet(train),
+			train, null, null, null);
+		assertEquals(4, r.result().history().size());
+		for (final var s : r.result().history())
+			assertTrue(Double.isFinite(s.trainLoss()), "finite loss: " + s);
+		final ModelBundle model = ModelBundle.of(r.result(), "pretrained excite (fine-tune)", SETTINGS,
+			imagenet(train), null, train, null);
+		final Path file = dir.resolve("excite.zip");
+		ModelFiles.save(model, file);
+		final ModelBundle loaded = ModelFiles.load(file);
+		final Predictions p1 = new Classifier(model).classify(train), p2 = new Classifier(loaded)
+			.classify(train);
+		for (int i = 0; i < train.size(); i++)
+			assertArrayEquals(p1.probabilities()[i], p2.probabilities()[i], 1e-6f);
+	}
 }

@@ -58,7 +58,28 @@ class Mobile(nn.Module):
         return self.head(self.pool(x))
 
 
-def export(name, model):
+class Excite(nn.Module):
+    """Grouped convolution, HardSwish (opset 14), max-pooling with ceil_mode, a
+    squeeze-and-excitation block (HardSigmoid, Mul broadcasting N x C x 1 x 1) and SiLU (Sigmoid
+    and Mul of equal shapes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.Hardswish())
+        self.group = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=2), nn.ReLU())
+        self.pool = nn.MaxPool2d(3, stride=2, ceil_mode=True)  # 16 -> 8 (7 without ceil_mode)
+        self.se = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(8, 4, 1), nn.ReLU(),
+                                nn.Conv2d(4, 8, 1), nn.Hardsigmoid())
+        self.silu = nn.SiLU()
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 4))
+
+    def forward(self, x):
+        x = self.pool(self.group(self.stem(x)))
+        x = x * self.se(x)
+        return self.head(self.silu(x))
+
+
+def export(name, model, opset=13):
     model.eval()
     # BatchNorm statistics that are not 0 and 1, as after training
     for m in model.modules():
@@ -71,7 +92,7 @@ def export(name, model):
     with torch.no_grad():
         y = model(x)
     path = os.path.join(HERE, name + ".onnx")
-    torch.onnx.export(model, x, path, opset_version=13, input_names=["input"],
+    torch.onnx.export(model, x, path, opset_version=opset, input_names=["input"],
                       output_names=["output"], dynamic_axes={"input": {0: "n"}, "output": {0: "n"}},
                       do_constant_folding=False, training=torch.onnx.TrainingMode.PRESERVE)
     onnx.checker.check_model(onnx.load(path), full_check=True)
@@ -96,3 +117,4 @@ class Upsampling(nn.Module):
 export("residual", Residual())
 export("mobile", Mobile())
 export("unsupported", Upsampling())
+export("excite", Excite(), opset=14)
