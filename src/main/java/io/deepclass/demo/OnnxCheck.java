@@ -48,6 +48,11 @@ public final class OnnxCheck {
 		}
 		final double importSeconds = (System.nanoTime() - start) / 1e9;
 		final INDArray actual = graph.outputSingle(false, input);
+		if (!java.util.Arrays.equals(actual.shape(), expected.shape())) {
+			OUT.println(model.getFileName() + ": output shape " + java.util.Arrays.toString(actual
+				.shape()) + ", PyTorch's " + java.util.Arrays.toString(expected.shape()) + " -> NOT equal");
+			return;
+		}
 		final double scale = expected.amaxNumber().doubleValue();
 		final double difference = actual.sub(expected).amaxNumber().doubleValue();
 		OUT.printf(Locale.ROOT, "%s: imported in %.1f s, %,d parameters; largest output " +

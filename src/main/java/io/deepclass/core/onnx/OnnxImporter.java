@@ -71,15 +71,18 @@ public final class OnnxImporter {
 		}
 		final String out = context.producer(model.output);
 		context.builder.setOutputs(out);
-		context.builder.setInputTypes(InputType.convolutional(model.height, model.width,
-			model.channels));
-		final ComputationGraphConfiguration conf;
-		try {
-			conf = context.builder.build();
-		}
-		catch (final RuntimeException e) {
-			throw new OnnxException.Unsupported("'" + context.file + "' cannot be built as a DL4J " +
-				"graph: " + e.getMessage());
+		final InputType input = InputType.convolutional(model.height, model.width, model.channels);
+		context.builder.setInputTypes(input);
+		ComputationGraphConfiguration conf = build(context);
+		// a Flatten at the very end (SqueezeNet's N x classes x 1 x 1): DL4J flattens only before a
+		// dense layer, so it is made explicit for the output to be N x classes as declared
+		final InputType last = conf.getLayerActivationTypes(input).get(out);
+		if (model.outputRank == 2 && last instanceof InputType.InputTypeConvolutional c) {
+			context.builder.addVertex(out + "_flat", new org.deeplearning4j.nn.conf.graph.PreprocessorVertex(
+				new org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor(c.getHeight(), c
+					.getWidth(), c.getChannels())), out);
+			context.builder.setOutputs(out + "_flat");
+			conf = build(context);
 		}
 		final ComputationGraph graph = new ComputationGraph(conf);
 		graph.init();
@@ -93,6 +96,16 @@ public final class OnnxImporter {
 		}
 		return new Imported(graph, new io.deepclass.core.data.ImageShape((int) model.channels,
 			(int) model.height, (int) model.width));
+	}
+
+	private static ComputationGraphConfiguration build(final Context context) {
+		try {
+			return context.builder.build();
+		}
+		catch (final RuntimeException e) {
+			throw new OnnxException.Unsupported("'" + context.file + "' cannot be built as a DL4J " +
+				"graph: " + e.getMessage());
+		}
 	}
 
 	/** What the mappers see and add to: the node, its attributes and inputs, the graph so far. */

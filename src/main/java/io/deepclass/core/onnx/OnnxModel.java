@@ -28,6 +28,9 @@ final class OnnxModel {
 
 	final String input, output;
 
+	/** The output's declared number of dimensions (0 when not declared). */
+	final int outputRank;
+
 	final long channels;
 
 	long height, width;
@@ -59,6 +62,7 @@ final class OnnxModel {
 				"image input and one output.");
 		input = inputs.get(0).getName();
 		output = graph.getOutput(0).getName();
+		outputRank = graph.getOutput(0).getType().getTensorType().getShape().getDimCount();
 		final OnnxMl.TensorShapeProto shape = inputs.get(0).getType().getTensorType().getShape();
 		if (shape.getDimCount() != 4)
 			throw new OnnxException.Unsupported("'" + file + "': its input '" + input + "' has " + shape

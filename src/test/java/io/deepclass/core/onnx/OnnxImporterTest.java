@@ -26,7 +26,8 @@ import com.google.gson.JsonParser;
  * src/test/resources/io/deepclass/core/onnx were exported by make_fixtures.py there (Conv with
  * strides, padding, dilation and depthwise groups, BatchNormalization, Relu, Clip as ReLU6,
  * MaxPool, AveragePool, GlobalAveragePool, Add, Concat, Flatten, Gemm, Softmax; grouped
- * convolution, HardSwish, ceil-mode MaxPool, HardSigmoid and Mul of squeeze-and-excitation, SiLU),
+ * convolution, HardSwish, ceil-mode MaxPool, HardSigmoid and Mul of squeeze-and-excitation, SiLU,
+ * a convolution classifier ending in Flatten),
  * each with an input and PyTorch's output for it.
  */
 class OnnxImporterTest {
@@ -55,7 +56,7 @@ class OnnxImporterTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "residual", "mobile", "excite" })
+	@ValueSource(strings = { "residual", "mobile", "excite", "convhead" })
 	void importedNetworksComputeWhatPyTorchComputed(final String name) throws IOException {
 		final ComputationGraph graph = OnnxImporter.importGraph(fixture(name + ".onnx"));
 		final JsonObject reference;

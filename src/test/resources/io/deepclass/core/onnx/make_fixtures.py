@@ -79,6 +79,25 @@ class Excite(nn.Module):
         return self.head(self.silu(x))
 
 
+class ConvHead(nn.Module):
+    """SqueezeNet's shape: ceil-mode max-pooling of a stride-2 convolution, a Fire-like
+    concatenation, and a convolution classifier ending in global pooling and Flatten (the output
+    is N x classes, not N x classes x 1 x 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 6, 3, stride=2), nn.ReLU(inplace=True),
+                                  nn.MaxPool2d(3, stride=2, ceil_mode=True))
+        self.e1 = nn.Sequential(nn.Conv2d(6, 4, 1), nn.ReLU(inplace=True))
+        self.e3 = nn.Sequential(nn.Conv2d(6, 4, 3, padding=1), nn.ReLU(inplace=True))
+        self.classifier = nn.Sequential(nn.Dropout(0.5), nn.Conv2d(8, 3, 1), nn.ReLU(inplace=True),
+                                        nn.AdaptiveAvgPool2d(1), nn.Flatten())
+
+    def forward(self, x):
+        x = self.stem(x)
+        return self.classifier(torch.cat([self.e1(x), self.e3(x)], 1))
+
+
 def export(name, model, opset=13):
     model.eval()
     # BatchNorm statistics that are not 0 and 1, as after training
@@ -118,3 +137,4 @@ export("residual", Residual())
 export("mobile", Mobile())
 export("unsupported", Upsampling())
 export("excite", Excite(), opset=14)
+export("convhead", ConvHead())
