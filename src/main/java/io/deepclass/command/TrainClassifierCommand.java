@@ -92,6 +92,15 @@ public class TrainClassifierCommand implements Command {
 		"whole network, at a tenth of the learning rate, after the head's")
 	private int fine_tune_epochs = 3;
 
+	@Parameter(label = "unfreeze", min = "0", description = "fine-tune: how many of the " +
+		"backbone's last convolution or dense layers train, with what follows them (0: all)")
+	private int unfreeze = 0;
+
+	@Parameter(label = "batchnorm", choices = { "update", "freeze" }, description = "fine-tune: " +
+		"update the backbone's BatchNorm statistics as it trains, or keep them as pretrained " +
+		"(better with small batches)")
+	private String batchnorm = "update";
+
 	@Parameter(label = "epochs", min = "1")
 	private int epochs = 10;
 
@@ -188,7 +197,7 @@ public class TrainClassifierCommand implements Command {
 				.channels(), made.zMaxProjection()).withAugmentation(Augmentation.parse(augmentation))
 			.withPretrained(pretrained ? new TrainingRecipe.Pretrained(backboneFile, cut_at, input_size,
 				new TransferTraining.Settings(TransferTraining.Strategy.parse(strategy), 0, 0,
-					fine_tune_epochs, 0.1)) : null);
+					fine_tune_epochs, 0.1).withUnfreeze(unfreeze, "freeze".equals(batchnorm))) : null);
 		final TrainingMonitor monitor = new TrainingMonitor(log::info);
 		final TrainedModel trained = new TrainingPipeline(monitor, monitor).train(recipe, all);
 		monitor.finished(trained.result().cancelled());

@@ -53,6 +53,28 @@ public final class TrainingMonitor implements TrainingListener, BooleanSupplier 
 			NativeBackend.device() + " (" + NativeBackend.decision().reason() + ")");
 	}
 
+	private long preparingSince;
+
+	/** The backbone's features: progress bar and ETA; the log says when it starts and ends. */
+	@Override
+	public void preparing(final String what, final int done, final int total) {
+		final long now = System.nanoTime();
+		if (preparingSince == 0) {
+			preparingSince = now;
+			log.accept("DeepClass: computing " + what + " of " + total + " images once");
+		}
+		final double seconds = (now - preparingSince) / 1e9;
+		final double rate = seconds > 0 ? done / seconds : 0;
+		IJ.showProgress(done, total);
+		IJ.showStatus(String.format(Locale.ROOT, "DeepClass: %s, %d/%d images, %.0f img/s, ETA %s " +
+			"(Esc stops)", what, done, total, rate, rate > 0 ? duration((total - done) / rate) : "?"));
+		if (done >= total) {
+			log.accept(String.format(Locale.ROOT, "DeepClass: %s of %d images in %.1f s (%.0f img/s)",
+				what, total, seconds, rate));
+			preparingSince = 0;
+		}
+	}
+
 	@Override
 	public void batchDone(final BatchProgress p) {
 		IJ.showProgress(p.fractionDone());

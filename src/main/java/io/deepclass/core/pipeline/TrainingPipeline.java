@@ -98,8 +98,9 @@ public final class TrainingPipeline {
 			.lowPercentile(), recipe.highPercentile()).thenStandardize(TransferTraining.IMAGENET_MEAN,
 				TransferTraining.IMAGENET_STD);
 		final String description = "pretrained " + backbone.name() + " cut at " + backbone.cut() +
-			", " + p.transfer().strategy() + (p.transfer().hidden() > 0 ? ", hidden " + p.transfer()
-				.hidden() : "");
+			", " + p.transfer().strategy() + (p.transfer().strategy() == TransferTraining.Strategy.FINE_TUNE
+				? " (" + p.transfer().fineTuning() + ")" : "") + (p.transfer().hidden() > 0 ? ", hidden " + p
+					.transfer().hidden() : "");
 		listener.trainingStarted(description, backbone.graph().numParams(), train, validation);
 		final float[] classWeights = recipe.balancedClassWeights() ? balancedWeights(train) : null;
 		final TransferTraining.Result result = TransferTraining.train(backbone, p.transfer()

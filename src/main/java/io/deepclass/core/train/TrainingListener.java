@@ -26,6 +26,12 @@ public interface TrainingListener {
 		final Dataset train, final Dataset validation)
 	{}
 
+	/**
+	 * Progress of work done once before the epochs (a pretrained backbone's features of every
+	 * image): {@code done} of {@code total} items.
+	 */
+	default void preparing(final String what, final int done, final int total) {}
+
 	default void batchDone(final BatchProgress progress) {}
 
 	default void epochDone(final EpochStats stats) {}

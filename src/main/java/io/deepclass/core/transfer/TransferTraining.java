@@ -74,33 +74,51 @@ public final class TransferTraining {
 	 * @param fineTuneEpochs epochs of the unfrozen network (fine-tune only)
 	 * @param fineTuneFactor the fine-tuning learning rate as a fraction of the head's
 	 * @param classWeights the head's loss weights per class (null: every class the same)
+	 * @param unfreeze fine-tune only the last this many convolution or dense layers of the
+	 *   backbone, and what follows them (0: all of it)
+	 * @param freezeBatchNorm fine-tune with the backbone's BatchNorm layers as they are: their
+	 *   running statistics used, not updated, and their scale and shift not trained (small
+	 *   batches, as in PyTorch's {@code model.eval()} for them); false: updated as they train
 	 */
 	public record Settings(Strategy strategy, int hidden, double dropout, int fineTuneEpochs,
-		double fineTuneFactor, float[] classWeights)
+		double fineTuneFactor, float[] classWeights, int unfreeze, boolean freezeBatchNorm)
 	{
 
-		/** A head whose loss weighs every class the same. */
+		/** A head whose loss weighs every class the same; all of the backbone fine-tuned. */
 		public Settings(final Strategy strategy, final int hidden, final double dropout,
 			final int fineTuneEpochs, final double fineTuneFactor)
 		{
-			this(strategy, hidden, dropout, fineTuneEpochs, fineTuneFactor, null);
+			this(strategy, hidden, dropout, fineTuneEpochs, fineTuneFactor, null, 0, false);
 		}
 
 		/** These settings with the head's loss weighing class c by {@code weights[c]}. */
 		public Settings withClassWeights(final float[] weights) {
 			return new Settings(strategy, hidden, dropout, fineTuneEpochs, fineTuneFactor, weights ==
-				null ? null : weights.clone());
+				null ? null : weights.clone(), unfreeze, freezeBatchNorm);
+		}
+
+		/** These settings fine-tuning the last {@code layers} layers (0: all), BatchNorm as said. */
+		public Settings withUnfreeze(final int layers, final boolean frozenBatchNorm) {
+			return new Settings(strategy, hidden, dropout, fineTuneEpochs, fineTuneFactor, classWeights,
+				layers, frozenBatchNorm);
 		}
 
 		public Settings {
-			if (hidden < 0 || dropout < 0 || dropout >= 1 || fineTuneEpochs < 0 || !(fineTuneFactor > 0))
+			if (hidden < 0 || dropout < 0 || dropout >= 1 || fineTuneEpochs < 0 || !(fineTuneFactor >
+				0) || unfreeze < 0)
 				throw new DeepClassException("transfer settings out of range: hidden >= 0, 0 <= dropout " +
-					"< 1, fine-tune epochs >= 0, fine-tune learning-rate factor > 0.");
+					"< 1, fine-tune epochs >= 0, fine-tune learning-rate factor > 0, unfreeze >= 0.");
 		}
 
 		/** The tutorials' recipe: a plain linear head; fine-tuning at a tenth of its rate. */
 		public static Settings of(final Strategy strategy) {
 			return new Settings(strategy, 0, 0, strategy == Strategy.FINE_TUNE ? 3 : 0, 0.1);
+		}
+
+		/** How the model card states the fine-tuning: "all layers" or "last 4 layers", BatchNorm. */
+		public String fineTuning() {
+			return (unfreeze == 0 ? "all layers" : "last " + unfreeze + " layers") + ", BatchNorm " + (
+				freezeBatchNorm ? "frozen" : "updated");
 		}
 	}
 
@@ -147,9 +165,16 @@ public final class TransferTraining {
 
 		// features: the frozen part once per image, then the head alone on them
 		final TransferLearningHelper helper = new TransferLearningHelper(frozen);
-		final Dataset trainFeatures = features(helper, train, normalization, settings.batchSize());
+		final int total = train.size() + (validation == null ? 0 : validation.size());
+		final Dataset trainFeatures = features(helper, train, normalization, settings.batchSize(),
+			done -> progress(listener, done, total), cancel);
 		final Dataset validationFeatures = validation == null ? null : features(helper, validation,
-			normalization, settings.batchSize());
+			normalization, settings.batchSize(), done -> progress(listener, train.size() + done, total),
+			cancel);
+		if (trainFeatures == null || validation != null && validationFeatures == null) {
+			final Network whole = Network.of(frozen);
+			return new Result(whole, new TrainingResult(whole, List.of(), true));
+		}
 		final ComputationGraph head = helper.unfrozenGraph();
 		final Normalization none = Normalization.fit(Normalization.Method.NONE, trainFeatures, 0, 0);
 		final TrainingResult headResult = new Trainer(settings, listener, cancel).train(Network.of(
@@ -165,13 +190,13 @@ public final class TransferTraining {
 				.cancelled()));
 		}
 
-		// fine-tune: everything trainable, from the trained head, at a lower learning rate
+		// fine-tune: the chosen layers trainable, from the trained head, at a lower learning rate
 		final double rate = settings.learningRate() * transfer.fineTuneFactor();
-		final ComputationGraph open = withHead(backbone, train.numClasses(), transfer, settings
-			.optimizer().updater(rate, settings.momentum()), settings.seed(), false);
-		for (final var layer : open.getLayers())
-			if (layer.numParams() > 0) layer.params().assign(frozen.getLayer(layer.conf().getLayer()
-				.getLayerName()).params());
+		final ComputationGraph open = fineTuneGraph(backbone, train.numClasses(), transfer, settings
+			.optimizer().updater(rate, settings.momentum()), settings.seed());
+		for (final String name : List.of(HIDDEN, HEAD))
+			if (open.getConfiguration().getVertices().containsKey(name)) open.getLayer(name).params()
+				.assign(frozen.getLayer(name).params());
 		final TrainingResult tuned = new Trainer(settings.withEpochs(transfer.fineTuneEpochs())
 			.withOptimizer(settings.optimizer(), rate), listener, cancel).withAugmentation(augmentation)
 				.train(Network.of(open), normalization, train, validation);
@@ -187,6 +212,86 @@ public final class TransferTraining {
 	/** The backbone cut at its cut vertex with a new head; its layers frozen when {@code freeze}. */
 	public static ComputationGraph withHead(final Backbone backbone, final int classes,
 		final Settings transfer, final IUpdater updater, final long seed, final boolean freeze)
+	{
+		return withHead(backbone, classes, transfer, updater, seed, freeze ? new String[] { backbone
+			.cut() } : new String[0]);
+	}
+
+	/**
+	 * The graph fine-tuning trains: the backbone frozen up to the last {@code unfreeze}
+	 * convolution or dense layers; with frozen BatchNorm, each BatchNorm layer becomes what it
+	 * computes at inference, a fixed per-channel scale and shift (a 1x1 depthwise convolution,
+	 * frozen, gradients passed through; detectron2's FrozenBatchNorm2d does the same). DL4J's own
+	 * BatchNorm cannot backpropagate in inference mode (M2.1's helper fails), and in training mode
+	 * it would normalise with each small batch's statistics.
+	 */
+	static ComputationGraph fineTuneGraph(final Backbone backbone, final int classes,
+		final Settings transfer, final IUpdater updater, final long seed)
+	{
+		final ComputationGraph graph = withHead(backbone, classes, transfer, updater, seed,
+			frozenUpTo(backbone, transfer.unfreeze()));
+		if (!transfer.freezeBatchNorm()) return graph;
+		final ComputationGraphConfiguration conf = graph.getConfiguration().clone();
+		final Map<String, INDArray[]> folded = new java.util.HashMap<>();
+		for (final var e : conf.getVertices().entrySet()) {
+			if (!(e.getValue() instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv)) continue;
+			final var inner = lv.getLayerConf().getLayer() instanceof
+				org.deeplearning4j.nn.conf.layers.misc.FrozenLayer f ? f.getLayer() : lv.getLayerConf()
+					.getLayer();
+			if (!(inner instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization bn)) continue;
+			final var layer = graph.getLayer(e.getKey());
+			final INDArray gamma = layer.getParam("gamma"), beta = layer.getParam("beta");
+			final INDArray scale = gamma.div(org.nd4j.linalg.ops.transforms.Transforms.sqrt(layer
+				.getParam("var").add(bn.getEps()), false));
+			folded.put(e.getKey(), new INDArray[] { scale, beta.sub(layer.getParam("mean").mul(scale)) });
+			final var affine = new org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop(
+				new org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D.Builder(1, 1).nIn(gamma
+					.length()).depthMultiplier(1).hasBias(true).activation(Activation.IDENTITY)
+					.convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Truncate).weightInit(WeightInit.ZERO)
+					.biasInit(0).updater(new org.nd4j.linalg.learning.config.NoOp()).name(e.getKey())
+					.build());
+			affine.setLayerName(e.getKey());
+			lv.getLayerConf().setLayer(affine);
+		}
+		final ComputationGraph kept = new ComputationGraph(conf);
+		kept.init();
+		for (final var layer : kept.getLayers()) {
+			final String name = layer.conf().getLayer().getLayerName();
+			final INDArray[] affine = folded.get(name);
+			if (affine != null) {
+				layer.getParam("W").assign(affine[0].reshape(layer.getParam("W").shape()));
+				layer.getParam("b").assign(affine[1].reshape(layer.getParam("b").shape()));
+			}
+			else if (layer.numParams() > 0) layer.params().assign(graph.getLayer(name).params());
+		}
+		return kept;
+	}
+
+	/**
+	 * The vertices whose output and everything before it stay frozen so that only the last
+	 * {@code unfreeze} convolution or dense layers of the backbone train (none for 0 or more
+	 * layers than it has): the inputs of that layer.
+	 */
+	static String[] frozenUpTo(final Backbone backbone, final int unfreeze) {
+		if (unfreeze == 0) return new String[0];
+		final ComputationGraphConfiguration conf = backbone.graph().getConfiguration();
+		final Set<String> old = downstream(conf, backbone.cut());
+		final List<String> trainable = new ArrayList<>();
+		for (final String name : backbone.graph().getConfiguration().getTopologicalOrderStr())
+			if (!old.contains(name) && conf.getVertices().get(
+				name) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv && (lv.getLayerConf()
+					.getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer || lv
+						.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.DenseLayer))
+				trainable.add(name);
+		if (unfreeze >= trainable.size()) return new String[0];
+		final List<String> inputs = conf.getVertexInputs().get(trainable.get(trainable.size() -
+			unfreeze));
+		return inputs.stream().filter(v -> !conf.getNetworkInputs().contains(v)).toArray(
+			String[]::new);
+	}
+
+	private static ComputationGraph withHead(final Backbone backbone, final int classes,
+		final Settings transfer, final IUpdater updater, final long seed, final String[] frozen)
 	{
 		final ComputationGraphConfiguration conf = backbone.graph().getConfiguration();
 		final TransferLearning.GraphBuilder builder = new TransferLearning.GraphBuilder(backbone
@@ -215,7 +320,7 @@ public final class TransferTraining {
 			.activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), transfer.hidden() > 0
 				? null : flatten, previous);
 		builder.setOutputs(HEAD);
-		if (freeze) builder.setFeatureExtractor(backbone.cut());
+		if (frozen.length > 0) builder.setFeatureExtractor(frozen);
 		return builder.build();
 	}
 
@@ -231,9 +336,17 @@ public final class TransferTraining {
 		return found;
 	}
 
-	/** The frozen part's output for every image, as a dataset of C x H x W features. */
+	private static void progress(final TrainingListener listener, final int done, final int total) {
+		if (listener != null) listener.preparing("backbone features", done, total);
+	}
+
+	/**
+	 * The frozen part's output for every image, as a dataset of C x H x W features; null when
+	 * cancelled. {@code done} hears how many images are done after each batch.
+	 */
 	static Dataset features(final TransferLearningHelper helper, final Dataset images,
-		final Normalization normalization, final int batchSize)
+		final Normalization normalization, final int batchSize,
+		final java.util.function.IntConsumer done, final BooleanSupplier cancel)
 	{
 		final Batches batches = new Batches(images, normalization, batchSize);
 		final int n = images.size();
@@ -254,6 +367,8 @@ public final class TransferTraining {
 			}
 			final float[] values = f.dup('c').data().asFloat();
 			System.arraycopy(values, 0, all, from * shape.size(), values.length);
+			done.accept(to);
+			if (cancel != null && cancel.getAsBoolean() && to < n) return null;
 		}
 		final String[] sources = new String[n];
 		for (int i = 0; i < n; i++)

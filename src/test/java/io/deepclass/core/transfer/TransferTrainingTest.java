@@ -227,4 +227,96 @@ class TransferTrainingTest {
 		for (int i = 0; i < train.size(); i++)
 			assertArrayEquals(p1.probabilities()[i], p2.probabilities()[i], 1e-6f);
 	}
+
+	/** Layers by name whose parameters differ between two graphs (the old head left out). */
+	private static java.util.Set<String> changed(final Map<String, INDArray> before,
+		final ComputationGraph after)
+	{
+		final java.util.Set<String> names = new java.util.TreeSet<>();
+		for (final var e : before.entrySet())
+			if (after.getConfiguration().getVertices().containsKey(e.getKey()) && !java.util.Arrays
+				.equals(e.getValue().dup().data().asFloat(), after.getLayer(e.getKey()).params().dup().data()
+					.asFloat())) names.add(e.getKey());
+		return names;
+	}
+
+	@Test
+	void unfreezeTrainsOnlyTheLastLayersAndFrozenBatchNormKeepsItsStatistics() throws IOException {
+		final Backbone b = backbone();
+		final Map<String, INDArray> before = backboneWeights(b.graph(), b);
+		final Dataset train = TransferTraining.toBackboneInput(TestData.blob(64, 16, 3), b.input());
+		final TransferTraining.Settings settings = new TransferTraining.Settings(
+			TransferTraining.Strategy.FINE_TUNE, 0, 0, 2, 0.5);
+
+		// the last convolution (and what follows it) only: the stem and first block conv stay
+		final TransferTraining.Result last = TransferTraining.train(b, settings.withUnfreeze(1, false),
+			SETTINGS.withEpochs(1), imagenet(train), train, null, null, null);
+		final java.util.Set<String> lastChanged = changed(before, (ComputationGraph) last.network()
+			.model());
+		assertEquals(2, lastChanged.size(), "the block's second conv and its BatchNorm: " +
+			lastChanged);
+		assertTrue(lastChanged.stream().allMatch(n -> n.contains("block.3") || n.contains("block.4")),
+			lastChanged.toString());
+
+		// everything, BatchNorm frozen: folded into a fixed scale and shift that computes the same
+		final TransferTraining.Settings frozenBn = settings.withUnfreeze(0, true);
+		final ComputationGraph plain = TransferTraining.withHead(b, 2, frozenBn,
+			new org.nd4j.linalg.learning.config.Sgd(0.1), 2, false);
+		final ComputationGraph folded = TransferTraining.fineTuneGraph(b, 2, frozenBn,
+			new org.nd4j.linalg.learning.config.Sgd(0.1), 2);
+		final INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT,
+			4, 3, 16, 16);
+		assertEquals(0, plain.outputSingle(false, x).sub(folded.outputSingle(false, x)).amaxNumber()
+			.doubleValue(), 1e-5, "folded BatchNorm computes what BatchNorm computes at inference");
+		final TransferTraining.Result frozenResult = TransferTraining.train(b, frozenBn, SETTINGS
+			.withEpochs(1), imagenet(train), train, null, null, null);
+		final ComputationGraph tuned = (ComputationGraph) frozenResult.network().model();
+		final ModelBundle model = ModelBundle.of(frozenResult.result(), "frozen BatchNorm", SETTINGS,
+			imagenet(train), null, train, null);
+		ModelFiles.save(model, dir.resolve("frozen-bn.zip"));
+		final Predictions p1 = new Classifier(model).classify(train), p2 = new Classifier(ModelFiles
+			.load(dir.resolve("frozen-bn.zip"))).classify(train);
+		for (int i = 0; i < train.size(); i++)
+			assertArrayEquals(p1.probabilities()[i], p2.probabilities()[i], 1e-6f);
+		int affine = 0;
+		for (final String name : before.keySet()) {
+			if (!name.contains("BatchNormalization")) continue;
+			assertTrue(tuned.getLayer(name) instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop,
+				name);
+			assertArrayEquals(folded.getLayer(name).params().dup().data().asFloat(), tuned.getLayer(name)
+				.params().dup().data().asFloat(), name + " bit-identical");
+			affine++;
+		}
+		assertEquals(3, affine);
+		final java.util.Set<String> convsChanged = changed(before, tuned);
+		convsChanged.removeIf(n -> n.contains("BatchNormalization")); // folded: other parameters
+		assertEquals(3, convsChanged.size(), "the three convolutions train: " + convsChanged);
+
+		// and updated: the BatchNorm layers change too
+		final TransferTraining.Result updated = TransferTraining.train(b, settings, SETTINGS
+			.withEpochs(1), imagenet(train), train, null, null, null);
+		assertEquals(6, changed(before, (ComputationGraph) updated.network().model()).size());
+	}
+
+	@Test
+	void featureExtractionReportsProgressAndStops() throws IOException {
+		final Backbone b = backbone();
+		final Dataset train = TransferTraining.toBackboneInput(TestData.stripes(50, 12, 6), b.input());
+		final java.util.List<Integer> seen = new java.util.ArrayList<>();
+		final io.deepclass.core.train.TrainingListener listener =
+			new io.deepclass.core.train.TrainingListener() {
+
+				@Override
+				public void preparing(final String what, final int done, final int total) {
+					assertEquals(50, total);
+					seen.add(done);
+				}
+			};
+		final TransferTraining.Result r = TransferTraining.train(b, TransferTraining.Settings.of(
+			TransferTraining.Strategy.FEATURES), SETTINGS.withEpochs(1).withBatchSize(16), imagenet(
+				train), train, null, listener, () -> seen.size() >= 2);
+		assertEquals(java.util.List.of(16, 32), seen, "after each batch, until stopped");
+		assertTrue(r.result().cancelled());
+		assertTrue(r.result().history().isEmpty(), "no epoch");
+	}
 }
