@@ -115,7 +115,7 @@ public final class ModelFiles {
 		}
 	}
 
-	static String toJson(final ModelInfo info) {
+	public static String toJson(final ModelInfo info) {
 		return GSON.toJson(info);
 	}
 
