@@ -1,5 +1,6 @@
 package io.deepclass.core.onnx;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,12 +17,16 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.NoOp;
 
 import io.deepclass.core.onnx.OnnxImporter.Context;
 
@@ -58,8 +63,12 @@ final class OnnxOperators {
 			.collapseDimensions(false).build(), c.input(0)));
 		MAPPERS.put("GlobalMaxPool", c -> c.layer(new GlobalPoolingLayer.Builder(PoolingType.MAX)
 			.collapseDimensions(false).build(), c.input(0)));
-		MAPPERS.put("Add", c -> c.vertex(new ElementWiseVertex(ElementWiseVertex.Op.Add), c.input(0),
-			c.input(1)));
+		MAPPERS.put("Add", c -> {
+			if (c.isWeight(0) || c.isWeight(1)) constant(c);
+			else c.vertex(new ElementWiseVertex(ElementWiseVertex.Op.Add), c.input(0), c.input(1));
+		});
+		MAPPERS.put("Sub", OnnxOperators::constant);
+		MAPPERS.put("Div", OnnxOperators::constant);
 		MAPPERS.put("Concat", OnnxOperators::concat);
 		MAPPERS.put("Flatten", OnnxOperators::flatten);
 		MAPPERS.put("Gemm", OnnxOperators::gemm);
@@ -263,9 +272,53 @@ final class OnnxOperators {
 	 * maps, SiLU's x times sigmoid x): a product that broadcasts as ONNX does.
 	 */
 	private static void mul(final Context c) {
-		if (c.isWeight(0) || c.isWeight(1)) throw c.unsupported("a product with a stored constant; " +
-			"DeepClass maps the product of two computed tensors (squeeze-and-excitation, SiLU)");
-		c.vertex(new OnnxExtras.BroadcastProduct(), c.input(0), c.input(1));
+		if (c.isWeight(0) || c.isWeight(1)) constant(c);
+		else c.vertex(new OnnxExtras.BroadcastProduct(), c.input(0), c.input(1));
+	}
+
+	/**
+	 * Add, Sub, Mul or Div of feature maps and a per-channel constant (1 x C x 1 x 1 or C x 1 x 1;
+	 * a model's own standardisation, as DeepClass's exports have): a fixed per-channel scale and
+	 * shift, as a 1x1 depthwise convolution that fine-tuning leaves alone.
+	 */
+	private static void constant(final Context c) {
+		final String op = c.node.getOpType();
+		final int k = c.isWeight(1) ? 1 : 0;
+		final INDArray value = c.weight(k);
+		final long[] shape = value.shape();
+		final boolean perChannel = shape.length == 4 && shape[0] == 1 && shape[2] == 1 && shape[3] ==
+			1 || shape.length == 3 && shape[1] == 1 && shape[2] == 1;
+		if (!perChannel) throw c.unsupported(op + " with a constant of shape " + Arrays.toString(shape) + "; DeepClass maps per-channel constants (1 x C x 1 x 1) and products " +
+			"of two computed tensors");
+		if (op.equals("Div") && k == 0) throw c.unsupported("a constant divided by feature maps");
+		final INDArray v = value.reshape(-1).castTo(DataType.FLOAT);
+		final long channels = v.length();
+		final INDArray scale, shift;
+		switch (op) {
+			case "Add" -> {
+				scale = Nd4j.ones(channels);
+				shift = v.dup();
+			}
+			case "Sub" -> { // x - v, or v - x
+				scale = Nd4j.ones(channels).muli(k == 1 ? 1 : -1);
+				shift = k == 1 ? v.neg() : v.dup();
+			}
+			case "Mul" -> {
+				scale = v.dup();
+				shift = Nd4j.zeros(channels);
+			}
+			default -> { // Div
+				scale = v.rdiv(1);
+				shift = Nd4j.zeros(channels);
+			}
+		}
+		final String layer = c.layer(new FrozenLayerWithBackprop(
+			new DepthwiseConvolution2D.Builder(1, 1).nIn(channels).depthMultiplier(1).hasBias(true)
+				.activation(Activation.IDENTITY).convolutionMode(ConvolutionMode.Truncate).weightInit(
+					WeightInit.ZERO).biasInit(0).updater(new NoOp()).build()),
+			c.input(1 - k));
+		c.param(layer, "W", scale);
+		c.param(layer, "b", shift);
 	}
 
 	private static void concat(final Context c) {
@@ -307,7 +360,7 @@ final class OnnxOperators {
 	 */
 	private static void reshape(final Context c) {
 		final long[] shape = c.isWeight(1) ? c.weight(1).toLongVector() : c.ints("shape");
-		if (shape.length != 2) throw c.unsupported("Reshape to " + java.util.Arrays.toString(shape) +
+		if (shape.length != 2) throw c.unsupported("Reshape to " + Arrays.toString(shape) +
 			"; DeepClass maps Reshape to N x features (2 dimensions) before a classifier");
 		c.alias();
 	}

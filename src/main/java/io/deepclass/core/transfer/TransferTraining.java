@@ -321,7 +321,17 @@ public final class TransferTraining {
 				? null : flatten, previous);
 		builder.setOutputs(HEAD);
 		if (frozen.length > 0) builder.setFeatureExtractor(frozen);
-		return builder.build();
+		final ComputationGraph graph = builder.build();
+		// by name: TransferLearning copies flat parameter vectors, and a FrozenLayerWithBackprop's
+		// (an imported per-channel constant) lays out its weights and bias in another order there
+		for (final var layer : graph.getLayers()) {
+			final String name = layer.conf().getLayer().getLayerName();
+			if (!conf.getVertices().containsKey(name)) continue;
+			final var original = backbone.graph().getLayer(name);
+			for (final var p : layer.paramTable().entrySet())
+				p.getValue().assign(original.getParam(p.getKey()));
+		}
+		return graph;
 	}
 
 	/** Every vertex fed, directly or not, by {@code cut}: the old classifier. */
