@@ -178,6 +178,14 @@ public record Normalization(Method method, float[] mean, float[] std, double low
 		return new Normalization(method, channelMean, channelStd, lowPercentile, highPercentile);
 	}
 
+	/**
+	 * What an image stored with {@code bitDepth} bits (0: unknown, told from its values) is
+	 * divided by under the bit-depth method: 255, 65535, or 1 (32-bit).
+	 */
+	public static float bitDepthMaximum(final int bitDepth, final float[] image) {
+		return maxValue(bitDepth, image, 0, image.length);
+	}
+
 	/** What a stored value of {@code bitDepth} bits is divided by: 255, 65535, or 1 (32-bit). */
 	static float maxValue(final int bitDepth, final float[] pixels, final int from, final int length) {
 		return switch (bitDepth) {

@@ -1,0 +1,423 @@
+package io.deepclass.core.export;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import io.deepclass.core.DeepClassException;
+import io.deepclass.core.Versions;
+import io.deepclass.core.bundle.ModelBundle;
+import io.deepclass.core.bundle.ModelFiles;
+import io.deepclass.core.bundle.ModelInfo;
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.Normalization;
+import io.deepclass.core.predict.Classifier;
+import io.deepclass.core.predict.EvaluationReport;
+
+/**
+ * A DeepClass model as a bioimage.io model package (model description format 0.5): one zip
+ * with {@code rdf.yaml}, the ONNX weights, a test input and its expected output as
+ * {@code .npy}, a cover image, documentation made from the model card, and the DeepClass model
+ * file itself as an attachment. deepImageJ, ilastik, QuPath, BiaPy and bioimageio.core read such
+ * packages.
+ * <p>
+ * The per-image part of the model's normalisation is written as the spec's preprocessing
+ * ({@code scale_range} for percentiles, {@code scale_linear} for bit depth); the per-channel
+ * standardisation is inside the ONNX graph. The test input is one labelled image as the model
+ * takes it (raw values, after channel selection and resizing), the test output DeepClass's
+ * probabilities for it.
+ */
+public final class BioImageIoPackage {
+
+	/** The model description format written. */
+	public static final String FORMAT_VERSION = "0.5.3";
+
+	public static final String RDF = "rdf.yaml", WEIGHTS = "model.onnx", TEST_INPUT =
+		"test_input.npy", TEST_OUTPUT = "test_output.npy", COVER = "cover.png", DOCUMENTATION =
+			"README.md", DEEPCLASS_MODEL = "deepclass-model.zip";
+
+	/** The spec's input and output tensor ids. */
+	public static final String INPUT = "input", OUTPUT = "probabilities";
+
+	/**
+	 * What a person adds: a name (letters, digits, spaces, _+-()), a description, authors'
+	 * names, an SPDX license id; null or blank for DeepClass's defaults.
+	 */
+	public record Details(String name, String description, List<String> authors, String license) {
+
+		public static Details defaults() {
+			return new Details(null, null, null, null);
+		}
+	}
+
+	private BioImageIoPackage() {}
+
+	/**
+	 * Writes the package.
+	 *
+	 * @param images labelled images as the model takes them (its input shape); the first is the
+	 *          test input, all of them are evaluated for the documentation
+	 * @param cover a PNG image (the confusion matrix, say); null for none
+	 */
+	public static void write(final ModelBundle model, final Dataset images, final byte[] cover,
+		final Details details, final Path zip) throws IOException
+	{
+		final ModelInfo info = model.info();
+		final ImageShape shape = info.inputShape();
+		if (images == null || images.size() == 0) throw new DeepClassException("a bioimage.io " +
+			"package needs labelled test images: give a folder with one sub-folder per class (or a " +
+			"dataset stack).");
+		if (!images.shape().equals(shape)) throw new DeepClassException("the test images are " +
+			images.shape() + " but the model takes " + shape + ".");
+		final Classifier classifier = new Classifier(model);
+		final EvaluationReport report = EvaluationReport.of(images, classifier.classify(images));
+		final Dataset first = images.head(1);
+		final float[] probabilities = classifier.classify(first).probabilities()[0];
+
+		final Map<String, byte[]> files = new LinkedHashMap<>();
+		files.put(WEIGHTS, OnnxExporter.export(model).toByteArray());
+		files.put(TEST_INPUT, Npy.write(new Npy.Array(new long[] { 1, shape.channels(), shape
+			.height(), shape.width() }, first.image(0).clone())));
+		files.put(TEST_OUTPUT, Npy.write(new Npy.Array(new long[] { 1, probabilities.length },
+			probabilities)));
+		if (cover != null) files.put(COVER, cover);
+		files.put(DOCUMENTATION, documentation(info, report, images).getBytes(StandardCharsets.UTF_8));
+		final Path modelFile = Files.createTempFile("deepclass-export", ".zip");
+		try {
+			ModelFiles.save(model, modelFile);
+			files.put(DEEPCLASS_MODEL, Files.readAllBytes(modelFile));
+		}
+		finally {
+			Files.deleteIfExists(modelFile);
+		}
+		final String rdf = rdf(info, details, first, files);
+		final Map<String, byte[]> all = new LinkedHashMap<>();
+		all.put(RDF, rdf.getBytes(StandardCharsets.UTF_8));
+		all.putAll(files);
+		write(all, zip);
+	}
+
+	private static void write(final Map<String, byte[]> files, final Path zip) throws IOException {
+		final Path target = zip.toAbsolutePath();
+		if (target.getParent() != null) Files.createDirectories(target.getParent());
+		final Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+		try {
+			try (OutputStream out = Files.newOutputStream(temp);
+				ZipOutputStream z = new ZipOutputStream(out))
+			{
+				for (final var e : files.entrySet()) {
+					z.putNextEntry(new ZipEntry(e.getKey()));
+					z.write(e.getValue());
+					z.closeEntry();
+				}
+			}
+			Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+		}
+		finally {
+			Files.deleteIfExists(temp);
+		}
+	}
+
+	static String rdf(final ModelInfo info, final Details details, final Dataset first,
+		final Map<String, byte[]> files)
+	{
+		final ImageShape shape = info.inputShape();
+		final Yaml y = new Yaml();
+		y.line(0, "type", "model");
+		y.line(0, "format_version", FORMAT_VERSION);
+		y.line(0, "name", name(details.name(), info));
+		y.line(0, "description", description(details.description(), info));
+		y.key(0, "authors");
+		final List<String> authors = details.authors() == null || details.authors().isEmpty() ? List
+			.of(System.getProperty("user.name", "DeepClass user")) : details.authors();
+		for (final String a : authors)
+			y.item(1, "name", a.replace('/', '-'));
+		y.key(0, "cite");
+		for (final String[] c : citations(info)) {
+			y.item(1, "text", c[0]);
+			y.line(2, c[1].startsWith("10.") ? "doi" : "url", c[1]);
+		}
+		y.line(0, "license", blank(details.license()) ? "CC-BY-4.0" : details.license().trim());
+		y.line(0, "documentation", DOCUMENTATION);
+		if (files.containsKey(COVER)) y.list(0, "covers", List.of(COVER));
+		y.list(0, "tags", tags(info));
+		y.line(0, "timestamp", OffsetDateTime.now(ZoneOffset.UTC).withNano(0).format(
+			DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+		y.key(0, "attachments");
+		y.item(1, "source", DEEPCLASS_MODEL);
+		y.line(2, "sha256", sha256(files.get(DEEPCLASS_MODEL)));
+
+		y.key(0, "inputs");
+		y.item(1, "id", INPUT);
+		y.line(2, "description", "images, channels x height x width, raw pixel values");
+		y.key(2, "axes");
+		y.item(3, "type", "batch");
+		y.item(3, "type", "channel");
+		y.list(4, "channel_names", channelNames(info));
+		y.item(3, "type", "space");
+		y.line(4, "id", "y");
+		y.line(4, "size", shape.height());
+		y.item(3, "type", "space");
+		y.line(4, "id", "x");
+		y.line(4, "size", shape.width());
+		y.key(2, "test_tensor");
+		y.line(3, "source", TEST_INPUT);
+		y.line(3, "sha256", sha256(files.get(TEST_INPUT)));
+		y.key(2, "data");
+		y.line(3, "type", "float32");
+		y.key(2, "preprocessing");
+		y.item(3, "id", "ensure_dtype");
+		y.key(4, "kwargs");
+		y.line(5, "dtype", "float32");
+		final Normalization n = info.normalizationValues();
+		switch (n.method()) {
+			case PERCENTILE -> {
+				y.item(3, "id", "scale_range");
+				y.key(4, "kwargs");
+				y.list(5, "axes", List.of("y", "x"));
+				y.line(5, "min_percentile", n.lowPercentile());
+				y.line(5, "max_percentile", n.highPercentile());
+			}
+			case BIT_DEPTH -> {
+				final double max = Normalization.bitDepthMaximum(first.bitDepth(0), first.image(0));
+				if (max != 1) {
+					y.item(3, "id", "scale_linear");
+					y.key(4, "kwargs");
+					y.line(5, "gain", 1 / max);
+				}
+			}
+			case DATASET, NONE -> {}
+		}
+
+		y.key(0, "outputs");
+		y.item(1, "id", OUTPUT);
+		y.line(2, "description", "class probabilities (softmax), one channel per class");
+		y.key(2, "axes");
+		y.item(3, "type", "batch");
+		y.item(3, "type", "channel");
+		y.list(4, "channel_names", identifiers(info.classNames()));
+		y.key(2, "test_tensor");
+		y.line(3, "source", TEST_OUTPUT);
+		y.line(3, "sha256", sha256(files.get(TEST_OUTPUT)));
+		y.key(2, "data");
+		y.line(3, "type", "float32");
+		y.list(3, "range", List.of(0.0, 1.0));
+
+		y.key(0, "weights");
+		y.key(1, "onnx");
+		y.line(2, "source", WEIGHTS);
+		y.line(2, "sha256", sha256(files.get(WEIGHTS)));
+		y.line(2, "opset_version", OnnxExporter.OPSET);
+
+		y.key(0, "config");
+		y.key(1, "deepclass");
+		y.line(2, "version", Versions.deepclass());
+		y.line(2, "architecture", info.architecture());
+		y.list(2, "classes", info.classNames());
+		y.line(2, "preprocessing", OnnxExporter.preprocessing(info));
+		return y.toString();
+	}
+
+	/** The spec's name: letters, digits, spaces, _+-() only, 5 to 128 characters. */
+	static String name(final String given, final ModelInfo info) {
+		String name = (blank(given) ? "DeepClass " + info.architecture() + " classifier of " + String
+			.join(" ", info.classNames()) : given).replaceAll("[^A-Za-z0-9_+\\-() ]", " ").replaceAll(
+				" +", " ").trim();
+		if (name.length() > 64) name = name.substring(0, 64).trim();
+		while (name.length() < 5)
+			name = name + " model";
+		return name;
+	}
+
+	private static String description(final String given, final ModelInfo info) {
+		final String text = blank(given) ? "Classifies " + info.inputShape().channels() +
+			"-channel " + info.inputShape().height() + " x " + info.inputShape().width() +
+			" images into " + info.classNames().size() + " classes (" + String.join(", ", info
+				.classNames()) + "); a " + info.architecture() + " network trained with DeepClass " +
+			"(Fiji)." + (info.input().resizes() ? " Images of other sizes are resized to the input " +
+				"(bilinear) and gray repeated to every channel before use." : "") : given.trim();
+		return text.length() > 1024 ? text.substring(0, 1021) + "..." : text;
+	}
+
+	private static List<String> tags(final ModelInfo info) {
+		final Set<String> tags = new LinkedHashSet<>(List.of("classification", "image-classification",
+			"deepclass", "fiji", "onnx", "2d"));
+		tags.add(info.architecture().replaceAll("[^A-Za-z0-9.-]+", "-").toLowerCase(Locale.ROOT)
+			.replaceAll("^-|-$", ""));
+		return new ArrayList<>(tags);
+	}
+
+	/** What the network is built on, as DOI or URL. */
+	private static List<String[]> citations(final ModelInfo info) {
+		final String a = info.architecture().toLowerCase(Locale.ROOT);
+		final List<String[]> c = new ArrayList<>();
+		if (a.contains("lenet")) c.add(new String[] { "LeCun et al. Gradient-based learning " +
+			"applied to document recognition. Proc. IEEE 1998", "10.1109/5.726791" });
+		if (a.contains("resnet")) c.add(new String[] { "He et al. Deep residual learning for image " +
+			"recognition. CVPR 2016", "10.1109/CVPR.2016.90" });
+		if (a.contains("mobilenet")) c.add(new String[] { "Sandler et al. MobileNetV2: inverted " +
+			"residuals and linear bottlenecks. CVPR 2018", "10.1109/CVPR.2018.00474" });
+		c.add(new String[] { "LeCun, Bengio, Hinton. Deep learning. Nature 2015",
+			"10.1038/nature14539" });
+		return c;
+	}
+
+	private static List<String> channelNames(final ModelInfo info) {
+		final List<String> names = info.input().channelNames();
+		if (names != null && names.size() == info.inputShape().channels()) return identifiers(names);
+		final List<String> generic = new ArrayList<>();
+		for (int c = 0; c < info.inputShape().channels(); c++)
+			generic.add("channel" + c);
+		return generic;
+	}
+
+	/**
+	 * Names as the spec's identifiers (Python identifiers that are not keywords): other
+	 * characters become '_', a leading digit gets a '_', duplicates a number.
+	 */
+	static List<String> identifiers(final List<String> names) {
+		final Set<String> keywords = Set.of("False", "None", "True", "and", "as", "assert", "async",
+			"await", "break", "class", "continue", "def", "del", "elif", "else", "except", "finally",
+			"for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
+			"pass", "raise", "return", "try", "while", "with", "yield");
+		final List<String> ids = new ArrayList<>();
+		for (final String name : names) {
+			String id = name.trim().replaceAll("[^A-Za-z0-9_]", "_");
+			if (id.isEmpty() || Character.isDigit(id.charAt(0))) id = "_" + id;
+			if (keywords.contains(id)) id = id + "_";
+			String unique = id;
+			for (int k = 2; ids.contains(unique); k++)
+				unique = id + "_" + k;
+			ids.add(unique);
+		}
+		return ids;
+	}
+
+	static String documentation(final ModelInfo info, final EvaluationReport report,
+		final Dataset images)
+	{
+		final StringBuilder d = new StringBuilder();
+		d.append("# ").append(name(null, info)).append("\n\n");
+		d.append("Trained with DeepClass ").append(info.deepclassVersion()).append(" (Fiji plugin; ")
+			.append("DL4J ").append(info.dl4jVersion()).append(") on ").append(info.created()).append(
+				".\n\n");
+		d.append("## Input and preprocessing\n\n").append(OnnxExporter.preprocessing(info)).append(
+			".\n\n");
+		d.append("## Classes\n\n");
+		final List<String> ids = identifiers(info.classNames());
+		for (int c = 0; c < ids.size(); c++)
+			d.append("- output channel ").append(c).append(": ").append(info.classNames().get(c)).append(
+				ids.get(c).equals(info.classNames().get(c)) ? "" : " (`" + ids.get(c) + "`)").append("\n");
+		d.append("\n## Training\n\n");
+		final ModelInfo.Training t = info.training();
+		d.append("- architecture: ").append(info.architecture()).append(", ").append(info
+			.parameterCount()).append(" parameters\n");
+		if (t != null) {
+			d.append("- training data fingerprint: ").append(t.dataFingerprint()).append(" (")
+				.append(t.trainingImages()).append(" training, ").append(t.validationImages()).append(
+					" validation images)\n");
+			d.append("- settings: ").append(t.settings()).append("\n");
+			if (t.device() != null) d.append("- trained on: ").append(t.device()).append("\n");
+			if (t.augmentation() != null) d.append("- augmentation: ").append(t.augmentation())
+				.append("\n");
+			if (t.cancelled()) d.append("- training was stopped before its last epoch\n");
+		}
+		if (info.metrics() != null) d.append(String.format(Locale.ROOT, "- final: training " +
+			"accuracy %.4f, loss %.4f; validation accuracy %.4f, loss %.4f%n", info.metrics()
+				.trainAccuracy(), info.metrics().trainLoss(), info.metrics().validationAccuracy(), info
+					.metrics().validationLoss()));
+		d.append("\n## Validation\n\n");
+		d.append(String.format(Locale.ROOT, "On %d labelled images given at export (data " +
+			"fingerprint %s): accuracy %.4f.%n%n", report.count(), images.fingerprint(), report
+				.accuracy()));
+		d.append("| class | precision | recall | F1 |\n|---|---|---|---|\n");
+		for (int c = 0; c < report.classNames().size(); c++)
+			d.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", report.classNames().get(
+				c), report.precision()[c], report.recall()[c], report.f1()[c]));
+		d.append("\nConfusion matrix (rows: true class, columns: predicted):\n\n```\n").append(report
+			.confusionMatrixText()).append("\n```\n\n");
+		d.append("The test tensors hold the first of these images (raw values) and DeepClass's " +
+			"probabilities for it. To validate on your own data, classify labelled images and " +
+			"compare; in Fiji, DeepClass's Evaluate Classifier does this with ").append(
+				DEEPCLASS_MODEL).append(".\n");
+		return d.toString();
+	}
+
+	static String sha256(final byte[] bytes) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+		}
+		catch (final NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	private static boolean blank(final String s) {
+		return s == null || s.isBlank();
+	}
+
+	/** Block-style YAML; every scalar a double-quoted JSON string or a number. */
+	private static final class Yaml {
+
+		private static final com.google.gson.Gson JSON = new com.google.gson.GsonBuilder()
+			.disableHtmlEscaping().create();
+
+		private final StringBuilder out = new StringBuilder();
+
+		void key(final int depth, final String key) {
+			indent(depth).append(key).append(":\n");
+		}
+
+		void line(final int depth, final String key, final Object value) {
+			indent(depth).append(key).append(": ").append(scalar(value)).append("\n");
+		}
+
+		/** A list item that is a map, its first key given. */
+		void item(final int depth, final String key, final Object value) {
+			indent(depth - 1).append("  - ").append(key).append(": ").append(scalar(value)).append(
+				"\n");
+		}
+
+		void list(final int depth, final String key, final List<?> values) {
+			indent(depth).append(key).append(": [");
+			for (int i = 0; i < values.size(); i++)
+				out.append(i == 0 ? "" : ", ").append(scalar(values.get(i)));
+			out.append("]\n");
+		}
+
+		private StringBuilder indent(final int depth) {
+			return out.append("  ".repeat(depth));
+		}
+
+		private static String scalar(final Object value) {
+			if (value instanceof Double || value instanceof Float) return new java.math.BigDecimal(value
+				.toString()).toPlainString(); // PyYAML reads 1.0E10 as a string
+			if (value instanceof Number) return value.toString();
+			return JSON.toJson(value.toString());
+		}
+
+		@Override
+		public String toString() {
+			return out.toString();
+		}
+	}
+}
