@@ -12,6 +12,7 @@ public enum MenuEntry {
 	CLASSIFY("classify", "Classify Images", ClassifyImagesCommand.class),
 	EVALUATE("evaluate", "Evaluate Classifier", EvaluateClassifierCommand.class),
 	VISUALIZE("filters", "Visualize Filters", VisualizeFiltersCommand.class),
+	EXPORT("export", "Export Model", ExportModelCommand.class),
 	TABLE("table", "Get DeepClass Table", GetTableCommand.class),
 	SYSTEM_CHECK("check", "DeepClass System Check", SystemCheckCommand.class);
 

@@ -103,4 +103,37 @@ public final class EvaluationImages {
 		}
 		return new ImagePlus("DeepClass Sample Predictions", montage);
 	}
+
+	/** Images side by side on white, centred vertically (a cover: the heat map and a montage). */
+	public static ImagePlus sideBySide(final ImagePlus... parts) {
+		int width = 0, height = 0;
+		for (final ImagePlus p : parts)
+			if (p != null) {
+				width += p.getWidth();
+				height = Math.max(height, p.getHeight());
+			}
+		final ColorProcessor cp = new ColorProcessor(width, height);
+		cp.setColor(Color.white);
+		cp.fill();
+		int x = 0;
+		for (final ImagePlus p : parts)
+			if (p != null) {
+				cp.insert(p.getProcessor().convertToRGB(), x, (height - p.getHeight()) / 2);
+				x += p.getWidth();
+			}
+		return new ImagePlus("DeepClass Cover", cp);
+	}
+
+	/** The image as PNG bytes. */
+	public static byte[] png(final ImagePlus image) throws java.io.IOException {
+		final java.nio.file.Path file = java.nio.file.Files.createTempFile("deepclass", ".png");
+		try {
+			if (!new ij.io.FileSaver(image).saveAsPng(file.toString()))
+				throw new java.io.IOException("'" + image.getTitle() + "' could not be written as PNG");
+			return java.nio.file.Files.readAllBytes(file);
+		}
+		finally {
+			java.nio.file.Files.deleteIfExists(file);
+		}
+	}
 }

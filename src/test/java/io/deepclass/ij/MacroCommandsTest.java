@@ -248,7 +248,11 @@ class MacroCommandsTest {
 				"Train Classifier: unknown parameter 'epoch'" }, { "run(\"Import Dataset\", " +
 					"\"source=folder folder=[" + dir.resolve("empty") + "]\");", "is not a folder" }, {
 						"run(\"Train Classifier\", \"folder=[" + train + "] architecture=resnet model_file=[" +
-							dir.resolve("m.zip") + "]\");", "'resnet' is not a valid architecture; choose one of" } };
+							dir.resolve("m.zip") + "]\");", "'resnet' is not a valid architecture; choose one of" }, {
+								"run(\"Export Model\", \"model_file=[" + model + "] format=bioimage.io output=[" + dir
+									.resolve("p.zip") + "]\");", "Export Model: a bioimage.io package needs labelled test " +
+										"images" }, { "run(\"Export Model\", \"model_file=[" + model + "] format=keras " +
+											"output=[" + dir.resolve("m.h5") + "]\");", "'keras' is not a valid format" } };
 		for (final String[] c : cases) {
 			final MacroHarness.Run run = MacroHarness.run("setBatchMode(true);\n" + c[0] +
 				"\nprint(\"AFTER THE ERROR\");");

@@ -58,12 +58,33 @@ class MacroExamplesTest {
 		run("evaluate_model.ijm", "model=" + model + ";folder=" + test + ";out=" + out);
 		assertTrue(Files.size(out.resolve("confusion-matrix.png")) > 1000);
 		assertTrue(Files.size(out.resolve("sample-predictions.png")) > 1000);
+
+		final Path shared = Files.createDirectories(dir.resolve("shared"));
+		run("export_model.ijm", "model=" + model + ";folder=" + test + ";out=" + shared +
+			";name=Stripes (demo);authors=A. Scientist, B. Engineer");
+		final var exported = onnx.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(shared.resolve(
+			"model.onnx")));
+		assertEquals("probabilities", exported.getGraph().getOutput(0).getName());
+		final java.util.Map<String, byte[]> zip = new java.util.HashMap<>();
+		try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(shared.resolve(
+			"model.bioimage.io.zip"))))
+		{
+			for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null;)
+				zip.put(e.getName(), in.readAllBytes());
+		}
+		final String rdf = new String(zip.get("rdf.yaml"), java.nio.charset.StandardCharsets.UTF_8);
+		assertTrue(rdf.contains("name: \"Stripes (demo)\""), rdf);
+		assertTrue(rdf.contains("\"B. Engineer\""), rdf);
+		assertTrue(zip.get("cover.png").length > 1000, "a cover: confusion matrix and predictions");
+		assertTrue(zip.keySet().containsAll(List.of("model.onnx", "test_input.npy",
+			"test_output.npy", "README.md", "deepclass-model.zip")), zip.keySet().toString());
 	}
 
 	@Test
 	void examplesStopWithUsageWhenArgumentsAreMissing() throws Exception {
 		for (final String macro : new String[] { "train_on_folder.ijm",
-			"classify_folder_headless.ijm", "classify_rois.ijm", "evaluate_model.ijm" })
+			"classify_folder_headless.ijm", "classify_rois.ijm", "evaluate_model.ijm",
+			"export_model.ijm" })
 			assertTrue(!Headless.run(MACROS.resolve(macro), ""), macro + " must not succeed");
 	}
 
