@@ -33,7 +33,13 @@ public final class OnnxImporter {
 	private OnnxImporter() {}
 
 	/** An imported network and the image input it takes (channels, height, width). */
-	public record Imported(ComputationGraph graph, io.deepclass.core.data.ImageShape input) {}
+	/**
+	 * An imported network, the input shape it takes, and the file's metadata (DeepClass's own
+	 * exports state their preprocessing and classes there).
+	 */
+	public record Imported(ComputationGraph graph, io.deepclass.core.data.ImageShape input,
+		java.util.Map<String, String> metadata)
+	{}
 
 	/** The network in {@code file}, initialised with its weights, in inference mode. */
 	public static ComputationGraph importGraph(final Path file) throws IOException {
@@ -95,7 +101,7 @@ public final class OnnxImporter {
 			target.assign(p.value().reshape('c', target.shape()));
 		}
 		return new Imported(graph, new io.deepclass.core.data.ImageShape((int) model.channels,
-			(int) model.height, (int) model.width));
+			(int) model.height, (int) model.width), java.util.Map.copyOf(model.metadata));
 	}
 
 	private static ComputationGraphConfiguration build(final Context context) {

@@ -37,7 +37,12 @@ final class OnnxModel {
 
 	final long opset;
 
+	/** The file's metadata properties (key: value). */
+	final java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>();
+
 	private OnnxModel(final OnnxMl.ModelProto model, final String file) {
+		for (final OnnxMl.StringStringEntryProto p : model.getMetadataPropsList())
+			metadata.put(p.getKey(), p.getValue());
 		final OnnxMl.GraphProto graph = model.getGraph();
 		long version = 0;
 		for (final OnnxMl.OperatorSetIdProto set : model.getOpsetImportList())

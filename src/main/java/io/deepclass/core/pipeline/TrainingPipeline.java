@@ -94,9 +94,7 @@ public final class TrainingPipeline {
 		final Dataset train = TransferTraining.toBackboneInput(images, backbone.input());
 		final Dataset validation = validationImages == null ? null : TransferTraining.toBackboneInput(
 			validationImages, backbone.input());
-		final Normalization normalization = Normalization.fit(recipe.normalization(), train, recipe
-			.lowPercentile(), recipe.highPercentile()).thenStandardize(TransferTraining.IMAGENET_MEAN,
-				TransferTraining.IMAGENET_STD);
+		final Normalization normalization = backboneNormalization(backbone, recipe, train);
 		final String description = "pretrained " + backbone.name() + " cut at " + backbone.cut() +
 			", " + p.transfer().strategy() + (p.transfer().strategy() == TransferTraining.Strategy.FINE_TUNE
 				? " (" + p.transfer().fineTuning() + ")" : "") + (p.transfer().hidden() > 0 ? ", hidden " + p
@@ -114,6 +112,26 @@ public final class TrainingPipeline {
 			recipe.selectedChannels(), recipe.zMaxProjection(), channelNames(images, recipe
 				.selectedChannels())).resizingInput().withAugmentation(augmented)), result.result(),
 			train, validation);
+	}
+
+	/**
+	 * ImageNet's standardisation after the recipe's normalisation; for a DeepClass export, whose
+	 * standardisation is inside the graph, its own per-image step, which the recipe must match
+	 * (images scaled otherwise than it learned would make a silently worse model).
+	 */
+	private static Normalization backboneNormalization(final Backbone backbone,
+		final TrainingRecipe recipe, final Dataset train)
+	{
+		final Normalization exported = backbone.exportedNormalization();
+		if (exported == null) return Normalization.fit(recipe.normalization(), train, recipe
+			.lowPercentile(), recipe.highPercentile()).thenStandardize(TransferTraining.IMAGENET_MEAN,
+				TransferTraining.IMAGENET_STD);
+		if (exported.method() != recipe.normalization()) throw new DeepClassException("the " +
+			"backbone '" + backbone.name() + "' is a DeepClass model exported with normalization=" +
+			exported.method().toString().replace(' ', '_') + "; train on it with the same " +
+			"normalization so that images are scaled as it learned them.");
+		return exported.method() == Normalization.Method.DATASET ? Normalization.fit(
+			Normalization.Method.NONE, train, 0, 0) : exported;
 	}
 
 	/**

@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.Normalization;
 import io.deepclass.core.onnx.OnnxImporter;
 
 /**
@@ -25,8 +26,36 @@ import io.deepclass.core.onnx.OnnxImporter;
  * by the user.
  */
 public record Backbone(ComputationGraph graph, String cut, long features, ImageShape input,
-	String name)
+	String name, Map<String, String> metadata)
 {
+
+	/** The model card DeepClass's ONNX exports carry (io.deepclass.core.export.OnnxExporter). */
+	static final String DEEPCLASS_MODEL_CARD = "deepclass.model_card";
+
+	/**
+	 * For a network DeepClass exported: the normalisation it was trained with (its per-channel
+	 * standardisation is inside the graph, so only the per-image step remains to be done before
+	 * it); null for any other network, which gets ImageNet's standardisation.
+	 */
+	public Normalization exportedNormalization() {
+		final String card = metadata == null ? null : metadata.get(DEEPCLASS_MODEL_CARD);
+		if (card == null) return null;
+		try {
+			final var norm = com.google.gson.JsonParser.parseString(card).getAsJsonObject().getAsJsonObject(
+				"normalization");
+			final Normalization.Method method = norm == null || !norm.has("method")
+				? Normalization.Method.DATASET : Normalization.Method.parse(norm.get("method").getAsString());
+			final float[] zero = new float[input.channels()], one = new float[input.channels()];
+			java.util.Arrays.fill(one, 1);
+			return new Normalization(method, zero, one, norm == null || !norm.has("lowPercentile") ? 0
+				: norm.get("lowPercentile").getAsDouble(), norm == null || !norm.has("highPercentile") ? 0
+					: norm.get("highPercentile").getAsDouble());
+		}
+		catch (final RuntimeException e) {
+			throw new DeepClassException("'" + name + "' says it is a DeepClass export but its model " +
+				"card is damaged (" + e.getMessage() + "); export it again.", e);
+		}
+	}
 
 	/** Imports {@code onnx} and cuts it at {@code cutAt} (null or blank: found automatically). */
 	public static Backbone load(final Path onnx, final String cutAt) throws IOException {
@@ -56,7 +85,7 @@ public record Backbone(ComputationGraph graph, String cut, long features, ImageS
 			false);
 		final long features = activations.get(cut).length();
 		final String name = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
-		return new Backbone(graph, cut, features, input, name);
+		return new Backbone(graph, cut, features, input, name, imported.metadata());
 	}
 
 	/** The last global pooling layer, else the input of the first fully connected layer. */

@@ -132,6 +132,39 @@ class OnnxRoundTripTest {
 		assertTrue(accuracy > 0.8, "fine-tuned re-import learns: " + accuracy);
 	}
 
+	/**
+	 * Train Classifier on an exported DeepClass model as backbone: its own normalisation, not
+	 * ImageNet's on top of the standardisation inside it; another normalisation is refused.
+	 */
+	@Test
+	void trainingOnAnExportUsesItsOwnNormalisationAndRefusesAnother() throws IOException {
+		final ImageShape shape = new ImageShape(2, 24, 20);
+		final Dataset train = OnnxExporterTest.images(shape, 60, 1);
+		final ModelBundle model = new TrainingPipeline(null, null).train(new TrainingRecipe(
+			ArchitectureSpec.parse("cnn:8-16,dense=32"), OnnxExporterTest.SETTINGS.withEpochs(2), 0)
+			.withNormalization(Normalization.Method.PERCENTILE, 2, 99), train).bundle();
+		final Path file = dir.resolve("exported.onnx");
+		OnnxExporter.write(model, file);
+		final TrainingRecipe.Pretrained backbone = new TrainingRecipe.Pretrained(file, null, 0,
+			TransferTraining.Settings.of(TransferTraining.Strategy.FEATURES));
+		final Dataset newTask = topOrNot(OnnxExporterTest.images(shape, 60, 3));
+		final var trained = new TrainingPipeline(null, null).train(new TrainingRecipe(ArchitectureSpec
+			.parse("linear"), OnnxExporterTest.SETTINGS.withEpochs(3), 0).withNormalization(
+				Normalization.Method.PERCENTILE, 1, 99.8).withPretrained(backbone), newTask).bundle();
+		final Normalization used = trained.info().normalizationValues();
+		assertEquals(Normalization.Method.PERCENTILE, used.method());
+		assertEquals(2, used.lowPercentile(), "the export's own percentiles");
+		assertEquals(99, used.highPercentile());
+		assertArrayEquals(new float[] { 0, 0 }, used.mean(), "no ImageNet mean on top");
+		assertArrayEquals(new float[] { 1, 1 }, used.std());
+		final io.deepclass.core.DeepClassException e = org.junit.jupiter.api.Assertions.assertThrows(
+			io.deepclass.core.DeepClassException.class, () -> new TrainingPipeline(null, null).train(
+				new TrainingRecipe(ArchitectureSpec.parse("linear"), OnnxExporterTest.SETTINGS, 0)
+					.withNormalization(Normalization.Method.DATASET, 1, 99.8).withPretrained(backbone),
+				newTask));
+		assertTrue(e.getMessage().contains("exported with normalization=percentile"), e.getMessage());
+	}
+
 	/** The images' classes a (bright top half) and b, c (not) as two classes. */
 	private static Dataset topOrNot(final Dataset images) {
 		final int[] labels = new int[images.size()];
