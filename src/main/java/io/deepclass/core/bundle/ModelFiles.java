@@ -6,12 +6,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -45,13 +53,31 @@ public final class ModelFiles {
 
 	private ModelFiles() {}
 
+	/**
+	 * Writes {@code bundle} to {@code file}, replacing an existing file only by a complete model.
+	 * Afterwards removes temporary files that earlier saves to the same file left behind when
+	 * they were killed, once they are {@link #STALE_TEMPORARY} old (a younger one may belong to
+	 * a save still running in another process).
+	 *
+	 * @throws IOException when the file cannot be written (a full disk, no permission); the
+	 *           message names the file and what to do, and the previous file is unchanged
+	 */
 	public static void save(final ModelBundle bundle, final Path file) throws IOException {
+		save(bundle, file, UnaryOperator.identity());
+	}
+
+	/** As {@link #save(ModelBundle, Path)}, writing through {@code wrap} (tests fill the disk). */
+	static void save(final ModelBundle bundle, final Path file,
+		final UnaryOperator<OutputStream> wrap) throws IOException
+	{
 		final Path target = file.toAbsolutePath();
 		final Path dir = target.getParent();
-		if (dir != null) Files.createDirectories(dir);
-		final Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+		final boolean existed = Files.exists(target);
+		Path temp = null;
 		try {
-			try (OutputStream raw = Files.newOutputStream(temp);
+			if (dir != null) Files.createDirectories(dir);
+			temp = Files.createTempFile(dir, "." + target.getFileName(), TEMPORARY_SUFFIX);
+			try (OutputStream raw = wrap.apply(Files.newOutputStream(temp));
 				ZipOutputStream zip = new ZipOutputStream(raw))
 			{
 				zip.putNextEntry(new ZipEntry(INFO_ENTRY));
@@ -71,10 +97,84 @@ public final class ModelFiles {
 			catch (final AtomicMoveNotSupportedException e) {
 				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
 			}
+			temp = null;
+			syncDirectory(dir);
 		}
-		finally {
-			Files.deleteIfExists(temp);
+		catch (final IOException e) {
+			final IOException explained = new IOException(cannotWrite(target, existed, e), e);
+			if (temp != null) {
+				try {
+					Files.deleteIfExists(temp);
+				}
+				catch (final IOException notDeleted) {
+					explained.addSuppressed(notDeleted);
+				}
+			}
+			throw explained;
 		}
+		removeStaleTemporaries(target);
+	}
+
+	/** Temporary files are hidden, named after their target: {@code .model.zip1234567.part}. */
+	private static final String TEMPORARY_SUFFIX = ".part";
+
+	private static final Pattern TEMPORARY = Pattern.compile("\\..+\\d+\\.part");
+
+	/**
+	 * How old a temporary file must be before a save removes it: a save writes its temporary file
+	 * without pause from start to rename, so one untouched this long belongs to a killed save.
+	 */
+	static final Duration STALE_TEMPORARY = Duration.ofHours(1);
+
+	private static String cannotWrite(final Path target, final boolean existed,
+		final IOException e)
+	{
+		final String reason = e instanceof AccessDeniedException ? "no permission to write in '" +
+			target.getParent() + "'" : e instanceof FileAlreadyExistsException exists ? "'" + exists
+				.getFile() + "' is a file, not a folder" : e instanceof FileSystemException fse && fse
+					.getReason() != null ? fse.getReason() : e.getMessage();
+		return "cannot write the model file '" + target + "' (" + reason + "). " + (existed
+			? "The model already in it is unchanged. " : "No file was made. ") + "Free disk space or " +
+			"choose another folder.";
+	}
+
+	/**
+	 * Makes the rename itself durable, so that after a power cut the file holds the old or the
+	 * new model; not possible on every platform (Windows cannot open a directory), nor needed
+	 * there to survive a killed process.
+	 */
+	private static void syncDirectory(final Path dir) {
+		if (dir == null) return;
+		try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (final IOException | UnsupportedOperationException e) {
+			// the model is saved; only its durability across a power cut is not guaranteed
+		}
+	}
+
+	/** Deletes the leftovers of killed saves to {@code target}: best effort, never an error. */
+	private static void removeStaleTemporaries(final Path target) {
+		final Path dir = target.getParent();
+		final Pattern ours = Pattern.compile(Pattern.quote("." + target.getFileName()) +
+			"\\d+\\.part");
+		final Instant before = Instant.now().minus(STALE_TEMPORARY);
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, f -> ours.matcher(f
+			.getFileName().toString()).matches() && Files.isRegularFile(f)))
+		{
+			for (final Path f : files)
+				if (Files.getLastModifiedTime(f).toInstant().isBefore(before)) Files.deleteIfExists(f);
+		}
+		catch (final IOException e) {
+			// the model is saved; a leftover that cannot be listed or deleted (another user's)
+			// stays, and load refuses it as a temporary file
+		}
+	}
+
+	/** Whether {@code file} is named as a save's temporary file. */
+	static boolean isTemporary(final Path file) {
+		final Path name = file.getFileName();
+		return name != null && TEMPORARY.matcher(name.toString()).matches();
 	}
 
 	/** Loads a model file, checking that it is a complete DeepClass model this version reads. */
@@ -82,6 +182,11 @@ public final class ModelFiles {
 		NativeBackend.select();
 		if (!Files.isRegularFile(file))
 			throw new NoSuchFileException(file.toString(), null, "no model file at " + file);
+		if (isTemporary(file))
+			throw new ModelFormatException("'" + file.getFileName() + "' is not a model but the " +
+				"temporary file of a save that was interrupted (DeepClass stopped or killed while " +
+				"writing). Choose the model file itself (the name without the leading dot and the " +
+				"digits); the temporary file can be deleted.");
 		try (ZipFile zip = new ZipFile(file.toFile())) {
 			final ZipEntry infoEntry = zip.getEntry(INFO_ENTRY);
 			if (infoEntry == null)
