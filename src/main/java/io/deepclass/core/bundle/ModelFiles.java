@@ -1,17 +1,28 @@
 package io.deepclass.core.bundle;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -22,7 +33,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 
 import io.deepclass.core.engine.NativeBackend;
 import io.deepclass.core.model.Network;
@@ -45,13 +55,31 @@ public final class ModelFiles {
 
 	private ModelFiles() {}
 
+	/**
+	 * Writes {@code bundle} to {@code file}, replacing an existing file only by a complete model.
+	 * Afterwards removes temporary files that earlier saves to the same file left behind when
+	 * they were killed, once they are {@link #STALE_TEMPORARY} old (a younger one may belong to
+	 * a save still running in another process).
+	 *
+	 * @throws IOException when the file cannot be written (a full disk, no permission); the
+	 *           message names the file and what to do, and the previous file is unchanged
+	 */
 	public static void save(final ModelBundle bundle, final Path file) throws IOException {
+		save(bundle, file, UnaryOperator.identity());
+	}
+
+	/** As {@link #save(ModelBundle, Path)}, writing through {@code wrap} (tests fill the disk). */
+	static void save(final ModelBundle bundle, final Path file,
+		final UnaryOperator<OutputStream> wrap) throws IOException
+	{
 		final Path target = file.toAbsolutePath();
 		final Path dir = target.getParent();
-		if (dir != null) Files.createDirectories(dir);
-		final Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+		final boolean existed = Files.exists(target);
+		Path temp = null;
 		try {
-			try (OutputStream raw = Files.newOutputStream(temp);
+			if (dir != null) Files.createDirectories(dir);
+			temp = Files.createTempFile(dir, "." + target.getFileName(), TEMPORARY_SUFFIX);
+			try (OutputStream raw = wrap.apply(Files.newOutputStream(temp));
 				ZipOutputStream zip = new ZipOutputStream(raw))
 			{
 				zip.putNextEntry(new ZipEntry(INFO_ENTRY));
@@ -71,10 +99,84 @@ public final class ModelFiles {
 			catch (final AtomicMoveNotSupportedException e) {
 				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
 			}
+			temp = null;
+			syncDirectory(dir);
 		}
-		finally {
-			Files.deleteIfExists(temp);
+		catch (final IOException e) {
+			final IOException explained = new IOException(cannotWrite(target, existed, e), e);
+			if (temp != null) {
+				try {
+					Files.deleteIfExists(temp);
+				}
+				catch (final IOException notDeleted) {
+					explained.addSuppressed(notDeleted);
+				}
+			}
+			throw explained;
 		}
+		removeStaleTemporaries(target);
+	}
+
+	/** Temporary files are hidden, named after their target: {@code .model.zip1234567.part}. */
+	private static final String TEMPORARY_SUFFIX = ".part";
+
+	private static final Pattern TEMPORARY = Pattern.compile("\\..+\\d+\\.part");
+
+	/**
+	 * How old a temporary file must be before a save removes it: a save writes its temporary file
+	 * without pause from start to rename, so one untouched this long belongs to a killed save.
+	 */
+	static final Duration STALE_TEMPORARY = Duration.ofHours(1);
+
+	private static String cannotWrite(final Path target, final boolean existed,
+		final IOException e)
+	{
+		final String reason = e instanceof AccessDeniedException ? "no permission to write in '" +
+			target.getParent() + "'" : e instanceof FileAlreadyExistsException exists ? "'" + exists
+				.getFile() + "' is a file, not a folder" : e instanceof FileSystemException fse && fse
+					.getReason() != null ? fse.getReason() : e.getMessage();
+		return "cannot write the model file '" + target + "' (" + reason + "). " + (existed
+			? "The model already in it is unchanged. " : "No file was made. ") + "Free disk space or " +
+			"choose another folder.";
+	}
+
+	/**
+	 * Makes the rename itself durable, so that after a power cut the file holds the old or the
+	 * new model; not possible on every platform (Windows cannot open a directory), nor needed
+	 * there to survive a killed process.
+	 */
+	private static void syncDirectory(final Path dir) {
+		if (dir == null) return;
+		try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (final IOException | UnsupportedOperationException e) {
+			// the model is saved; only its durability across a power cut is not guaranteed
+		}
+	}
+
+	/** Deletes the leftovers of killed saves to {@code target}: best effort, never an error. */
+	private static void removeStaleTemporaries(final Path target) {
+		final Path dir = target.getParent();
+		final Pattern ours = Pattern.compile(Pattern.quote("." + target.getFileName()) +
+			"\\d+\\.part");
+		final Instant before = Instant.now().minus(STALE_TEMPORARY);
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, f -> ours.matcher(f
+			.getFileName().toString()).matches() && Files.isRegularFile(f)))
+		{
+			for (final Path f : files)
+				if (Files.getLastModifiedTime(f).toInstant().isBefore(before)) Files.deleteIfExists(f);
+		}
+		catch (final IOException e) {
+			// the model is saved; a leftover that cannot be listed or deleted (another user's)
+			// stays, and load refuses it as a temporary file
+		}
+	}
+
+	/** Whether {@code file} is named as a save's temporary file. */
+	static boolean isTemporary(final Path file) {
+		final Path name = file.getFileName();
+		return name != null && TEMPORARY.matcher(name.toString()).matches();
 	}
 
 	/** Loads a model file, checking that it is a complete DeepClass model this version reads. */
@@ -82,29 +184,23 @@ public final class ModelFiles {
 		NativeBackend.select();
 		if (!Files.isRegularFile(file))
 			throw new NoSuchFileException(file.toString(), null, "no model file at " + file);
+		if (isTemporary(file))
+			throw new ModelFormatException("'" + file.getFileName() + "' is not a model but the " +
+				"temporary file of a save that was interrupted (DeepClass stopped or killed while " +
+				"writing). Choose the model file itself (the name without the leading dot and the " +
+				"digits); the temporary file can be deleted.");
 		try (ZipFile zip = new ZipFile(file.toFile())) {
 			final ZipEntry infoEntry = zip.getEntry(INFO_ENTRY);
 			if (infoEntry == null)
 				throw new ModelFormatException("'" + file.getFileName() + "' is not a DeepClass model: " +
 					"it has no " + INFO_ENTRY + " (a plain DL4J or other model?). Choose a model saved " +
 					"by DeepClass's Train Classifier.");
-			final ModelInfo info;
-			try (InputStream in = zip.getInputStream(infoEntry)) {
-				info = fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), file);
-			}
+			final ByteArrayOutputStream json = new ByteArrayOutputStream();
+			copyEntry(zip, infoEntry, json, MAX_INFO_BYTES, file);
+			final ModelInfo info = fromJson(json.toString(StandardCharsets.UTF_8), file);
 			final ZipEntry networkEntry = zip.getEntry(NETWORK_ENTRY);
-			if (networkEntry == null)
-				throw new ModelFormatException("'" + file.getFileName() + "' is damaged: it has no " +
-					"network. Train the model again or use another copy.");
-			final Network network;
-			try (InputStream in = zip.getInputStream(networkEntry)) {
-				network = Network.read(in, info.networkKind(), true);
-			}
-			catch (final IOException | RuntimeException e) {
-				throw new ModelFormatException("'" + file.getFileName() + "' is damaged: its network " +
-					"cannot be read (" + e.getMessage() + "). Train the model again or use another copy.",
-					e);
-			}
+			if (networkEntry == null) throw damaged(file, "it has no network");
+			final Network network = readNetwork(zip, networkEntry, info, file);
 			checkOutputs(network, info, file);
 			return new ModelBundle(network, info);
 		}
@@ -113,6 +209,99 @@ public final class ModelFiles {
 				"file (not a readable .zip archive: " + e.getMessage() + "). Choose a model saved by " +
 				"Train Classifier.", e);
 		}
+	}
+
+	/** The most bytes {@code deepclass.json} may have: a million class names fit. */
+	static final int MAX_INFO_BYTES = 32 << 20;
+
+	/**
+	 * The most bytes a network of {@code parameters} may unpack to: its configuration, its
+	 * parameters and two values of optimiser state each (Adam), in double precision at most.
+	 */
+	static long maxNetworkBytes(final long parameters) {
+		final long base = 16 << 20, perParameter = 3 * Double.BYTES;
+		return parameters < 0 ? base : parameters > (Long.MAX_VALUE - base) / perParameter
+			? Long.MAX_VALUE : base + perParameter * parameters;
+	}
+
+	/**
+	 * The network, copied out of the model file first: to check its size and checksum before
+	 * DL4J reads it (DL4J copies a stream to a temporary file anyway).
+	 */
+	private static Network readNetwork(final ZipFile zip, final ZipEntry entry, final ModelInfo info,
+		final Path file) throws IOException
+	{
+		final long limit = maxNetworkBytes(info.parameterCount());
+		final Path copy = Files.createTempFile("deepclass-network", ".zip");
+		try {
+			try (OutputStream out = Files.newOutputStream(copy)) {
+				copyEntry(zip, entry, out, limit, file);
+			}
+			// DL4J unpacks its own entries without a limit or a checksum test
+			long unpacked = 0;
+			try (ZipFile network = new ZipFile(copy.toFile())) {
+				for (final ZipEntry e : java.util.Collections.list(network.entries())) {
+					final CountingNull out = new CountingNull();
+					copyEntry(network, e, out, limit - unpacked, file);
+					unpacked += out.count;
+				}
+			}
+			try (InputStream in = Files.newInputStream(copy)) {
+				return Network.read(in, info.networkKind(), true);
+			}
+		}
+		catch (final ModelFormatException e) {
+			throw e;
+		}
+		catch (final IOException | RuntimeException e) {
+			throw damaged(file, "its network cannot be read (" + firstLine(e.getMessage()) + ")", e);
+		}
+		finally {
+			Files.deleteIfExists(copy);
+		}
+	}
+
+	/**
+	 * Copies a zip entry, stopping after {@code limit} bytes whatever the entry declares (a zip
+	 * bomb), and checks its checksum (the zip reader does not: a damaged file would load as
+	 * another model).
+	 */
+	private static void copyEntry(final ZipFile zip, final ZipEntry entry, final OutputStream out,
+		final long limit, final Path file)
+	{
+		try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(entry),
+			new CRC32()))
+		{
+			final byte[] buffer = new byte[64 << 10];
+			long copied = 0;
+			for (int n; (n = in.read(buffer)) >= 0;) {
+				copied += n;
+				if (copied > limit)
+					throw damaged(file, "its " + entry.getName() + " unpacks to more than " + limit /
+						(1 << 20) + " MB, more than it can hold");
+				out.write(buffer, 0, n);
+			}
+			if (entry.getCrc() != -1 && in.getChecksum().getValue() != entry.getCrc())
+				throw damaged(file, "its " + entry.getName() + " is corrupt (wrong checksum)");
+		}
+		catch (final IOException e) {
+			throw damaged(file, "its " + entry.getName() + " cannot be unpacked (" + e.getMessage() +
+				")", e);
+		}
+	}
+
+	/** Gson and DL4J add lines (a link, a stack of causes) that mean nothing to a user. */
+	private static String firstLine(final String message) {
+		return message == null ? "no details" : message.lines().findFirst().orElse("").strip();
+	}
+
+	static ModelFormatException damaged(final Path file, final String what) {
+		return damaged(file, what, null);
+	}
+
+	static ModelFormatException damaged(final Path file, final String what, final Throwable cause) {
+		return new ModelFormatException("'" + file.getFileName() + "' is damaged: " + what + ". " +
+			"Train the model again or use another copy.", cause);
 	}
 
 	public static String toJson(final ModelInfo info) {
@@ -124,28 +313,24 @@ public final class ModelFiles {
 		try {
 			info = GSON.fromJson(json, ModelInfo.class);
 		}
-		catch (final JsonParseException e) {
-			throw new ModelFormatException("'" + file.getFileName() + "' is damaged: its " +
-				INFO_ENTRY + " is not valid JSON (" + e.getMessage() + ").", e);
+		catch (final RuntimeException e) {
+			// JsonParseException, and what Gson lets through from values of the wrong type
+			throw damaged(file, "its " + INFO_ENTRY + " is not a valid model description (" + firstLine(
+				e.getMessage()) + ")", e);
 		}
 		if (info == null || !ModelInfo.FORMAT.equals(info.format()))
 			throw new ModelFormatException("'" + file.getFileName() + "' is not a DeepClass model " +
-				"(format '" + (info == null ? null : info.format()) + "').");
+				"(format '" + (info == null ? null : info.format()) + "'). Choose a model saved by " +
+				"Train Classifier.");
 		if (info.formatVersion() > ModelInfo.FORMAT_VERSION)
 			throw new ModelFormatException("'" + file.getFileName() + "' was written by a newer " +
 				"DeepClass (model format " + info.formatVersion() + "; this DeepClass reads up to " +
 				"format " + ModelInfo.FORMAT_VERSION + "). Update DeepClass to use it.");
-		if (info.classNames() == null || info.classNames().size() < 2 || info.input() == null ||
-			info.normalization() == null || info.networkKind() == null)
-			throw new ModelFormatException("'" + file.getFileName() + "' is damaged: its " +
-				INFO_ENTRY + " lacks classes, input shape, normalisation or network kind.");
 		try {
-			info.inputShape();
-			info.normalizationValues();
+			info.check();
 		}
-		catch (final IllegalArgumentException e) {
-			throw new ModelFormatException("'" + file.getFileName() + "' is damaged: " + e
-				.getMessage(), e);
+		catch (final RuntimeException e) {
+			throw damaged(file, "its " + INFO_ENTRY + " is wrong: " + e.getMessage(), e);
 		}
 		return info;
 	}
@@ -158,12 +343,30 @@ public final class ModelFiles {
 		}
 		catch (final RuntimeException e) {
 			throw new ModelFormatException("'" + file.getFileName() + "' is inconsistent: its " +
-				"network does not take " + info.inputShape() + " input (" + e.getMessage() + ").", e);
+				"network does not take " + info.inputShape() + " input (" + firstLine(e.getMessage()) +
+				"). Train the model again or use another copy.", e);
 		}
 		if (output.rank() != 2 || output.size(1) != info.classNames().size())
 			throw new ModelFormatException("'" + file.getFileName() + "' is inconsistent: the " +
 				"network has " + (output.rank() == 2 ? output.size(1) : "no flat") + " outputs but " +
-				info.classNames().size() + " classes are named.");
+				info.classNames().size() + " classes are named. Train the model again or use another " +
+				"copy.");
+	}
+
+	/** Counts what {@link #copyEntry} unpacks, to check it without keeping it. */
+	private static final class CountingNull extends OutputStream {
+
+		long count;
+
+		@Override
+		public void write(final int b) {
+			count++;
+		}
+
+		@Override
+		public void write(final byte[] b, final int off, final int len) {
+			count += len;
+		}
 	}
 
 	/** Lets DL4J close what it thinks is its stream without closing the zip around it. */

@@ -119,6 +119,53 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 			dl4jVersion, created);
 	}
 
+	/** The most classes a model file may name: far more than any classifier has. */
+	static final int MAX_CLASSES = 1 << 20;
+
+	/**
+	 * The most values an input image may have (2048 x 2048 gray, 1024 x 1024 x 4), far more than
+	 * a classifier trained on a CPU takes. Checked before anything is allocated for it: ND4J
+	 * crashes the JVM when an allocation fails, and load runs the network once on such an image.
+	 */
+	static final long MAX_INPUT_VALUES = 1L << 22;
+
+	/**
+	 * Checks what a model file read from disk says before it is used: classes, input shape and
+	 * normalisation must be present and in range.
+	 *
+	 * @throws IllegalArgumentException saying what is wrong, for the user
+	 */
+	void check() {
+		if (classNames == null || classNames.size() < 2)
+			throw new IllegalArgumentException("it names " + (classNames == null ? "no" : classNames
+				.size()) + " classes, at least 2 are needed");
+		if (classNames.size() > MAX_CLASSES)
+			throw new IllegalArgumentException("it names " + classNames.size() + " classes, more than " +
+				"the " + MAX_CLASSES + " a model may have");
+		if (classNames.contains(null))
+			throw new IllegalArgumentException("a class has no name");
+		if (input == null) throw new IllegalArgumentException("it has no input shape");
+		final ImageShape shape = inputShape();
+		if (shape.isSizeOnly()) throw new IllegalArgumentException("its input has no channels");
+		final long values = (long) shape.channels() * shape.height() * shape.width();
+		if (values > MAX_INPUT_VALUES)
+			throw new IllegalArgumentException("its input of " + shape.width() + "x" + shape.height() +
+				" pixels and " + shape.channels() + " channels is larger than the " + MAX_INPUT_VALUES +
+				" values DeepClass handles");
+		if (input.selectedChannels() != null) for (final int c : input.selectedChannels())
+			if (c < 1) throw new IllegalArgumentException("it selects channel " + c);
+		if (normalization == null || normalization.mean() == null || normalization.std() == null)
+			throw new IllegalArgumentException("it has no normalisation values");
+		if (normalization.mean().length > shape.channels())
+			throw new IllegalArgumentException("its normalisation has " + normalization.mean().length +
+				" channels but its input " + shape.channels());
+		for (final float m : normalization.mean())
+			if (!Float.isFinite(m)) throw new IllegalArgumentException("a normalisation mean is " + m);
+		normalizationValues();
+		if (networkKind == null) throw new IllegalArgumentException("it does not say which kind " +
+			"of network it holds");
+	}
+
 	public ImageShape inputShape() {
 		return input.shape();
 	}

@@ -188,8 +188,9 @@ public final class TrainingPipeline {
 			ModelFiles.save(model.bundle(), file);
 		}
 		catch (final IOException e) {
-			throw new DeepClassException("cannot save the model to '" + file + "': " + e.getMessage(),
-				e);
+			// the message names the file, the cause and the fix; the trained network is lost with it
+			throw new DeepClassException("training finished but its model was not saved: " + e
+				.getMessage() + " Then train again.", e);
 		}
 		return model;
 	}

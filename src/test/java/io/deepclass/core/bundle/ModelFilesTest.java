@@ -2,6 +2,7 @@ package io.deepclass.core.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.ZipEntry;
@@ -87,6 +90,29 @@ class ModelFilesTest {
 		try (var listing = Files.list(dir)) {
 			assertEquals(List.of(file), listing.toList());
 		}
+	}
+
+	@Test
+	void temporaryFilesOfKilledSavesAreRemovedWhenStaleAndNeverLoadedAsModels() throws IOException {
+		final Path file = dir.resolve("model2.zip");
+		final Path stale = Files.writeString(dir.resolve(".model2.zip7316480214453261.part"), "PK");
+		final Path young = Files.writeString(dir.resolve(".model2.zip91.part"), "PK");
+		final Path otherModels = Files.writeString(dir.resolve(".model.zip123.part"), "PK");
+		final FileTime old = FileTime.from(Instant.now().minus(ModelFiles.STALE_TEMPORARY)
+			.minusSeconds(60));
+		Files.setLastModifiedTime(stale, old);
+		Files.setLastModifiedTime(otherModels, old);
+		ModelFiles.save(trained, file);
+		assertFalse(Files.exists(stale), "a temporary file older than any save is removed");
+		assertTrue(Files.exists(young), "a young one may be another process's save in progress");
+		assertTrue(Files.exists(otherModels), "only the saved file's own temporary files go");
+		ModelFiles.save(trained, young.resolveSibling(".model2.zip91.part.zip"));
+		final ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles
+			.load(young));
+		assertTrue(e.getMessage().contains("temporary file of a save that was interrupted"), e
+			.getMessage());
+		assertEquals(trained.info().classNames(), ModelFiles.load(young.resolveSibling(
+			".model2.zip91.part.zip")).info().classNames(), "a model may have any name but theirs");
 	}
 
 	@Test
