@@ -5,8 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Reads a folder that holds one sub-folder per class (class name = sub-folder name), every
@@ -50,12 +56,16 @@ public final class FolderReader {
 			files.add(list(classFolder, false));
 		}
 
+		final List<Path> all = new ArrayList<>();
+		final List<Integer> labels = new ArrayList<>();
+		for (int c = 0; c < classFolders.size(); c++)
+			for (final Path file : files.get(c)) {
+				all.add(file);
+				labels.add(c);
+			}
 		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target)
-			.convert(convert);
-		for (int c = 0; c < classFolders.size(); c++) {
-			for (final Path file : files.get(c))
-				addOrSkip(collector, file, c);
-		}
+			.convert(convert).expect(all.size());
+		decodeInto(collector, all, labels::get);
 		return collector.finish("folder '" + folder + "'");
 	}
 
@@ -73,10 +83,10 @@ public final class FolderReader {
 		if (!Files.isDirectory(folder))
 			throw new DatasetException("'" + folder + "' is not a folder. Choose the folder that " +
 				"holds the images to classify.");
+		final List<Path> files = list(folder, false);
 		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target)
-			.convert(convert);
-		for (final Path file : list(folder, false))
-			addOrSkip(collector, file, -1);
+			.convert(convert).expect(files.size());
+		decodeInto(collector, files, i -> -1);
 		return collector.finishUnlabelled("folder '" + folder + "'");
 	}
 
@@ -85,19 +95,62 @@ public final class FolderReader {
 		return Files.isDirectory(folder) && !list(folder, true).isEmpty();
 	}
 
-	/** Decodes {@code file} into the collector, or lists it as skipped with the reason. */
-	private void addOrSkip(final LabelledImageCollector collector, final Path file,
-		final int label)
+	/**
+	 * Decodes the files on every core, a bounded number ahead, and adds them to the collector in
+	 * order (so the dataset is the same as one decoded after another); an unreadable file is
+	 * listed as skipped with the reason.
+	 */
+	private void decodeInto(final LabelledImageCollector collector, final List<Path> files,
+		final java.util.function.IntUnaryOperator label)
 	{
-		final DecodedImage image;
+		final int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), files
+			.size()));
+		final ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+			final Thread t = new Thread(r, "deepclass-decode");
+			t.setDaemon(true);
+			return t;
+		});
+		final Deque<Future<Object>> ahead = new ArrayDeque<>();
 		try {
-			image = decoder.decode(file);
+			int next = 0;
+			for (int i = 0; i < files.size(); i++) {
+				while (next < files.size() && ahead.size() < 4 * threads) {
+					final Path file = files.get(next++);
+					ahead.add(pool.submit(() -> {
+						try {
+							return decoder.decode(file);
+						}
+						catch (final IOException | RuntimeException e) {
+							return e;
+						}
+					}));
+				}
+				final Object decoded = get(ahead.poll());
+				final String source = files.get(i).toString();
+				if (decoded instanceof DecodedImage image) collector.add(image, label.applyAsInt(i), source);
+				else collector.skip(source, reason((Exception) decoded));
+			}
 		}
-		catch (final IOException | RuntimeException e) {
-			collector.skip(file.toString(), reason(e));
-			return;
+		catch (final RuntimeException e) {
+			collector.closeDisk();
+			throw e;
 		}
-		collector.add(image, label, file.toString());
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	private static Object get(final Future<Object> future) {
+		try {
+			return future.get();
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new DatasetException("reading the images was interrupted.");
+		}
+		catch (final ExecutionException e) {
+			return e.getCause() instanceof Exception x ? x : new IOException(e.getCause());
+		}
 	}
 
 	private static String reason(final Exception e) {

@@ -15,6 +15,14 @@ public interface ImageStore {
 	/** Copies image {@code index} into {@code dst} starting at {@code offset}. */
 	void copyTo(int index, float[] dst, int offset);
 
+	/**
+	 * Whether reading an image costs a disk read (then training prepares the next batch while
+	 * the network trains on this one).
+	 */
+	default boolean onDisk() {
+		return false;
+	}
+
 	/** A new store holding the images at {@code indices}, in that order. */
 	default ImageStore subset(final int[] indices) {
 		final int n = imageSize();

@@ -1,5 +1,7 @@
 package io.deepclass.core.data;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +28,14 @@ public final class LabelledImageCollector {
 
 	private boolean convert = true;
 
+	private int expected;
+
+	private Path diskFolder;
+
+	private DiskImageStore.Writer disk;
+
+	private int count;
+
 	/**
 	 * @param shape target shape, or null to take the first image's size and channels
 	 */
@@ -43,6 +53,28 @@ public final class LabelledImageCollector {
 		return this;
 	}
 
+	/**
+	 * How many images are coming: when they would take more than a quarter of the Java heap
+	 * (or {@code deepclass.memory.budget} bytes), they are kept in a float cache on disk
+	 * ({@link DiskImageStore}) instead.
+	 */
+	public LabelledImageCollector expect(final int images) {
+		expected = images;
+		return this;
+	}
+
+	/** Keeps the images in a float cache file in {@code folder}, whatever their number. */
+	public LabelledImageCollector onDisk(final Path folder) {
+		diskFolder = folder;
+		return this;
+	}
+
+	/** The bytes of images this JVM keeps on its heap before it uses a disk cache. */
+	public static long memoryBudget() {
+		final String set = System.getProperty("deepclass.memory.budget");
+		return set != null ? Long.parseLong(set.trim()) : Runtime.getRuntime().maxMemory() / 4;
+	}
+
 	public void add(final DecodedImage image, final int label, final String source) {
 		if (shape != null && shape.isSizeOnly()) shape = shape.forChannels(image.channels());
 		if (!convert && shape != null && (image.width() != shape.width() || image.height() != shape
@@ -52,7 +84,23 @@ public final class LabelledImageCollector {
 				"on images like these.");
 		if (shape == null)
 			shape = new ImageShape(image.channels(), image.height(), image.width());
-		pixels.add(ImageConverter.convert(image, shape));
+		final float[] converted = ImageConverter.convert(image, shape);
+		if (count == 0 && diskFolder == null && (long) expected * shape.size() * 4 > memoryBudget())
+			diskFolder = DiskImageStore.defaultFolder();
+		if (diskFolder != null) {
+			try {
+				if (disk == null) disk = DiskImageStore.writer(diskFolder, shape.size());
+				disk.append(converted);
+			}
+			catch (final IOException e) {
+				closeDisk();
+				throw new DatasetException("cannot write the image cache in '" + diskFolder + "' (" + e
+					.getMessage() + "). Free disk space there, or choose another folder with " +
+					"-Ddeepclass.cache=<folder>.");
+			}
+		}
+		else pixels.add(converted);
+		count++;
 		labels.add(label);
 		sources.add(source);
 		bitDepths.add(image.bitDepth());
@@ -82,19 +130,51 @@ public final class LabelledImageCollector {
 		final int[] counts = new int[classNames.size()];
 		for (final int label : labels)
 			if (label >= 0) counts[label]++;
-		if (pixels.isEmpty())
+		if (count == 0)
 			throw new DatasetException("no images could be read from " + what + (skipped.isEmpty()
 				? "." : " (" + skipped.size() + " files skipped, first: " + skipped.get(0).source() +
 					": " + skipped.get(0).reason() + ")."));
 		final int n = shape.size();
-		final float[] all = new float[pixels.size() * n];
-		for (int i = 0; i < pixels.size(); i++)
-			System.arraycopy(pixels.get(i), 0, all, i * n, n);
+		final ImageStore store;
+		if (disk != null) {
+			try {
+				store = disk.finish();
+			}
+			catch (final IOException e) {
+				closeDisk();
+				throw new DatasetException("cannot finish the image cache in '" + diskFolder + "' (" + e
+					.getMessage() + "). Free disk space there, or choose another folder with " +
+					"-Ddeepclass.cache=<folder>.");
+			}
+		}
+		else {
+			final float[] all = new float[pixels.size() * n];
+			for (int i = 0; i < pixels.size(); i++)
+				System.arraycopy(pixels.get(i), 0, all, i * n, n);
+			pixels.clear();
+			store = new ArrayImageStore(all, n);
+		}
 		final int[] labelArray = labels.stream().mapToInt(Integer::intValue).toArray();
-		final Dataset dataset = new Dataset(shape, classNames, new ArrayImageStore(all, n),
+		final Dataset dataset = new Dataset(shape, classNames, store,
 			labelArray, sources.toArray(String[]::new), bitDepths.stream().mapToInt(
 				Integer::intValue).toArray());
-		return new ImportResult(dataset, new ImportReport(classNames, counts, skipped, DatasetChecks
-			.warnings(dataset)));
+		final List<String> notes = new ArrayList<>(DatasetChecks.warnings(dataset));
+		if (store instanceof DiskImageStore d) notes.add(String.format(java.util.Locale.ROOT,
+			"%d images (%.1f GB as floats) are kept in a disk cache, %s, not in memory (more than " +
+				"the memory budget of %.1f GB); it is deleted when Fiji closes", count, (double) count *
+					n * 4 / 1e9, d.file(), memoryBudget() / 1e9));
+		return new ImportResult(dataset, new ImportReport(classNames, counts, skipped, notes));
+	}
+
+	/** Deletes an unfinished disk cache (after a failure or when import is cancelled). */
+	public void closeDisk() {
+		if (disk == null) return;
+		try {
+			disk.close();
+		}
+		catch (final IOException e) {
+			// the cache is a temporary file, deleted at exit too
+		}
+		disk = null;
 	}
 }

@@ -89,7 +89,9 @@ public final class Trainer {
 				}
 				final int from = b * batchSize;
 				final int to = Math.min(n, from + batchSize);
-				network.fit(feeder.features(order, from, to), feeder.oneHot(order, from, to));
+				final INDArray features = feeder.features(order, from, to);
+				if (b + 1 < batches) feeder.prefetch(order, to, Math.min(n, to + batchSize));
+				network.fit(features, feeder.oneHot(order, from, to));
 				NativeMemory.trimIfDue();
 				final double loss = network.score();
 				if (!Double.isFinite(loss))
