@@ -72,8 +72,8 @@ final class CommandSupport {
 	{
 		if (given(folder)) {
 			try {
-				return new io.deepclass.core.data.FolderReader(new IjImageDecoder(options), target).read(
-					folder.toPath());
+				return io.deepclass.ij.ReadingProgress.of(new io.deepclass.core.data.FolderReader(
+					new IjImageDecoder(options), target)).read(folder.toPath());
 			}
 			catch (final IOException e) {
 				throw new DeepClassException("cannot read the folder '" + folder + "': " + e

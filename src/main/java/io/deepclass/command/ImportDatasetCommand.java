@@ -129,7 +129,8 @@ public class ImportDatasetCommand implements Command {
 			throw new DeepClassException("source=folder needs folder=<a folder with one sub-folder " +
 				"per class>.");
 		try {
-			return new FolderReader(new IjImageDecoder(options), target).read(folder.toPath());
+			return io.deepclass.ij.ReadingProgress.of(new FolderReader(new IjImageDecoder(options),
+				target)).read(folder.toPath());
 		}
 		catch (final IOException e) {
 			throw new DeepClassException("cannot read the folder '" + folder + "': " + e.getMessage(),

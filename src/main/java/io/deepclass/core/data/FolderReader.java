@@ -26,6 +26,15 @@ public final class FolderReader {
 
 	private final ImageShape target;
 
+	/** Hears (images done, images in all) as a folder is read. */
+	public interface Progress {
+		void done(int done, int total);
+	}
+
+	private Progress progress = (done, total) -> {};
+
+	private java.util.function.BooleanSupplier cancel = () -> false;
+
 	/**
 	 * @param target the shape every image is converted to, or null to take the first image's
 	 *          size and channels
@@ -33,6 +42,18 @@ public final class FolderReader {
 	public FolderReader(final ImageDecoder decoder, final ImageShape target) {
 		this.decoder = decoder;
 		this.target = target;
+	}
+
+	/**
+	 * Reports progress to {@code listener} (about every 1 % and at the end) and stops, deleting
+	 * what was read, when {@code cancelled} says so.
+	 */
+	public FolderReader withProgress(final Progress listener,
+		final java.util.function.BooleanSupplier cancelled)
+	{
+		progress = listener == null ? (done, total) -> {} : listener;
+		cancel = cancelled == null ? () -> false : cancelled;
+		return this;
 	}
 
 	public ImportResult read(final Path folder) throws IOException {
@@ -129,6 +150,12 @@ public final class FolderReader {
 				final String source = files.get(i).toString();
 				if (decoded instanceof DecodedImage image) collector.add(image, label.applyAsInt(i), source);
 				else collector.skip(source, reason((Exception) decoded));
+				if ((i + 1) % Math.max(1, files.size() / 100) == 0 || i + 1 == files.size()) {
+					progress.done(i + 1, files.size());
+					if (i + 1 < files.size() && cancel.getAsBoolean()) throw new DatasetException("reading " +
+						"the images was stopped (Esc) after " + (i + 1) + " of " + files.size() + "; nothing " +
+						"was kept. Run the command again to read them all.");
+				}
 			}
 		}
 		catch (final RuntimeException e) {
