@@ -81,4 +81,5 @@ selectImage(img);
 run("Visualize Filters", "model_file=[" + work + "/finetune.zip] view=kernels layer=1");
 shot("3-inside");
 print("e2e: done");
+File.saveString(getInfo("log"), work + "/../e2e-log.txt");
 run("Quit");

@@ -20,5 +20,5 @@ if [ ! -f "$BACKBONE/backbone.onnx" ]; then
 fi
 . src/test/e2e/imagej_setup.sh
 run_macro "$PWD/src/test/e2e/transfer_e2e.ijm" "$FM;$OUT/work;$OUT/shots;$BACKBONE/backbone.onnx"
-grep "^e2e:" "$OUT/imagej.log"
+grep "^e2e:" "$OUT/e2e-log.txt" || { echo "e2e: the macro did not finish (see $OUT/imagej.log)"; exit 1; }
 ls -l "$OUT/shots"

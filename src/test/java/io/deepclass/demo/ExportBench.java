@@ -1,0 +1,134 @@
+package io.deepclass.demo;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.deepclass.core.bundle.ModelBundle;
+import io.deepclass.core.bundle.ModelFiles;
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.IdxReader;
+import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.Normalization;
+import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.export.BioImageIoPackage;
+import io.deepclass.core.export.OnnxExporter;
+import io.deepclass.core.model.ArchitectureSpec;
+import io.deepclass.core.pipeline.TrainingPipeline;
+import io.deepclass.core.pipeline.TrainingRecipe;
+import io.deepclass.core.predict.Classifier;
+import io.deepclass.core.train.TrainingSettings;
+import io.deepclass.core.transfer.TransferTraining;
+
+/**
+ * Exports models trained on Fashion-MNIST (every reference architecture, 1 epoch on 6 000
+ * images, plus any DeepClass model files given) as ONNX files and bioimage.io packages into
+ * {@code out}, then for each prints the largest probability difference between ONNX Runtime
+ * and DeepClass on 2 000 test images, and both one's inference images/s on the same images,
+ * batch 256, the same number of threads. Used by {@code src/test/e2e/export_e2e.sh}, which then
+ * checks the files with Python's ONNX checker and numpy.
+ * <p>
+ * {@code ExportBench <out> <threads> [model.zip test-folder-dataset-is-fashion-mnist ...]}
+ */
+public final class ExportBench {
+
+	public static void main(final String[] args) throws Exception {
+		final Path out = Files.createDirectories(Paths.get(args[0]));
+		final int threads = Integer.parseInt(args[1]);
+		NativeBackend.select();
+		final Path fm = Paths.get(System.getProperty("fashion.mnist", FashionMnistDemo.DEFAULT_DATA));
+		final Dataset train = IdxReader.readSplit(fm, "train", IdxReader.FASHION_MNIST_CLASSES).head(
+			6000);
+		final Dataset test = IdxReader.readSplit(fm, "t10k", IdxReader.FASHION_MNIST_CLASSES).head(2000);
+		final List<Object[]> models = new ArrayList<>();
+		final TrainingSettings settings = TrainingSettings.defaults().withEpochs(1).withSeed(42);
+		for (final String a : ArchitectureSpec.REFERENCE)
+			models.add(new Object[] { a, new TrainingPipeline(null, null).train(new TrainingRecipe(
+				ArchitectureSpec.parse(a), settings, 0.1).withNormalization(Normalization.Method.PERCENTILE,
+					1, 99.8), train).bundle() });
+		for (int i = 2; i < args.length; i++)
+			models.add(new Object[] { Paths.get(args[i]).getFileName().toString(), ModelFiles.load(Paths
+				.get(args[i])) });
+
+		System.out.printf(Locale.ROOT, "%-28s %12s %14s %14s %8s%n", "model", "max |dp|",
+			"DeepClass img/s", "ORT img/s", "ORT/DC");
+		final OrtEnvironment env = OrtEnvironment.getEnvironment();
+		for (final Object[] m : models) {
+			final String name = ((String) m[0]).replaceAll("[^A-Za-z0-9_.-]", "_");
+			final ModelBundle model = (ModelBundle) m[1];
+			final ImageShape shape = model.info().inputShape();
+			final Dataset images = model.info().input().resizes() ? TransferTraining.toBackboneInput(
+				test, shape) : test;
+			final Path onnx = out.resolve(name + ".onnx");
+			OnnxExporter.write(model, onnx);
+			BioImageIoPackage.write(model, images.head(100), null, new BioImageIoPackage.Details(
+				"Fashion-MNIST " + name, null, List.of("DeepClass export bench"), "MIT"), out.resolve(name +
+					".bioimage.io.zip"));
+
+			final Classifier classifier = new Classifier(model);
+			classifier.classify(images.head(256)); // warm up
+			long t = System.nanoTime();
+			final float[][] expected = classifier.classify(images).probabilities();
+			final double deepclass = images.size() / ((System.nanoTime() - t) / 1e9);
+
+			final float[] input = perImage(model, images);
+			final OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+			options.setIntraOpNumThreads(threads);
+			options.setInterOpNumThreads(1);
+			double largest = 0, ort;
+			try (OrtSession session = env.createSession(onnx.toString(), options)) {
+				run(env, session, input, shape, 0, 256); // warm up
+				t = System.nanoTime();
+				for (int from = 0; from < images.size(); from += 256) {
+					final int n = Math.min(256, images.size() - from);
+					final float[][] p = run(env, session, input, shape, from, n);
+					for (int i = 0; i < n; i++)
+						for (int k = 0; k < p[i].length; k++)
+							largest = Math.max(largest, Math.abs(p[i][k] - expected[from + i][k]));
+				}
+				ort = images.size() / ((System.nanoTime() - t) / 1e9);
+			}
+			System.out.printf(Locale.ROOT, "%-28s %12.2e %14.0f %14.0f %8.2f%n", name, largest,
+				deepclass, ort, ort / deepclass);
+		}
+	}
+
+	private static float[][] run(final OrtEnvironment env, final OrtSession session,
+		final float[] input, final ImageShape shape, final int from, final int n) throws Exception
+	{
+		final FloatBuffer batch = FloatBuffer.wrap(input, from * shape.size(), n * shape.size())
+			.slice();
+		try (OnnxTensor tensor = OnnxTensor.createTensor(env, batch, new long[] { n, shape.channels(),
+			shape.height(), shape.width() });
+			OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, tensor)))
+		{
+			return (float[][]) result.get(0).getValue();
+		}
+	}
+
+	/** The images after the per-image step of the model's normalisation (as the metadata says). */
+	static float[] perImage(final ModelBundle model, final Dataset images) {
+		final Normalization n = model.info().normalizationValues();
+		final ImageShape shape = images.shape();
+		final float[] zero = new float[shape.channels()], one = new float[shape.channels()];
+		java.util.Arrays.fill(one, 1);
+		final Normalization scaling = new Normalization(n.method(), zero, one, n.lowPercentile(), n
+			.highPercentile());
+		final float[] pixels = new float[images.size() * shape.size()];
+		final int[] depths = new int[images.size()];
+		for (int i = 0; i < images.size(); i++) {
+			System.arraycopy(images.image(i), 0, pixels, i * shape.size(), shape.size());
+			depths[i] = images.bitDepth(i);
+		}
+		scaling.apply(pixels, 0, images.size(), shape, depths);
+		return pixels;
+	}
+}
