@@ -12,6 +12,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.FrozenVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
@@ -194,7 +195,9 @@ public final class OnnxExporter {
 			if (tensors.containsKey(name)) continue;
 			final List<String> from = conf.getVertexInputs().get(name);
 			final String[] in = from.stream().map(tensors::get).toArray(String[]::new);
-			final var vertex = conf.getVertices().get(name);
+			var vertex = conf.getVertices().get(name);
+			while (vertex instanceof FrozenVertex frozen) // a features model's frozen sums and merges
+				vertex = frozen.getUnderlying();
 			final String out;
 			if (vertex instanceof LayerVertex lv) {
 				final String x = preprocessor(lv.getPreProcessor(), in[0]);
@@ -323,14 +326,15 @@ public final class OnnxExporter {
 	private String batchNorm(final BatchNormalization b, final Map<String, INDArray> params,
 		final String name, final String x)
 	{
+		// DL4J divides by sqrt(var + eps), also with log-std parameters (its default), whose
+		// var is the stored std squared (measured: layer by layer against ONNX Runtime)
 		final double eps = b.getEps();
 		final INDArray var;
 		if (params.containsKey("var")) var = params.get("var");
 		else {
-			final INDArray tenToThe = Transforms.exp(params.get("log10stdev").castTo(
+			final INDArray std = Transforms.exp(params.get("log10stdev").castTo(
 				org.nd4j.linalg.api.buffer.DataType.DOUBLE).mul(Math.log(10)), false);
-			var = Transforms.max(tenToThe.mul(tenToThe).subi(eps), 0, false).castTo(
-				org.nd4j.linalg.api.buffer.DataType.FLOAT);
+			var = std.mul(std).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
 		}
 		final long n = var.length();
 		final INDArray gamma = params.containsKey("gamma") ? params.get("gamma") : org.nd4j.linalg.factory.Nd4j

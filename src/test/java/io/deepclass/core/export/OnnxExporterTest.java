@@ -101,6 +101,39 @@ class OnnxExporterTest {
 		assertTrue(difference <= 1e-5, architecture + ": " + difference);
 	}
 
+	/**
+	 * DL4J's BatchNorm divides by sqrt(std^2 + eps) also when it stores log10(std): a trained
+	 * network's channels often have std^2 near or below eps (1e-5), where any other reading of
+	 * the parameters is visibly off.
+	 */
+	@org.junit.jupiter.api.Test
+	void batchNormWithChannelsOfTinyVarianceExportsExactly() throws Exception {
+		final ImageShape shape = new ImageShape(1, 20, 20);
+		final Dataset train = images(shape, 48, 1), test = images(shape, 12, 2);
+		final ModelBundle model = new TrainingPipeline(null, null).train(new TrainingRecipe(
+			ArchitectureSpec.parse("cnn:8,bn=true,dense=16"), SETTINGS, 0).withNormalization(
+				Normalization.Method.DATASET, 1, 99.8), train).bundle();
+		final Random random = new Random(3);
+		for (final var layer : ((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) model.network()
+			.model()).getLayers())
+			if (layer.paramTable().containsKey("log10stdev")) {
+				final var logStd = layer.getParam("log10stdev");
+				final var gamma = layer.getParam("gamma");
+				for (int c = 0; c < logStd.length(); c++) { // std 1e-3 to 1e-2: std^2 around eps
+					logStd.putScalar(c, -3 + random.nextDouble());
+					gamma.putScalar(c, 0.003 * (1 + random.nextDouble())); // outputs of order 1
+				}
+			}
+		final Path file = dir.resolve("tiny.onnx");
+		OnnxExporter.write(model, file);
+		final float[][] expected = new Classifier(model).classify(test).probabilities();
+		final double difference = largestDifference(expected, run(file, perImage(model, test), shape,
+			test.size()));
+		System.out.printf(java.util.Locale.ROOT, "ONNX export, BatchNorm std^2 near eps: largest " +
+			"probability difference %.2e%n", difference);
+		assertTrue(difference <= 1e-5, "" + difference);
+	}
+
 	/** The test images after the per-image step of the model's normalisation. */
 	static float[] perImage(final ModelBundle model, final Dataset images) {
 		final Normalization n = model.info().normalizationValues();

@@ -59,18 +59,22 @@ class OnnxRoundTripTest {
 	private ModelBundle transferModel(final String fixture, final boolean frozenBatchNorm)
 		throws IOException
 	{
-		final Backbone b = fixture(fixture);
+		final Backbone b = fixture(fixture.equals("features") ? "residual" : fixture);
 		final Dataset train = TransferTraining.toBackboneInput(TestData.stripes(48, 12, 5), b.input());
-		final TransferTraining.Result r = TransferTraining.train(b, new TransferTraining.Settings(
-			TransferTraining.Strategy.FINE_TUNE, 8, 0.2, 1, 0.1).withUnfreeze(0, frozenBatchNorm),
+		final TransferTraining.Settings settings = fixture.equals("features")
+			? TransferTraining.Settings.of(TransferTraining.Strategy.FEATURES)
+			: new TransferTraining.Settings(TransferTraining.Strategy.FINE_TUNE, 8, 0.2, 1, 0.1)
+				.withUnfreeze(0, frozenBatchNorm);
+		final TransferTraining.Result r = TransferTraining.train(b, settings,
 			OnnxExporterTest.SETTINGS.withEpochs(1), imagenet(train), train, null, null, null);
 		return ModelBundle.of(r.result(), "pretrained " + fixture, OnnxExporterTest.SETTINGS, imagenet(
 			train), null, train, null);
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "residual", "mobile", "excite", "residual, frozen BatchNorm" })
-	void fineTunedTransferModelsExportExactly(final String which) throws Exception {
+	@ValueSource(strings = { "residual", "mobile", "excite", "residual, frozen BatchNorm",
+		"features" })
+	void transferModelsExportExactly(final String which) throws Exception {
 		final ModelBundle model = transferModel(which.split(",")[0], which.contains("frozen"));
 		final Path file = dir.resolve("transfer.onnx");
 		OnnxExporter.write(model, file);
