@@ -238,9 +238,11 @@ public class ClassifyImagesCommand implements Command {
 					"to take the images of its sub-folders at any depth." : "."));
 		final boolean toCsv = CommandSupport.given(save_csv);
 		if (toCsv) CommandSupport.checkWritable(save_csv, "CSV file");
+		final long start = System.nanoTime();
 		final BatchClassification.Outcome out = BatchClassification.run(classifier,
 			new IjImageDecoder(CommandSupport.sampleOptions(info)), files, resize, toCsv ? save_csv
 				.toPath() : null, resume, log::warn);
+		final double seconds = (System.nanoTime() - start) / 1e9;
 		final var s = out.summary();
 		results = out.results();
 		confusion = out.confusion();
@@ -250,7 +252,8 @@ public class ClassifyImagesCommand implements Command {
 					"file done again" : ""));
 		log.info("DeepClass: classified " + s.classified() + " of " + files.size() + " files" + (s
 			.skipped() > 0 ? ", " + s.skipped() + " skipped (see the warnings above)" : "") + (toCsv
-				? "; results in " + save_csv : ""));
+				? "; results in " + save_csv : "") + String.format(" (%.1f s, %.0f files/s)", seconds, (s
+					.classified() + s.skipped()) / Math.max(seconds, 1e-9)));
 		if (out.rows() > out.tableRows())
 			log.info("DeepClass: the table \"" + ResultTables.RESULTS + "\" shows the first " + out
 				.tableRows() + " of " + out.rows() + " rows; the CSV holds them all.");
