@@ -2,6 +2,7 @@ package io.deepclass.command;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -21,11 +22,14 @@ import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.DatasetException;
 import io.deepclass.core.data.FolderReader;
+import io.deepclass.core.data.ImageFiles;
+import io.deepclass.core.data.ImageFiles.ImageFile;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.inspect.NetworkInspector;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
+import io.deepclass.ij.BatchClassification;
 import io.deepclass.ij.ClassOverlays;
 import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.FilterImages;
@@ -42,8 +46,16 @@ import io.deepclass.ij.ResultTables;
  * class and confidence written on each slice), a colour legend, and, when the truth is known
  * (a DeepClass dataset stack, or a folder with class sub-folders), the confusion matrix.
  * <p>
+ * A folder with {@code save_csv} or {@code recursive}, and a list of files ({@code input=list
+ * list_file=...}, one path per line), are streamed: files are decoded while the network
+ * classifies, the CSV is written and flushed a batch at a time, memory stays bounded however
+ * many files there are, Esc stops after the current batch, and {@code resume} continues an
+ * interrupted run's CSV. Unreadable, vanished or changed files are skipped and listed in the Log.
+ * <p>
  * Macro (headless batch): {@code run("Classify Images", "model_file=/data/model.zip
- * input=folder folder=/data/new resize save_csv=/data/results.csv");}
+ * input=folder folder=/data/new resize save_csv=/data/results.csv");}, or for a list, resuming
+ * an interrupted run: {@code run("Classify Images", "model_file=/data/model.zip input=list
+ * list_file=/data/todo.txt resize save_csv=/data/results.csv resume");}
  */
 @Plugin(type = Command.class, headless = true, label = "Classify Images")
 public class ClassifyImagesCommand implements Command {
@@ -54,7 +66,7 @@ public class ClassifyImagesCommand implements Command {
 	@Parameter(label = "model_file", style = "open")
 	private File model_file;
 
-	@Parameter(label = "input", choices = { "slice", "stack", "folder", "rois" })
+	@Parameter(label = "input", choices = { "slice", "stack", "folder", "list", "rois" })
 	private String input = "stack";
 
 	@Parameter(label = "image", required = false)
@@ -62,6 +74,14 @@ public class ClassifyImagesCommand implements Command {
 
 	@Parameter(label = "folder", style = "directory", required = false)
 	private File folder;
+
+	@Parameter(label = "recursive", description = "input=folder: every image below the folder, " +
+		"at any depth")
+	private boolean recursive = false;
+
+	@Parameter(label = "list_file", style = "open", required = false, description = "input=list: " +
+		"a text file with one image path per line")
+	private File list_file;
 
 	@Parameter(label = "resize", description = "resize and convert images that do not match the " +
 		"model's input (ROI patches always are)")
@@ -80,6 +100,10 @@ public class ClassifyImagesCommand implements Command {
 
 	@Parameter(label = "save_csv", style = "save", required = false)
 	private File save_csv;
+
+	@Parameter(label = "resume", description = "with save_csv: keep the rows already in the CSV " +
+		"(an interrupted run) and classify only the other files")
+	private boolean resume = false;
 
 	@Parameter(label = "save_tables", style = "directory", required = false, description = "a " +
 		"folder: every table this command makes is also written there as <title>.csv")
@@ -101,6 +125,15 @@ public class ClassifyImagesCommand implements Command {
 		final ModelInfo info = model.info();
 		// a pretrained backbone takes every image resized to its input
 		if (info.input().resizes()) resize = true;
+		if (resume && !CommandSupport.given(save_csv))
+			throw new DeepClassException("resume continues a results CSV: give save_csv=<the CSV of " +
+				"the interrupted run>.");
+		if ("list".equals(input) || "folder".equals(input) && (recursive || CommandSupport.given(
+			save_csv)))
+		{
+			stream(classifier);
+			return;
+		}
 		Roi[] rois = null;
 		int[] slices = null;
 		final ImportResult items;
@@ -123,7 +156,7 @@ public class ClassifyImagesCommand implements Command {
 			}
 			case "folder" -> items = fromFolder(info);
 			default -> throw new DeepClassException("unknown input '" + input +
-				"': choose slice, stack, folder or rois.");
+				"': choose slice, stack, folder, list or rois.");
 		}
 		for (final var skipped : items.report().skipped())
 			log.warn("DeepClass: skipped " + skipped.source() + ": " + skipped.reason());
@@ -190,6 +223,69 @@ public class ClassifyImagesCommand implements Command {
 				imp.getTitle() + "' holds " + r.dataset().shape() + " images; tick 'resize' or choose " +
 				"a matching model.");
 		return r;
+	}
+
+	/**
+	 * A folder or list classified as its files are decoded, in bounded memory, the CSV written a
+	 * batch at a time (see {@link BatchClassification} for what the table keeps).
+	 */
+	private void stream(final Classifier classifier) {
+		final ModelInfo info = classifier.model().info();
+		final List<ImageFile> files = listFiles(info);
+		if (files.isEmpty())
+			throw new DeepClassException("'" + ("list".equals(input) ? list_file : folder) + "' " +
+				"names no files to classify" + ("folder".equals(input) && !recursive ? "; tick recursive " +
+					"to take the images of its sub-folders at any depth." : "."));
+		final boolean toCsv = CommandSupport.given(save_csv);
+		if (toCsv) CommandSupport.checkWritable(save_csv, "CSV file");
+		final long start = System.nanoTime();
+		final BatchClassification.Outcome out = BatchClassification.run(classifier,
+			new IjImageDecoder(CommandSupport.sampleOptions(info)), files, resize, toCsv ? save_csv
+				.toPath() : null, resume, log::warn);
+		final double seconds = (System.nanoTime() - start) / 1e9;
+		final var s = out.summary();
+		results = out.results();
+		confusion = out.confusion();
+		if (s.alreadyDone() > 0 || s.droppedPartialLine())
+			log.info("DeepClass: resumed " + save_csv + ": " + s.alreadyDone() + " files already " +
+				"done" + (s.droppedPartialLine() ? "; its half-written last line was removed and that " +
+					"file done again" : ""));
+		log.info("DeepClass: classified " + s.classified() + " of " + files.size() + " files" + (s
+			.skipped() > 0 ? ", " + s.skipped() + " skipped (see the warnings above)" : "") + (toCsv
+				? "; results in " + save_csv : "") + String.format(" (%.1f s, %.0f files/s)", seconds, (s
+					.classified() + s.skipped()) / Math.max(seconds, 1e-9)));
+		if (out.rows() > out.tableRows())
+			log.info("DeepClass: the table \"" + ResultTables.RESULTS + "\" shows the first " + out
+				.tableRows() + " of " + out.rows() + " rows; the CSV holds them all.");
+		if (s.cancelled())
+			log.warn("DeepClass: stopped (Esc) after " + (s.classified() + s.skipped()) + " of " + (files
+				.size() - s.alreadyDone()) + " files; run again with resume to finish.");
+		if (s.classified() == 0 && s.alreadyDone() == 0 && !s.cancelled())
+			throw new DeepClassException("no image could be classified (" + s.skipped() + " files " +
+				"skipped, see the Log).");
+	}
+
+	private List<ImageFile> listFiles(final ModelInfo info) {
+		try {
+			if ("list".equals(input)) {
+				if (!CommandSupport.given(list_file))
+					throw new DeepClassException("input=list needs list_file=<a text file with one image " +
+						"path per line>.");
+				final ImageFiles.Listing listing = ImageFiles.inList(list_file.toPath());
+				if (listing.duplicates() > 0)
+					log.warn("DeepClass: " + listing.duplicates() + " duplicate lines in " + list_file +
+						" are classified once.");
+				return listing.files();
+			}
+			if (!CommandSupport.given(folder))
+				throw new DeepClassException("input=folder needs folder=<the folder of images to " +
+					"classify>.");
+			return ImageFiles.inFolder(folder.toPath(), recursive, info.classNames());
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("cannot list the images of '" + ("list".equals(input)
+				? list_file : folder) + "': " + e.getMessage(), e);
+		}
 	}
 
 	private ImportResult fromFolder(final ModelInfo info) {

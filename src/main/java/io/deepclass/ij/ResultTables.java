@@ -8,6 +8,7 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImportReport;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
+import io.deepclass.core.predict.ResultsCsv;
 import io.deepclass.core.train.EpochStats;
 
 /** Builds the ImageJ tables DeepClass shows; titles are the ones macros look tables up by. */
@@ -124,13 +125,36 @@ public final class ResultTables {
 
 	/** Rows: actual class; columns: predicted class. */
 	public static ResultsTable confusion(final EvaluationReport r) {
+		return confusion(r.classNames(), r.confusion());
+	}
+
+	/** {@code counts[actual][predicted]} as a table, rows actual, columns predicted. */
+	public static ResultsTable confusion(final List<String> classNames, final int[][] counts) {
 		final ResultsTable rt = new ResultsTable();
-		for (int a = 0; a < r.classNames().size(); a++) {
+		for (int a = 0; a < classNames.size(); a++) {
 			rt.addRow();
-			rt.addValue("actual", r.classNames().get(a));
-			for (int p = 0; p < r.classNames().size(); p++)
-				rt.addValue(r.classNames().get(p), r.confusion()[a][p]);
+			rt.addValue("actual", classNames.get(a));
+			for (int p = 0; p < classNames.size(); p++)
+				rt.addValue(classNames.get(p), counts[a][p]);
 		}
 		return rt;
+	}
+
+	/** Adds one file's row as {@link #predictions} lays them out (the columns of the CSV). */
+	public static void addPrediction(final ResultsTable rt, final ResultsCsv.Row row,
+		final List<String> classNames, final boolean truth)
+	{
+		rt.addRow();
+		rt.addValue("source", row.source());
+		rt.addValue("slice", 0);
+		rt.addValue("roi", 0);
+		rt.addValue("class", row.predictedClass());
+		rt.addValue("confidence", row.confidence());
+		for (int c = 0; c < classNames.size(); c++)
+			rt.addValue("p_" + classNames.get(c), row.probabilities()[c]);
+		if (truth) {
+			rt.addValue("true_class", row.trueClass() == null ? "" : row.trueClass());
+			rt.addValue("correct", row.predictedClass().equals(row.trueClass()) ? 1 : 0);
+		}
 	}
 }

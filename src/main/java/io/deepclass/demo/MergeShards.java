@@ -1,0 +1,46 @@
+package io.deepclass.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.deepclass.core.data.ImageFiles;
+import io.deepclass.core.data.ImageFiles.ImageFile;
+import io.deepclass.core.predict.ResultsCsv;
+
+/**
+ * Joins the result CSVs of shards of one file list into one CSV in the list's order:
+ * {@code java -cp <jars> io.deepclass.demo.MergeShards list.txt merged.csv shard-0.csv ...}.
+ * {@code scripts/shard_classify.sh} runs it after its shards; on a cluster, run it once every
+ * job-array task has finished. Exit code 0 when merged (files skipped by a shard are counted),
+ * 1 on an error.
+ */
+public final class MergeShards {
+
+	private MergeShards() {}
+
+	public static void main(final String[] args) {
+		final PrintStream out = System.out;
+		if (args.length < 3) {
+			out.println("usage: io.deepclass.demo.MergeShards list.txt merged.csv shard.csv...");
+			System.exit(2);
+		}
+		try {
+			final List<String> sources = ImageFiles.inList(Path.of(args[0])).files().stream().map(
+				ImageFile::source).toList();
+			final List<Path> shards = new ArrayList<>();
+			for (int i = 2; i < args.length; i++)
+				shards.add(Path.of(args[i]));
+			final int missing = ResultsCsv.merge(shards, sources, Path.of(args[1]));
+			out.println("merged " + shards.size() + " shards into " + args[1] + ": " + (sources.size() -
+				missing) + " rows" + (missing > 0 ? ", " + missing + " listed files have no row (skipped; " +
+					"see the shards' logs)" : ""));
+		}
+		catch (final IOException | RuntimeException e) {
+			out.println("MergeShards: " + e.getMessage());
+			System.exit(1);
+		}
+	}
+}

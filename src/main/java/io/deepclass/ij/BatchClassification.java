@@ -1,0 +1,120 @@
+package io.deepclass.ij;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+import ij.IJ;
+import ij.measure.ResultsTable;
+
+import io.deepclass.core.DeepClassException;
+import io.deepclass.core.data.ImageDecoder;
+import io.deepclass.core.data.ImageFiles.ImageFile;
+import io.deepclass.core.predict.Classifier;
+import io.deepclass.core.predict.ResultsCsv;
+import io.deepclass.core.predict.StreamingClassification;
+
+/**
+ * The ImageJ side of a streamed classification of many files: the status line and progress bar
+ * with speed and ETA, Esc stopping after the current batch, each skipped file as a Log warning,
+ * and the table "DeepClass Results". Without a CSV the table holds every row (it is the only
+ * output); with one it holds the first {@link #TABLE_ROWS} rows and the CSV holds them all, since
+ * an ImageJ table of 100 000 rows would take more memory than the classification itself.
+ */
+public final class BatchClassification implements StreamingClassification.Listener {
+
+	/** Rows the table keeps when the results also go to a CSV file. */
+	public static final int TABLE_ROWS = 10_000;
+
+	/** The tables made, and what the run did. {@code confusion} is null when no truth is known. */
+	public record Outcome(ResultsTable results, ResultsTable confusion,
+		StreamingClassification.Summary summary, int tableRows, int rows)
+	{}
+
+	private final List<String> classNames;
+
+	private final boolean truth;
+
+	private final int maxRows;
+
+	private final Consumer<String> warn;
+
+	private final ResultsTable table = new ResultsTable();
+
+	private final int[][] confusion;
+
+	private int rows;
+
+	private BatchClassification(final List<String> classNames, final boolean truth,
+		final int maxRows, final Consumer<String> warn)
+	{
+		this.classNames = classNames;
+		this.truth = truth;
+		this.maxRows = maxRows;
+		this.warn = warn;
+		this.confusion = new int[classNames.size()][classNames.size()];
+	}
+
+	/**
+	 * Classifies {@code files} as they are decoded, into {@code csv} when given (null: the table
+	 * only), resuming it with {@code resume}.
+	 *
+	 * @param warn receives a line per skipped file
+	 */
+	public static Outcome run(final Classifier classifier, final ImageDecoder decoder,
+		final List<ImageFile> files, final boolean resize, final Path csv, final boolean resume,
+		final Consumer<String> warn)
+	{
+		final List<String> classNames = classifier.model().info().classNames();
+		final boolean truth = files.stream().anyMatch(f -> f.trueClass() != null);
+		final BatchClassification listener = new BatchClassification(classNames, truth, csv == null
+			? Integer.MAX_VALUE : TABLE_ROWS, warn);
+		final StreamingClassification engine = new StreamingClassification(classifier, decoder,
+			StreamingClassification.Settings.defaults(resize));
+		IJ.resetEscape();
+		final StreamingClassification.Summary summary;
+		try {
+			summary = csv == null ? engine.run(files, IJ::escapePressed, listener) : engine.toCsv(files,
+				truth, csv, resume, IJ::escapePressed, listener);
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("cannot write the results to '" + csv + "': " + e
+				.getMessage(), e);
+		}
+		finally {
+			IJ.showProgress(1.0);
+		}
+		return new Outcome(listener.table, truth ? ResultTables.confusion(classNames,
+			listener.confusion) : null, summary, listener.table.size(), listener.rows);
+	}
+
+	@Override
+	public void rows(final List<ResultsCsv.Row> batch) {
+		for (final ResultsCsv.Row row : batch) {
+			rows++;
+			if (table.size() < maxRows) ResultTables.addPrediction(table, row, classNames, truth);
+			final int actual = row.trueClass() == null ? -1 : classNames.indexOf(row.trueClass());
+			if (actual >= 0) confusion[actual][classNames.indexOf(row.predictedClass())]++;
+		}
+	}
+
+	@Override
+	public void skipped(final String source, final String reason) {
+		warn.accept("DeepClass: skipped " + source + ": " + reason);
+	}
+
+	@Override
+	public void progress(final StreamingClassification.Progress p) {
+		IJ.showProgress(p.done(), p.total());
+		IJ.showStatus(String.format("DeepClass: %d of %d files, %.0f/s, %s left%s (Esc stops)", p
+			.done(), p.total(), p.filesPerSecond(), duration(p.etaSeconds()), p.skipped() > 0 ? ", " + p
+				.skipped() + " skipped" : ""));
+	}
+
+	static String duration(final double seconds) {
+		final long s = Math.round(seconds);
+		return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String
+			.format("%d:%02d", s / 60, s % 60);
+	}
+}

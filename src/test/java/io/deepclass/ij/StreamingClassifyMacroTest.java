@@ -1,0 +1,151 @@
+package io.deepclass.ij;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ij.measure.ResultsTable;
+
+/**
+ * Classify Images streaming folders and lists to CSV through macro strings, headless: the same
+ * results as the in-memory table, nested folders, lists, skipped files, resuming a killed run.
+ */
+class StreamingClassifyMacroTest {
+
+	@TempDir
+	static Path dir;
+
+	static Path test, model;
+
+	@BeforeAll
+	static void trainAModel() throws IOException {
+		final Path train = MacroHarness.stripesFolder(dir.resolve("train"), 80, 16, 1, false);
+		test = MacroHarness.stripesFolder(dir.resolve("test"), 40, 16, 2, false);
+		model = dir.resolve("stripes.zip");
+		final MacroHarness.Run run = MacroHarness.run("setBatchMode(true);\n" +
+			"run(\"Train Classifier\", \"folder=[" + train + "] architecture=custom " +
+			"custom_architecture=mlp:32 epochs=3 batch_size=16 optimizer=adam learning_rate=0.003 " +
+			"validation_fraction=0.25 seed=42 model_file=[" + model + "]\");");
+		assertTrue(run.completed() && Files.isRegularFile(model), run.output());
+	}
+
+	static MacroHarness.Run classify(final String options) {
+		final MacroHarness.Run run = MacroHarness.run("setBatchMode(true);\nrun(\"Classify Images\", " +
+			"\"model_file=[" + model + "] " + options.replace("\"", "\\\"") + "\");");
+		assertTrue(run.completed(), run.output());
+		return run;
+	}
+
+	@Test
+	void streamedCsvHoldsWhatTheInMemoryTableHolds() throws IOException {
+		classify("input=folder folder=[" + test + "]");
+		final ResultsTable memory = Tables.last(ResultTables.RESULTS);
+		final Path csv = dir.resolve("streamed.csv");
+		final MacroHarness.Run run = classify("input=folder folder=[" + test + "] save_csv=[" + csv +
+			"]");
+		assertTrue(run.output().contains("classified 40 of 40 files"), run.output());
+		final List<String> lines = Files.readAllLines(csv);
+		assertEquals(List.of("source", "slice", "roi", "class", "confidence", "p_horizontal",
+			"p_vertical", "true_class", "correct"), List.of(lines.get(0).split(",")),
+			"the columns of the in-memory table");
+		assertEquals(memory.size() + 1, lines.size());
+		for (int i = 0; i < memory.size(); i++) {
+			final String[] f = lines.get(i + 1).split(",");
+			assertEquals(memory.getStringValue("source", i), f[0]);
+			assertEquals(memory.getStringValue("class", i), f[3]);
+			assertEquals(memory.getValue("confidence", i), Double.parseDouble(f[4]), 1e-6);
+			assertEquals(memory.getValue("p_horizontal", i), Double.parseDouble(f[5]), 1e-6);
+			assertEquals(memory.getValue("p_vertical", i), Double.parseDouble(f[6]), 1e-6);
+			assertEquals(memory.getStringValue("true_class", i), f[7]);
+			assertEquals((int) memory.getValue("correct", i), Integer.parseInt(f[8]));
+		}
+		final ResultsTable confusion = Tables.last(ResultTables.CONFUSION);
+		assertTrue(confusion.getValue("horizontal", 0) + confusion.getValue("vertical", 1) >= 36,
+			"the confusion matrix, counted as the rows stream by");
+	}
+
+	@Test
+	void recursiveFindsNestedFiles() throws IOException {
+		final Path nested = dir.resolve("nested");
+		final List<Path> originals;
+		try (Stream<Path> s = Files.walk(test)) {
+			originals = s.filter(Files::isRegularFile).sorted().limit(9).toList();
+		}
+		for (int i = 0; i < originals.size(); i++) {
+			final Path target = nested.resolve("plate" + i % 2 + "/well" + i % 3 + "/" + originals.get(
+				i).getFileName());
+			Files.createDirectories(target.getParent());
+			Files.copy(originals.get(i), target);
+		}
+		final Path csv = dir.resolve("nested.csv");
+		final MacroHarness.Run flat = MacroHarness.run("setBatchMode(true);\nrun(\"Classify Images\", " +
+			"\"model_file=[" + model + "] input=folder folder=[" + nested + "] save_csv=[" + csv + "]\");");
+		assertFalse(flat.completed());
+		assertTrue(flat.output().contains("tick recursive"), "without recursive, no file: " + flat
+			.output());
+		classify("input=folder folder=[" + nested + "] recursive save_csv=[" + csv + "]");
+		final List<String> lines = Files.readAllLines(csv);
+		assertEquals(10, lines.size(), "header and 9 nested files");
+		assertEquals(-1, lines.get(0).indexOf("true_class"), "plate0 is no class: truth unknown");
+	}
+
+	@Test
+	void listSkipsAndReportsBadFilesAndResumesAKilledRun() throws IOException {
+		final List<String> entries = new ArrayList<>();
+		try (Stream<Path> s = Files.walk(test)) {
+			s.filter(Files::isRegularFile).sorted().forEach(p -> entries.add(p.toString()));
+		}
+		final Path broken = Files.writeString(dir.resolve("broken.png"), "not a png");
+		entries.add(5, "broken.png"); // relative to the list's folder
+		entries.add(9, dir.resolve("gone.png").toString());
+		final Path list = Files.write(dir.resolve("todo.txt"), entries);
+		final Path csv = dir.resolve("list.csv");
+		final java.io.PrintStream stderr = System.err;
+		final java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+		final MacroHarness.Run run;
+		System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+		try {
+			run = classify("input=list list_file=[" + list + "] save_csv=[" + csv + "]");
+		}
+		finally {
+			System.setErr(stderr);
+		}
+		final String log = warnings.toString(java.nio.charset.StandardCharsets.UTF_8);
+		assertTrue(log.contains("skipped " + broken + ": "), log);
+		assertTrue(log.contains("gone.png: vanished"), log);
+		assertTrue(run.output().contains("classified 40 of 42 files, 2 skipped"), run.output());
+		final List<String> full = Files.readAllLines(csv);
+		assertEquals(41, full.size());
+		assertEquals("not a png", Files.readString(broken), "user files are never modified");
+
+		// killed while writing the 26th row
+		long keep = 0;
+		for (int i = 0; i < 26; i++)
+			keep += full.get(i).length() + 1;
+		try (RandomAccessFile raf = new RandomAccessFile(csv.toFile(), "rw")) {
+			raf.setLength(keep + 12);
+		}
+		final MacroHarness.Run resumed = classify("input=list list_file=[" + list + "] save_csv=[" +
+			csv + "] resume");
+		assertTrue(resumed.output().contains("25 files already done; its half-written last line"),
+			resumed.output());
+		final List<String> lines = Files.readAllLines(csv);
+		assertEquals(41, lines.size());
+		assertEquals(41, new HashSet<>(lines.stream().map(l -> l.split(",")[0]).toList()).size(),
+			"every file exactly once");
+		assertEquals(full.subList(0, 26), lines.subList(0, 26));
+	}
+}
