@@ -65,8 +65,9 @@ public final class ExportBench {
 			final String name = ((String) m[0]).replaceAll("[^A-Za-z0-9_.-]", "_");
 			final ModelBundle model = (ModelBundle) m[1];
 			final ImageShape shape = model.info().inputShape();
+			final Dataset mine = ofClasses(test, model.info().classNames());
 			final Dataset images = model.info().input().resizes() ? TransferTraining.toBackboneInput(
-				test, shape) : test;
+				mine, shape) : mine;
 			final Path onnx = out.resolve(name + ".onnx");
 			OnnxExporter.write(model, onnx);
 			BioImageIoPackage.write(model, images.head(100), null, new BioImageIoPackage.Details(
@@ -112,6 +113,30 @@ public final class ExportBench {
 		{
 			return (float[][]) result.get(0).getValue();
 		}
+	}
+
+	/**
+	 * The images of the model's classes, labelled as the model numbers them (class folders name
+	 * "Ankle boot" "Ankle-boot").
+	 */
+	static Dataset ofClasses(final Dataset images, final List<String> classes) {
+		if (images.classNames().equals(classes)) return images;
+		final List<Integer> keep = new ArrayList<>();
+		final List<Integer> labels = new ArrayList<>();
+		for (int i = 0; i < images.size(); i++) {
+			final String name = images.classNames().get(images.label(i)).replaceAll("[ /]", "-");
+			final int k = classes.indexOf(name);
+			if (k >= 0) {
+				keep.add(i);
+				labels.add(k);
+			}
+		}
+		final Dataset subset = images.subset(keep.stream().mapToInt(Integer::intValue).toArray());
+		final String[] sources = new String[subset.size()];
+		for (int i = 0; i < sources.length; i++)
+			sources[i] = subset.source(i);
+		return new Dataset(subset.shape(), classes, subset.images(), labels.stream().mapToInt(
+			Integer::intValue).toArray(), sources);
 	}
 
 	/** The images after the per-image step of the model's normalisation (as the metadata says). */
