@@ -142,6 +142,16 @@ class DiskImageStoreTest {
 	}
 
 	@Test
+	void convertingImagesOnDiskKeepsThemOnDisk() throws IOException {
+		final Dataset memory = TestData.stripes(10, 12, 5);
+		final ImageShape target = new ImageShape(3, 16, 16);
+		final Dataset a = memory.converted(target), b = onDisk(memory).converted(target);
+		assertTrue(b.images().onDisk());
+		for (int i = 0; i < a.size(); i++)
+			assertArrayEquals(a.image(i), b.image(i));
+	}
+
+	@Test
 	void aCollectorOverItsMemoryBudgetKeepsImagesOnDiskAndSaysSo() {
 		final String old = System.getProperty("deepclass.memory.budget");
 		System.setProperty("deepclass.memory.budget", "1000");
