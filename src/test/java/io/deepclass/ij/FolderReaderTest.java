@@ -129,4 +129,49 @@ class FolderReaderTest {
 	private static void saveTiff(final ImagePlus imp, final Path file) {
 		new FileSaver(imp).saveAsTiff(file.toString());
 	}
+
+	/**
+	 * A file deleted and another rewritten while the folder is read (by a decoder that does it
+	 * when it opens the first file): the deleted one is skipped with its reason, the others are
+	 * read, and no file the reader saw is changed by it.
+	 */
+	@Test
+	void filesThatVanishOrChangeDuringImportAreSkippedOrReadAndNothingIsTouched()
+		throws IOException
+	{
+		final Path folder = MacroHarness.stripesFolder(root.resolve("images"), 24, 8, 3, false);
+		final java.util.List<Path> files;
+		try (var walk = Files.walk(folder)) {
+			files = walk.filter(Files::isRegularFile).sorted().toList();
+		}
+		final Path vanishing = files.get(5), changing = files.get(9);
+		final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+		final IjImageDecoder ij = new IjImageDecoder();
+		final FolderReader sabotaged = new FolderReader(file -> {
+			if (done.compareAndSet(false, true)) {
+				Files.delete(vanishing);
+				Files.write(changing, Files.readAllBytes(files.get(0))); // another valid image
+			}
+			return ij.decode(file);
+		}, new ImageShape(1, 8, 8));
+		final java.util.Map<Path, String> before = new java.util.HashMap<>();
+		for (final Path p : files)
+			if (!p.equals(vanishing) && !p.equals(changing)) before.put(p, sha256(p));
+		final ImportResult r = sabotaged.read(folder);
+		assertEquals(23, r.dataset().size());
+		assertEquals(1, r.report().skipped().size());
+		assertEquals(vanishing.toString(), r.report().skipped().get(0).source());
+		for (final var e : before.entrySet())
+			assertEquals(e.getValue(), sha256(e.getKey()), "unchanged: " + e.getKey());
+	}
+
+	private static String sha256(final Path file) throws IOException {
+		try {
+			return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+				.digest(Files.readAllBytes(file)));
+		}
+		catch (final java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
 }
