@@ -294,8 +294,8 @@ public class ClassifyImagesCommand implements Command {
 		if (!CommandSupport.given(folder))
 			throw new DeepClassException("input=folder needs folder=<the folder of images to " +
 				"classify>.");
-		final FolderReader reader = new FolderReader(new IjImageDecoder(CommandSupport.sampleOptions(
-			info)), shape);
+		final FolderReader reader = io.deepclass.ij.ReadingProgress.of(new FolderReader(
+			new IjImageDecoder(CommandSupport.sampleOptions(info)), shape));
 		try {
 			return FolderReader.hasClassFolders(folder.toPath()) ? reader.read(folder.toPath(), resize)
 				: reader.readUnlabelled(folder.toPath(), classNames, resize);
