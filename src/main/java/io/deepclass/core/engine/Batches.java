@@ -38,14 +38,20 @@ public final class Batches {
 	/** Where the next batch is read in the background, for images on disk. */
 	private float[] spare;
 
-	private java.util.concurrent.Future<?> pending;
+	private java.util.List<java.util.concurrent.Future<?>> pending;
 
 	private int[] pendingIndices;
 
 	private int pendingFrom, pendingTo;
 
+	/**
+	 * Reads images on disk in the background: several reads at once, since a shuffled batch is
+	 * many small random reads, which SSDs and network disks serve faster in parallel.
+	 */
+	static final int READERS = 8;
+
 	private static final java.util.concurrent.ExecutorService PREFETCH = java.util.concurrent.Executors
-		.newSingleThreadExecutor(r -> {
+		.newFixedThreadPool(READERS, r -> {
 			final Thread t = new Thread(r, "deepclass-prefetch");
 			t.setDaemon(true);
 			return t;
@@ -139,16 +145,22 @@ public final class Batches {
 		pendingIndices = indices;
 		pendingFrom = from;
 		pendingTo = to;
-		pending = PREFETCH.submit(() -> {
-			for (int i = 0; i < to - from; i++)
-				dataset.images().copyTo(indices[from + i], target, i * size);
-		});
+		pending = new java.util.ArrayList<>();
+		final int n = to - from, chunk = (n + READERS - 1) / READERS;
+		for (int start = 0; start < n; start += chunk) {
+			final int first = start, last = Math.min(n, start + chunk);
+			pending.add(PREFETCH.submit(() -> {
+				for (int i = first; i < last; i++)
+					dataset.images().copyTo(indices[from + i], target, i * size);
+			}));
+		}
 	}
 
 	private void awaitPending() {
 		if (pending == null) return;
 		try {
-			pending.get();
+			for (final var part : pending)
+				part.get();
 		}
 		catch (final InterruptedException e) {
 			Thread.currentThread().interrupt();
@@ -216,7 +228,9 @@ public final class Batches {
 		for (int from = 0; from < n; from += batchSize) {
 			if (cancelled != null && cancelled.getAsBoolean()) break;
 			final int to = Math.min(n, from + batchSize);
-			final INDArray output = network.apply(batches.features(order, from, to));
+			final INDArray features = batches.features(order, from, to);
+			if (to < n) batches.prefetch(order, to, Math.min(n, to + batchSize));
+			final INDArray output = network.apply(features);
 			final float[] flat = (ownsBuffer(output) ? output : output.dup('c')).data().asFloat();
 			NativeMemory.trimIfDue();
 			final int k = (int) output.size(1);
