@@ -27,7 +27,8 @@ import io.deepclass.ij.IjImageDecoder;
  * The scale figures of {@code bench/scale.sh}, one job per JVM so that each has its own peak
  * memory:
  * <ul>
- * <li>{@code train <n> <size> <memory|disk> <architecture> <batches>}: n synthetic 16-bit gray
+ * <li>{@code train <n> <size> <memory|disk> <architecture> <batches> [batch size, 64]}: n
+ * synthetic 16-bit gray
  * images of size x size (4 classes: a bright blob in one quadrant, on noise) imported through
  * the collector (in memory, or in the disk cache), then one epoch (or {@code batches} batches,
  * 0 = all) of training: import images/s and training images/s;</li>
@@ -44,7 +45,8 @@ public final class ScaleBench {
 	public static void main(final String[] args) throws Exception {
 		switch (args[0]) {
 			case "train" -> train(Integer.parseInt(args[1]), Integer.parseInt(args[2]), args[3].equals(
-				"disk"), args[4], Integer.parseInt(args[5]));
+				"disk"), args[4], Integer.parseInt(args[5]), args.length > 6 ? Integer.parseInt(args[6])
+					: 64);
 			case "pngs" -> pngs(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
 			case "read" -> read(Path.of(args[1]));
 			default -> throw new IllegalArgumentException("train, pngs or read, not " + args[0]);
@@ -64,7 +66,7 @@ public final class ScaleBench {
 	}
 
 	private static void train(final int n, final int size, final boolean disk,
-		final String architecture, final int batches) throws Exception
+		final String architecture, final int batches, final int batch) throws Exception
 	{
 		NativeBackend.select();
 		final Random random = new Random(1);
@@ -77,7 +79,6 @@ public final class ScaleBench {
 			collector.add(new DecodedImage(size, size, 1, image(i, size, random), 16), i % 4, "image" + i);
 		final ImportResult imported = collector.finish("synthetic images");
 		final double importRate = n / ((System.nanoTime() - t) / 1e9);
-		final int batch = 64;
 		final int limit = batches > 0 ? Math.min(n, batches * batch) : n;
 		final var train = limit < n ? imported.dataset().head(limit) : imported.dataset();
 		final TrainingSettings settings = new TrainingSettings(1, batch, Optimizer.ADAM, 0.001, 0.9,
@@ -92,8 +93,8 @@ public final class ScaleBench {
 		}, null).train(new TrainingRecipe(ArchitectureSpec.parse(architecture), settings, 0)
 			.withNormalization(Normalization.Method.PERCENTILE, 1, 99.8), train);
 		OUT.printf(Locale.ROOT, "scale: train n=%d size=%d store=%s on_disk=%s import %.0f img/s, " +
-			"training %s on %d images: %.1f img/s%n", n, size, disk ? "disk" : "memory", imported
-				.dataset().images().onDisk(), importRate, architecture, train.size(), rate[0]);
+			"training %s (batch %d) on %d images: %.1f img/s%n", n, size, disk ? "disk" : "memory",
+			imported.dataset().images().onDisk(), importRate, architecture, batch, train.size(), rate[0]);
 	}
 
 	private static void pngs(final int n, final int size, final Path folder) throws Exception {
