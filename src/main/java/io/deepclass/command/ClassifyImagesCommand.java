@@ -12,7 +12,6 @@ import org.scijava.plugin.Plugin;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
 
@@ -25,7 +24,6 @@ import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.ImageFiles;
 import io.deepclass.core.data.ImageFiles.ImageFile;
 import io.deepclass.core.data.ImportResult;
-import io.deepclass.core.inspect.NetworkInspector;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
@@ -172,7 +170,8 @@ public class ClassifyImagesCommand implements Command {
 			if (rois != null) ClassOverlays.forRois(image, rois, predictions);
 			else ClassOverlays.forSlices(image, slices, predictions);
 			legend = ClassOverlays.legend(info.classNames());
-			if (!"none".equals(saliency)) addSaliency(model, data, predictions, rois, slices);
+			if (!"none".equals(saliency)) FilterImages.saliencyOverlay(model, data, predictions, image,
+				rois, slices, patch_size, "occlusion".equals(saliency));
 		}
 		else if (!"none".equals(saliency))
 			log.warn("DeepClass: saliency is drawn over images; for a folder, open it as a stack " +
@@ -181,27 +180,6 @@ public class ClassifyImagesCommand implements Command {
 		if (predictions.size() < data.size())
 			log.warn("DeepClass: stopped after " + predictions.size() + " of " + data.size() +
 				" images (Esc).");
-	}
-
-	/** A heat map of where the network looked for each item, over its slice or ROI. */
-	private void addSaliency(final ModelBundle model, final Dataset data,
-		final Predictions predictions, final Roi[] rois, final int[] slices)
-	{
-		final NetworkInspector inspector = new NetworkInspector(model);
-		final int w = model.info().inputShape().width(), h = model.info().inputShape().height();
-		final Overlay overlay = image.getOverlay() != null ? image.getOverlay() : new Overlay();
-		for (int i = 0; i < predictions.size(); i++) {
-			final int target = predictions.predicted()[i];
-			final float[] map = "occlusion".equals(saliency) ? inspector.occlusion(data.image(i),
-				target, 0, 0) : inspector.gradientTimesInput(data.image(i), target);
-			final java.awt.Rectangle bounds = rois != null ? ImageInputs.patchBounds(rois[i],
-				patch_size) : new java.awt.Rectangle(0, 0, image.getWidth(), image.getHeight());
-			final int slice = rois != null ? rois[i].getPosition() : image.getStackSize() > 1
-				? slices[i] : 0;
-			overlay.add(FilterImages.heatMap(map, w, h, bounds, slice, 0.5));
-			IJ.showProgress(i + 1, predictions.size());
-		}
-		image.setOverlay(overlay);
 	}
 
 	/**
@@ -242,27 +220,10 @@ public class ClassifyImagesCommand implements Command {
 		final BatchClassification.Outcome out = BatchClassification.run(classifier,
 			new IjImageDecoder(CommandSupport.sampleOptions(info)), files, resize, toCsv ? save_csv
 				.toPath() : null, resume, log::warn);
-		final double seconds = (System.nanoTime() - start) / 1e9;
-		final var s = out.summary();
 		results = out.results();
 		confusion = out.confusion();
-		if (s.alreadyDone() > 0 || s.droppedPartialLine())
-			log.info("DeepClass: resumed " + save_csv + ": " + s.alreadyDone() + " files already " +
-				"done" + (s.droppedPartialLine() ? "; its half-written last line was removed and that " +
-					"file done again" : ""));
-		log.info("DeepClass: classified " + s.classified() + " of " + files.size() + " files" + (s
-			.skipped() > 0 ? ", " + s.skipped() + " skipped (see the warnings above)" : "") + (toCsv
-				? "; results in " + save_csv : "") + String.format(" (%.1f s, %.0f files/s)", seconds, (s
-					.classified() + s.skipped()) / Math.max(seconds, 1e-9)));
-		if (out.rows() > out.tableRows())
-			log.info("DeepClass: the table \"" + ResultTables.RESULTS + "\" shows the first " + out
-				.tableRows() + " of " + out.rows() + " rows; the CSV holds them all.");
-		if (s.cancelled())
-			log.warn("DeepClass: stopped (Esc) after " + (s.classified() + s.skipped()) + " of " + (files
-				.size() - s.alreadyDone()) + " files; run again with resume to finish.");
-		if (s.classified() == 0 && s.alreadyDone() == 0 && !s.cancelled())
-			throw new DeepClassException("no image could be classified (" + s.skipped() + " files " +
-				"skipped, see the Log).");
+		BatchClassification.report(out, files.size(), toCsv ? save_csv.toPath() : null, (System
+			.nanoTime() - start) / 1e9, log::info, log::warn);
 	}
 
 	private List<ImageFile> listFiles(final ModelInfo info) {

@@ -117,4 +117,32 @@ public final class BatchClassification implements StreamingClassification.Listen
 		return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String
 			.format("%d:%02d", s / 60, s % 60);
 	}
+
+	/**
+	 * Says in the Log what the run did: resumed rows, files classified and skipped, time and
+	 * rate, what the table keeps, a stop by Esc; and stops the command when nothing at all could
+	 * be classified.
+	 */
+	public static void report(final Outcome out, final int files, final Path csv,
+		final double seconds, final Consumer<String> info, final Consumer<String> warn)
+	{
+		final var s = out.summary();
+		if (s.alreadyDone() > 0 || s.droppedPartialLine())
+			info.accept("DeepClass: resumed " + csv + ": " + s.alreadyDone() + " files already done" + (s
+				.droppedPartialLine() ? "; its half-written last line was removed and that file done " +
+					"again" : ""));
+		info.accept("DeepClass: classified " + s.classified() + " of " + files + " files" + (s
+			.skipped() > 0 ? ", " + s.skipped() + " skipped (see the warnings above)" : "") + (csv != null
+				? "; results in " + csv : "") + String.format(" (%.1f s, %.0f files/s)", seconds, (s
+					.classified() + s.skipped()) / Math.max(seconds, 1e-9)));
+		if (out.rows() > out.tableRows())
+			info.accept("DeepClass: the table \"" + ResultTables.RESULTS + "\" shows the first " + out
+				.tableRows() + " of " + out.rows() + " rows; the CSV holds them all.");
+		if (s.cancelled())
+			warn.accept("DeepClass: stopped (Esc) after " + (s.classified() + s.skipped()) + " of " + (files -
+				s.alreadyDone()) + " files; run again with resume to finish.");
+		if (s.classified() == 0 && s.alreadyDone() == 0 && !s.cancelled())
+			throw new DeepClassException("no image could be classified (" + s.skipped() + " files " +
+				"skipped, see the Log).");
+	}
 }

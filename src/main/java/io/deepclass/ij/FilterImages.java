@@ -263,4 +263,32 @@ public final class FilterImages {
 		}
 		return montage;
 	}
+
+	/**
+	 * A heat map of where the network looked for each classified item (occlusion, or gradient x
+	 * input), over its ROI or its slice of {@code image}, added to the image's overlay.
+	 */
+	public static void saliencyOverlay(final io.deepclass.core.bundle.ModelBundle model,
+		final io.deepclass.core.data.Dataset data, final io.deepclass.core.predict.Predictions predictions,
+		final ImagePlus image, final ij.gui.Roi[] rois, final int[] slices, final int patchSize,
+		final boolean occlusion)
+	{
+		final io.deepclass.core.inspect.NetworkInspector inspector =
+			new io.deepclass.core.inspect.NetworkInspector(model);
+		final int w = model.info().inputShape().width(), h = model.info().inputShape().height();
+		final ij.gui.Overlay overlay = image.getOverlay() != null ? image.getOverlay()
+			: new ij.gui.Overlay();
+		for (int i = 0; i < predictions.size(); i++) {
+			final int target = predictions.predicted()[i];
+			final float[] map = occlusion ? inspector.occlusion(data.image(i), target, 0, 0) : inspector
+				.gradientTimesInput(data.image(i), target);
+			final java.awt.Rectangle bounds = rois != null ? ImageInputs.patchBounds(rois[i], patchSize)
+				: new java.awt.Rectangle(0, 0, image.getWidth(), image.getHeight());
+			final int slice = rois != null ? rois[i].getPosition() : image.getStackSize() > 1 ? slices[i]
+				: 0;
+			overlay.add(heatMap(map, w, h, bounds, slice, 0.5));
+			ij.IJ.showProgress(i + 1, predictions.size());
+		}
+		image.setOverlay(overlay);
+	}
 }
