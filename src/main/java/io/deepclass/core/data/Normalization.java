@@ -171,6 +171,16 @@ public record Normalization(Method method, float[] mean, float[] std, double low
 	}
 
 	/**
+	 * Only the per-image step of this normalisation (percentile or bit-depth scaling), without
+	 * the per-channel standardisation: what an exported model needs before its graph.
+	 */
+	public Normalization perImage() {
+		final float[] zero = new float[mean.length], one = new float[mean.length];
+		Arrays.fill(one, 1f);
+		return new Normalization(method, zero, one, lowPercentile, highPercentile);
+	}
+
+	/**
 	 * This normalisation followed by (value - mean) / std per channel: how a pretrained backbone
 	 * expects its input (ImageNet's mean and std after scaling to 0..1).
 	 */

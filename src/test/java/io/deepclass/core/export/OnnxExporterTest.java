@@ -136,12 +136,8 @@ class OnnxExporterTest {
 
 	/** The test images after the per-image step of the model's normalisation. */
 	static float[] perImage(final ModelBundle model, final Dataset images) {
-		final Normalization n = model.info().normalizationValues();
+		final Normalization scaling = model.info().normalizationValues().perImage();
 		final ImageShape shape = images.shape();
-		final float[] zero = new float[shape.channels()], one = new float[shape.channels()];
-		java.util.Arrays.fill(one, 1);
-		final Normalization scaling = new Normalization(n.method(), zero, one, n.lowPercentile(), n
-			.highPercentile());
 		final float[] pixels = new float[images.size() * shape.size()];
 		final int[] depths = new int[images.size()];
 		for (int i = 0; i < images.size(); i++) {
