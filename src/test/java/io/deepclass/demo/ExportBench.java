@@ -33,10 +33,11 @@ import io.deepclass.core.transfer.TransferTraining;
  * images, plus any DeepClass model files given) as ONNX files and bioimage.io packages into
  * {@code out}, then for each prints the largest probability difference between ONNX Runtime
  * and DeepClass on 2 000 test images, and both one's inference images/s on the same images,
- * batch 256, the same number of threads, each including the per-image normalisation. Used by {@code src/test/e2e/export_e2e.sh}, which then
- * checks the files with Python's ONNX checker and numpy.
+ * batch 256, the same number of threads, each including the per-image normalisation. Used by
+ * {@code src/test/e2e/export_e2e.sh}, which then checks the files with Python's ONNX checker and
+ * numpy.
  * <p>
- * {@code ExportBench <out> <threads> [model.zip test-folder-dataset-is-fashion-mnist ...]}
+ * {@code ExportBench <out> <threads> [DeepClass model files of Fashion-MNIST classes ...]}
  */
 public final class ExportBench {
 
