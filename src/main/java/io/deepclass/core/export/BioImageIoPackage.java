@@ -261,8 +261,8 @@ public final class BioImageIoPackage {
 	private static List<String> tags(final ModelInfo info) {
 		final Set<String> tags = new LinkedHashSet<>(List.of("classification", "image-classification",
 			"deepclass", "fiji", "onnx", "2d"));
-		tags.add(info.architecture().replaceAll("[^A-Za-z0-9.-]+", "-").toLowerCase(Locale.ROOT)
-			.replaceAll("^-|-$", ""));
+		final String a = info.architecture().toLowerCase(Locale.ROOT);
+		tags.add(a.startsWith("pretrained") ? "transfer-learning" : a.split("[: ,]")[0]); // cnn, lenet
 		return new ArrayList<>(tags);
 	}
 
