@@ -78,7 +78,7 @@ public final class ModelFiles {
 		Path temp = null;
 		try {
 			if (dir != null) Files.createDirectories(dir);
-			temp = Files.createTempFile(dir, "." + target.getFileName(), TEMPORARY_SUFFIX);
+			temp = io.deepclass.core.TemporaryFiles.beside(target, TEMPORARY_SUFFIX);
 			try (OutputStream raw = wrap.apply(Files.newOutputStream(temp));
 				ZipOutputStream zip = new ZipOutputStream(raw))
 			{

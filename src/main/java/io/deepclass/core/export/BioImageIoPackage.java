@@ -119,7 +119,7 @@ public final class BioImageIoPackage {
 	private static void write(final Map<String, byte[]> files, final Path zip) throws IOException {
 		final Path target = zip.toAbsolutePath();
 		if (target.getParent() != null) Files.createDirectories(target.getParent());
-		final Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+		final Path temp = io.deepclass.core.TemporaryFiles.beside(target, ".part");
 		try {
 			try (OutputStream out = Files.newOutputStream(temp);
 				ZipOutputStream z = new ZipOutputStream(out))

@@ -91,7 +91,7 @@ public final class OnnxExporter {
 		final OnnxMl.ModelProto model = export(bundle);
 		final Path target = file.toAbsolutePath();
 		if (target.getParent() != null) Files.createDirectories(target.getParent());
-		final Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+		final Path temp = io.deepclass.core.TemporaryFiles.beside(target, ".part");
 		try {
 			try (OutputStream out = Files.newOutputStream(temp)) {
 				model.writeTo(out);
