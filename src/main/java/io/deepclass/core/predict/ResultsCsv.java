@@ -85,34 +85,38 @@ public final class ResultsCsv implements Closeable {
 			csv.flush();
 			return csv;
 		}
+		// check that the file is ours before changing a byte of it: only then cut away a
+		// half-written last line (a killed run)
 		final long complete = completeLength(file);
 		final long dropped = Files.size(file) - complete;
+		final Set<String> done = new HashSet<>();
+		final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+		if (dropped > 0 && !lines.isEmpty()) lines.remove(lines.size() - 1); // the unfinished line
+		if (lines.isEmpty()) {
+			final String partial = Files.readString(file, StandardCharsets.UTF_8);
+			if (!line(header).startsWith(partial))
+				throw new DeepClassException("cannot resume into '" + file + "': it is not a DeepClass " +
+					"results file (no header line). Choose another save_csv, or untick resume to " +
+					"overwrite it.");
+			final ResultsCsv csv = new ResultsCsv(file, header, done, dropped, false);
+			csv.writer.write(line(header));
+			csv.flush();
+			return csv;
+		}
+		if (!parse(lines.get(0)).equals(header))
+			throw new DeepClassException("cannot resume into '" + file + "': its columns (" + lines.get(
+				0) + ") are not those of this model and input (" + String.join(",", header) + "). " +
+				"Choose another save_csv, or untick resume to overwrite it.");
+		for (int number = 2; number <= lines.size(); number++) {
+			final List<String> fields = parse(lines.get(number - 1));
+			if (fields.size() != header.size())
+				throw new DeepClassException("cannot resume into '" + file + "': line " + number +
+					" has " + fields.size() + " fields instead of " + header.size() + ". Repair or " +
+					"remove that line, or untick resume to start again.");
+			done.add(fields.get(0));
+		}
 		if (dropped > 0) try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
 			raf.setLength(complete);
-		}
-		final Set<String> done = new HashSet<>();
-		try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-			final String first = reader.readLine();
-			if (first == null) {
-				final ResultsCsv csv = new ResultsCsv(file, header, done, dropped, false);
-				csv.writer.write(line(header));
-				csv.flush();
-				return csv;
-			}
-			if (!parse(first).equals(header))
-				throw new DeepClassException("cannot resume into '" + file + "': its columns (" + first +
-					") are not those of this model and input (" + String.join(",", header) + "). Choose " +
-					"another save_csv, or untick resume to overwrite it.");
-			int number = 1;
-			for (String row = reader.readLine(); row != null; row = reader.readLine()) {
-				number++;
-				final List<String> fields = parse(row);
-				if (fields.size() != header.size())
-					throw new DeepClassException("cannot resume into '" + file + "': line " + number +
-						" has " + fields.size() + " fields instead of " + header.size() + ". Repair or " +
-						"remove that line, or untick resume to start again.");
-				done.add(fields.get(0));
-			}
 		}
 		return new ResultsCsv(file, header, done, dropped, true);
 	}
