@@ -136,31 +136,16 @@ public final class Dataset {
 	 */
 	public Dataset converted(final ImageShape target) {
 		if (shape.equals(target)) return this;
-		if (images.onDisk()) return convertedOnDisk(target);
+		// on disk, or more than memory takes: converted as they are read, no second copy
+		if (images.onDisk() || (long) size() * target.size() * 4 > LabelledImageCollector
+			.memoryBudget()) return new Dataset(target, classNames, new ConvertedImageStore(images, shape,
+				target), labels.clone(), sources.clone(), bitDepths.clone());
 		final float[] all = new float[size() * target.size()];
 		for (int i = 0; i < size(); i++)
 			System.arraycopy(ImageConverter.convert(new DecodedImage(shape.width(), shape.height(), shape
 				.channels(), image(i)), target), 0, all, i * target.size(), target.size());
 		return new Dataset(target, classNames, new ArrayImageStore(all, target.size()), labels.clone(),
 			sources.clone(), bitDepths.clone());
-	}
-
-	/** As {@link #converted}, into a disk cache: images on disk stay on disk. */
-	private Dataset convertedOnDisk(final ImageShape target) {
-		try (DiskImageStore.Writer w = DiskImageStore.writer(DiskImageStore.defaultFolder(), target
-			.size()))
-		{
-			for (int i = 0; i < size(); i++)
-				w.append(ImageConverter.convert(new DecodedImage(shape.width(), shape.height(), shape
-					.channels(), image(i)), target));
-			return new Dataset(target, classNames, w.finish(), labels.clone(), sources.clone(), bitDepths
-				.clone());
-		}
-		catch (final java.io.IOException e) {
-			throw new DatasetException("cannot write the image cache in '" + DiskImageStore
-				.defaultFolder() + "' (" + e.getMessage() + "). Free disk space there, or choose another " +
-				"folder with -Ddeepclass.cache=<folder>.");
-		}
 	}
 
 	public Dataset head(final int n) {

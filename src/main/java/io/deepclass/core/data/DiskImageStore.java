@@ -2,9 +2,14 @@ package io.deepclass.core.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,25 +20,85 @@ import java.nio.file.StandardOpenOption;
  * reads. Not memory-mapped on purpose: mapped pages that training touches count towards the
  * process's resident memory until the kernel needs them back, read pages stay in the kernel's
  * page cache (fast when the file fits, and given up under pressure). Thread-safe for reading.
- * The file is deleted when the store is closed or the JVM exits.
+ * <p>
+ * The file is deleted when the store is closed, when it is no longer reachable (a cleaner), or
+ * when the JVM exits; one left by a killed JVM is deleted by the next writer in the same folder
+ * (each store holds a lock on its file while it lives, so a file nobody holds is stale).
  */
 public final class DiskImageStore implements ImageStore, AutoCloseable {
 
-	private final Path file;
+	private static final Cleaner CLEANER = Cleaner.create();
 
-	private final FileChannel channel;
+	private static final String PREFIX = "deepclass-images-", SUFFIX = ".f32";
+
+	private final Path file;
 
 	private final int size, imageSize;
 
+	private final State state;
+
+	private final Cleaner.Cleanable cleanable;
+
 	private final ThreadLocal<ByteBuffer> buffers;
 
-	private DiskImageStore(final Path file, final int size, final int imageSize)
-		throws IOException
+	/** The channel and lock, apart from the store so that the cleaner can close them. */
+	private static final class State implements Runnable {
+
+		final Path file;
+
+		volatile FileChannel channel;
+
+		FileLock lock;
+
+		State(final Path file, final FileChannel channel, final FileLock lock) {
+			this.file = file;
+			this.channel = channel;
+			this.lock = lock;
+		}
+
+		/**
+		 * An interrupted reading thread closes a FileChannel for all its users: open it again,
+		 * once per closing.
+		 */
+		synchronized FileChannel reopen(final FileChannel closed) throws IOException {
+			if (channel != closed && channel.isOpen()) return channel;
+			final FileChannel fresh = FileChannel.open(file, StandardOpenOption.READ,
+				StandardOpenOption.WRITE);
+			try {
+				lock = fresh.tryLock();
+			}
+			catch (final OverlappingFileLockException e) {
+				// still held through the old channel's lock object: fine
+			}
+			channel = fresh;
+			return fresh;
+		}
+
+		@Override
+		public synchronized void run() {
+			try {
+				channel.close();
+			}
+			catch (final IOException e) {
+				// deleting the file below is what matters
+			}
+			try {
+				Files.deleteIfExists(file);
+			}
+			catch (final IOException e) {
+				file.toFile().deleteOnExit();
+			}
+		}
+	}
+
+	private DiskImageStore(final Path file, final FileChannel channel, final FileLock lock,
+		final int size, final int imageSize)
 	{
 		this.file = file;
 		this.size = size;
 		this.imageSize = imageSize;
-		this.channel = FileChannel.open(file, StandardOpenOption.READ);
+		this.state = new State(file, channel, lock);
+		this.cleanable = CLEANER.register(this, state);
 		this.buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(imageSize * 4).order(
 			ByteOrder.LITTLE_ENDIAN));
 	}
@@ -41,9 +106,30 @@ public final class DiskImageStore implements ImageStore, AutoCloseable {
 	/** Starts a cache file of images of {@code imageSize} values in {@code folder}. */
 	public static Writer writer(final Path folder, final int imageSize) throws IOException {
 		Files.createDirectories(folder);
-		final Path file = Files.createTempFile(folder, "deepclass-images-", ".f32");
+		removeStale(folder);
+		final Path file = Files.createTempFile(folder, PREFIX, SUFFIX);
 		file.toFile().deleteOnExit();
 		return new Writer(file, imageSize);
+	}
+
+	/** Deletes cache files in {@code folder} that no living store holds (left by a killed JVM). */
+	static void removeStale(final Path folder) {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, PREFIX + "*" + SUFFIX)) {
+			for (final Path f : files) {
+				try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
+					final FileLock lock = c.tryLock();
+					if (lock == null) continue; // another JVM's
+					lock.release();
+				}
+				catch (final OverlappingFileLockException e) {
+					continue; // this JVM's
+				}
+				Files.deleteIfExists(f);
+			}
+		}
+		catch (final IOException | RuntimeException e) {
+			// a sweep that fails leaves files that the next one may take
+		}
 	}
 
 	/** The default cache folder: {@code deepclass.cache} or the system's temporary folder. */
@@ -68,20 +154,39 @@ public final class DiskImageStore implements ImageStore, AutoCloseable {
 	@Override
 	public void copyTo(final int index, final float[] dst, final int offset) {
 		if (index < 0 || index >= size) throw new IndexOutOfBoundsException(index);
-		final ByteBuffer buffer = buffers.get().clear();
-		long position = (long) index * imageSize * 4;
-		try {
-			while (buffer.hasRemaining()) {
-				final int read = channel.read(buffer, position);
-				if (read < 0) throw new IOException("the image cache " + file + " ends early");
-				position += read;
+		final ByteBuffer buffer = buffers.get();
+		boolean interrupted = false;
+		for (int attempt = 0;; attempt++) {
+			final FileChannel channel = state.channel;
+			buffer.clear();
+			long position = (long) index * imageSize * 4;
+			try {
+				while (buffer.hasRemaining()) {
+					final int read = channel.read(buffer, position);
+					if (read < 0) throw new IOException("the image cache " + file + " ends early");
+					position += read;
+				}
+				break;
+			}
+			catch (final ClosedChannelException e) {
+				if (attempt > 0 || !Files.exists(file)) throw new UncheckedIOException("the image cache " +
+					file + " was closed", e);
+				interrupted |= Thread.interrupted(); // kept for the caller, after the read
+				try {
+					state.reopen(channel);
+				}
+				catch (final IOException again) {
+					throw new UncheckedIOException("cannot reopen the image cache " + file + ": " + again
+						.getMessage(), again);
+				}
+			}
+			catch (final IOException e) {
+				throw new UncheckedIOException("cannot read image " + index + " from the image cache " +
+					file + ": " + e.getMessage(), e);
 			}
 		}
-		catch (final IOException e) {
-			throw new UncheckedIOException("cannot read image " + index + " from the image cache " +
-				file + ": " + e.getMessage(), e);
-		}
 		buffer.flip().asFloatBuffer().get(dst, offset, imageSize);
+		if (interrupted) Thread.currentThread().interrupt();
 	}
 
 	/** A view of the images at {@code indices}: nothing is copied, they stay on disk. */
@@ -95,10 +200,10 @@ public final class DiskImageStore implements ImageStore, AutoCloseable {
 		return true;
 	}
 
+	/** Closes the file and deletes it. */
 	@Override
-	public void close() throws IOException {
-		channel.close();
-		Files.deleteIfExists(file);
+	public void close() {
+		cleanable.clean();
 	}
 
 	/** Appends images to a cache file; {@link #finish()} gives the store. */
@@ -107,6 +212,8 @@ public final class DiskImageStore implements ImageStore, AutoCloseable {
 		private final Path file;
 
 		private final FileChannel channel;
+
+		private final FileLock lock;
 
 		private final int imageSize;
 
@@ -119,8 +226,9 @@ public final class DiskImageStore implements ImageStore, AutoCloseable {
 		private Writer(final Path file, final int imageSize) throws IOException {
 			this.file = file;
 			this.imageSize = imageSize;
-			this.channel = FileChannel.open(file, StandardOpenOption.WRITE,
+			this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
 				StandardOpenOption.TRUNCATE_EXISTING);
+			this.lock = channel.tryLock();
 			// a few images per write: fewer system calls
 			this.buffer = ByteBuffer.allocateDirect(Math.max(1, (1 << 20) / (imageSize * 4)) *
 				imageSize * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -146,11 +254,11 @@ public final class DiskImageStore implements ImageStore, AutoCloseable {
 			buffer.clear();
 		}
 
+		/** The store, reading through the same channel, which keeps the file's lock. */
 		public DiskImageStore finish() throws IOException {
 			flush();
-			channel.close();
 			finished = true;
-			return new DiskImageStore(file, count, imageSize);
+			return new DiskImageStore(file, channel, lock, count, imageSize);
 		}
 
 		/** Without {@link #finish()}: the partial cache is deleted. */

@@ -72,7 +72,16 @@ public final class LabelledImageCollector {
 	/** The bytes of images this JVM keeps on its heap before it uses a disk cache. */
 	public static long memoryBudget() {
 		final String set = System.getProperty("deepclass.memory.budget");
-		return set != null ? Long.parseLong(set.trim()) : Runtime.getRuntime().maxMemory() / 4;
+		long budget = Runtime.getRuntime().maxMemory() / 4;
+		if (set != null) try {
+			budget = Long.parseLong(set.trim());
+		}
+		catch (final NumberFormatException e) {
+			throw new DatasetException("-Ddeepclass.memory.budget must be a number of bytes " +
+				"(4000000000 for 4 GB), not '" + set + "'.");
+		}
+		// one Java array holds at most 2^31 - 1 floats
+		return Math.min(budget, (Integer.MAX_VALUE - 8) * 4L);
 	}
 
 	public void add(final DecodedImage image, final int label, final String source) {
@@ -118,7 +127,13 @@ public final class LabelledImageCollector {
 	 */
 	public ImportResult finish(final String what) {
 		final ImportResult result = finishUnlabelled(what);
-		DatasetChecks.checkTrainable(classNames, result.report().classCounts(), what);
+		try {
+			DatasetChecks.checkTrainable(classNames, result.report().classCounts(), what);
+		}
+		catch (final RuntimeException e) {
+			if (result.dataset().images() instanceof DiskImageStore d) d.close(); // not kept
+			throw e;
+		}
 		return result;
 	}
 
@@ -160,9 +175,10 @@ public final class LabelledImageCollector {
 				Integer::intValue).toArray());
 		final List<String> notes = new ArrayList<>(DatasetChecks.warnings(dataset));
 		if (store instanceof DiskImageStore d) notes.add(String.format(java.util.Locale.ROOT,
-			"%d images (%.1f GB as floats) are kept in a disk cache, %s, not in memory (more than " +
-				"the memory budget of %.1f GB); it is deleted when Fiji closes", count, (double) count *
-					n * 4 / 1e9, d.file(), memoryBudget() / 1e9));
+			"%d images (%.1f GB as floats) are kept in a disk cache in %s, not in memory (more " +
+				"than the memory budget of %.1f GB); it is deleted when no longer used or when Fiji " +
+				"closes", count, (double) count * n * 4 / 1e9, d.file().getParent(), memoryBudget() /
+					1e9));
 		return new ImportResult(dataset, new ImportReport(classNames, counts, skipped, notes));
 	}
 

@@ -87,6 +87,33 @@ class DiskImageStoreTest {
 	}
 
 	@Test
+	void anInterruptedReaderDoesNotBreakTheCacheForTheOthers() throws Exception {
+		final Dataset disk = onDisk(TestData.stripes(8, 12, 6));
+		final float[] a = new float[disk.shape().size()], b = new float[disk.shape().size()];
+		disk.images().copyTo(3, a, 0);
+		final Thread reader = new Thread(() -> {
+			Thread.currentThread().interrupt(); // closes a FileChannel it reads from
+			disk.images().copyTo(5, new float[disk.shape().size()], 0);
+		});
+		reader.start();
+		reader.join();
+		disk.images().copyTo(3, b, 0);
+		assertArrayEquals(a, b, "the cache still reads after another thread was interrupted");
+	}
+
+	@Test
+	void cachesLeftByAKilledJvmAreRemovedAndLivingOnesKept() throws IOException {
+		final Path stale = Files.writeString(dir.resolve("deepclass-images-123.f32"), "left");
+		final DiskImageStore.Writer w = DiskImageStore.writer(dir, 4);
+		w.append(new float[4]);
+		try (DiskImageStore living = w.finish()) {
+			assertFalse(Files.exists(stale), "nobody held it: removed");
+			DiskImageStore.writer(dir, 4).close();
+			assertTrue(Files.exists(living.file()), "held by a living store: kept");
+		}
+	}
+
+	@Test
 	void anUnfinishedCacheIsDeleted() throws IOException {
 		final DiskImageStore.Writer w = DiskImageStore.writer(dir, 4);
 		w.append(new float[4]);
