@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Assumptions;
@@ -48,5 +49,24 @@ class TemporaryFilesTest {
 		final Set<PosixFilePermission> expected = plain();
 		assertEquals(expected, Files.getPosixFilePermissions(dir.resolve("m.zip")));
 		assertEquals(expected, Files.getPosixFilePermissions(dir.resolve("m.onnx")));
+	}
+
+	@Test
+	void anyFailureWhileWritingLeavesTheOldFileAndNoTemporary() throws IOException {
+		final Path target = Files.writeString(dir.resolve("model.zip"), "old");
+		for (final RuntimeException failure : new RuntimeException[] { new IllegalStateException(
+			"DL4J failed"), new java.io.UncheckedIOException(new IOException("disk full")) })
+		{
+			final RuntimeException thrown = org.junit.jupiter.api.Assertions.assertThrows(failure
+				.getClass(), () -> TemporaryFiles.writeAtomically(target, ".part", out -> {
+					out.write(new byte[1000]);
+					throw failure;
+				}));
+			assertEquals(failure, thrown);
+			assertEquals("old", Files.readString(target));
+			try (var files = Files.list(dir)) {
+				assertEquals(List.of(target), files.toList(), "no temporary file left");
+			}
+		}
 	}
 }

@@ -5,18 +5,14 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.UnaryOperator;
@@ -73,46 +69,21 @@ public final class ModelFiles {
 		final UnaryOperator<OutputStream> wrap) throws IOException
 	{
 		final Path target = file.toAbsolutePath();
-		final Path dir = target.getParent();
 		final boolean existed = Files.exists(target);
-		Path temp = null;
 		try {
-			if (dir != null) Files.createDirectories(dir);
-			temp = io.deepclass.core.TemporaryFiles.beside(target, TEMPORARY_SUFFIX);
-			try (OutputStream raw = wrap.apply(Files.newOutputStream(temp));
-				ZipOutputStream zip = new ZipOutputStream(raw))
-			{
-				zip.putNextEntry(new ZipEntry(INFO_ENTRY));
-				zip.write(toJson(bundle.info()).getBytes(StandardCharsets.UTF_8));
-				zip.closeEntry();
-				zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
-				bundle.network().write(new NonClosing(zip), true);
-				zip.closeEntry();
-			}
-			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-				channel.force(true);
-			}
-			try {
-				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-					StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (final AtomicMoveNotSupportedException e) {
-				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-			}
-			temp = null;
-			syncDirectory(dir);
+			io.deepclass.core.TemporaryFiles.writeAtomically(target, TEMPORARY_SUFFIX, out -> {
+				try (ZipOutputStream zip = new ZipOutputStream(wrap.apply(out))) {
+					zip.putNextEntry(new ZipEntry(INFO_ENTRY));
+					zip.write(toJson(bundle.info()).getBytes(StandardCharsets.UTF_8));
+					zip.closeEntry();
+					zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
+					bundle.network().write(new NonClosing(zip), true);
+					zip.closeEntry();
+				}
+			});
 		}
 		catch (final IOException e) {
-			final IOException explained = new IOException(cannotWrite(target, existed, e), e);
-			if (temp != null) {
-				try {
-					Files.deleteIfExists(temp);
-				}
-				catch (final IOException notDeleted) {
-					explained.addSuppressed(notDeleted);
-				}
-			}
-			throw explained;
+			throw new IOException(cannotWrite(target, existed, e), e);
 		}
 		removeStaleTemporaries(target);
 	}
@@ -145,16 +116,6 @@ public final class ModelFiles {
 	 * new model; not possible on every platform (Windows cannot open a directory), nor needed
 	 * there to survive a killed process.
 	 */
-	private static void syncDirectory(final Path dir) {
-		if (dir == null) return;
-		try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-			channel.force(true);
-		}
-		catch (final IOException | UnsupportedOperationException e) {
-			// the model is saved; only its durability across a power cut is not guaranteed
-		}
-	}
-
 	/** Deletes the leftovers of killed saves to {@code target}: best effort, never an error. */
 	private static void removeStaleTemporaries(final Path target) {
 		final Path dir = target.getParent();

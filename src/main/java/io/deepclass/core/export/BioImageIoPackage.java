@@ -1,11 +1,9 @@
 package io.deepclass.core.export;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
@@ -117,24 +115,15 @@ public final class BioImageIoPackage {
 	}
 
 	private static void write(final Map<String, byte[]> files, final Path zip) throws IOException {
-		final Path target = zip.toAbsolutePath();
-		if (target.getParent() != null) Files.createDirectories(target.getParent());
-		final Path temp = io.deepclass.core.TemporaryFiles.beside(target, ".part");
-		try {
-			try (OutputStream out = Files.newOutputStream(temp);
-				ZipOutputStream z = new ZipOutputStream(out))
-			{
+		io.deepclass.core.TemporaryFiles.writeAtomically(zip, ".part", out -> {
+			try (ZipOutputStream z = new ZipOutputStream(out)) {
 				for (final var e : files.entrySet()) {
 					z.putNextEntry(new ZipEntry(e.getKey()));
 					z.write(e.getValue());
 					z.closeEntry();
 				}
 			}
-			Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-		}
-		finally {
-			Files.deleteIfExists(temp);
-		}
+		});
 	}
 
 	static String rdf(final ModelInfo info, final Details details, final Dataset first,

@@ -1,10 +1,7 @@
 package io.deepclass.core.export;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,18 +86,7 @@ public final class OnnxExporter {
 	/** Writes the model to {@code file} (through a temporary file: no partial file on failure). */
 	public static void write(final ModelBundle bundle, final Path file) throws IOException {
 		final OnnxMl.ModelProto model = export(bundle);
-		final Path target = file.toAbsolutePath();
-		if (target.getParent() != null) Files.createDirectories(target.getParent());
-		final Path temp = io.deepclass.core.TemporaryFiles.beside(target, ".part");
-		try {
-			try (OutputStream out = Files.newOutputStream(temp)) {
-				model.writeTo(out);
-			}
-			Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-		}
-		finally {
-			Files.deleteIfExists(temp);
-		}
+		io.deepclass.core.TemporaryFiles.writeAtomically(file, ".part", model::writeTo);
 	}
 
 	/**
