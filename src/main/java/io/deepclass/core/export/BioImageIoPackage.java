@@ -86,6 +86,14 @@ public final class BioImageIoPackage {
 			"dataset stack).");
 		if (!images.shape().equals(shape)) throw new DeepClassException("the test images are " +
 			images.shape() + " but the model takes " + shape + ".");
+		if (info.normalizationValues().method() == Normalization.Method.BIT_DEPTH) {
+			final java.util.Set<Float> maxima = new java.util.TreeSet<>();
+			for (int i = 0; i < images.size(); i++)
+				maxima.add(Normalization.bitDepthMaximum(images.bitDepth(i), images.image(i)));
+			if (maxima.size() > 1) throw new DeepClassException("the test images mix bit depths " +
+				"(divided by " + maxima + "), but the package's scale_linear takes one gain: give test " +
+				"images of the one bit depth the model will be used on.");
+		}
 		final Classifier classifier = new Classifier(model);
 		final EvaluationReport report = EvaluationReport.of(images, classifier.classify(images));
 		final Dataset first = images.head(1);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -189,12 +190,7 @@ public final class OnnxExporter {
 				final String x = preprocessor(lv.getPreProcessor(), in[0]);
 				out = layer(lv.getLayerConf().getLayer(), graph.getLayer(name).paramTable(), name, x);
 			}
-			else if (vertex instanceof ElementWiseVertex e) out = switch (e.getOp()) {
-				case Add -> w.node("Add", name, in);
-				case Product -> w.node("Mul", name, in);
-				case Subtract -> w.node("Sub", name, in);
-				default -> throw unsupported("element-wise " + e.getOp(), name);
-			};
+			else if (vertex instanceof ElementWiseVertex e) out = elementWise(e.getOp(), name, in);
 			else if (vertex instanceof MergeVertex) out = w.node("Concat", name,
 				new OnnxMl.AttributeProto[] { OnnxWriter.integer("axis", 1) }, in);
 			else if (vertex instanceof SubsetVertex s) out = w.node("Slice", name, in[0], w.longs(name +
@@ -208,8 +204,22 @@ public final class OnnxExporter {
 		return tensors.get(conf.getNetworkOutputs().get(0));
 	}
 
+	/** ONNX's Add, Mul and Sub take two inputs: more are summed (Sum) or multiplied in a chain. */
+	private String elementWise(final ElementWiseVertex.Op op, final String name, final String[] in) {
+		if (op == ElementWiseVertex.Op.Add) return w.node(in.length == 2 ? "Add" : "Sum", name, in);
+		if (op == ElementWiseVertex.Op.Subtract && in.length == 2) return w.node("Sub", name, in);
+		if (op != ElementWiseVertex.Op.Product) throw unsupported("element-wise " + op + " of " +
+			in.length + " inputs", name);
+		String product = in[0];
+		for (int i = 1; i < in.length; i++)
+			product = w.node("Mul", i == in.length - 1 ? name : name + "_" + i, product, in[i]);
+		return product;
+	}
+
 	private String preprocessor(final InputPreProcessor p, final String x) {
 		if (p == null) return x;
+		if (p instanceof CnnToFeedForwardPreProcessor c && c.getFormat() == CNN2DFormat.NHWC)
+			throw unsupported("channels-last (NHWC) flattening", "");
 		if (p instanceof CnnToFeedForwardPreProcessor) return w.node("Flatten", "flatten",
 			new OnnxMl.AttributeProto[] { OnnxWriter.integer("axis", 1) }, x);
 		throw unsupported("input preprocessor " + p.getClass().getSimpleName(), "");
@@ -220,12 +230,20 @@ public final class OnnxExporter {
 	{
 		if (layer instanceof FrozenLayerWithBackprop f) return layer(f.getUnderlying(), params, name, x);
 		if (layer instanceof FrozenLayer f) return layer(f.getLayer(), params, name, x);
-		if (layer instanceof DepthwiseConvolution2D d) return activation(d.getActivationFn(),
-			depthwise(d, params, name, x), name);
-		if (layer instanceof ConvolutionLayer c) return activation(c.getActivationFn(), conv(c, params,
-			name, x), name);
-		if (layer instanceof SubsamplingLayer s) return pool(s, name, x);
-		if (layer instanceof BatchNormalization b) return batchNorm(b, params, name, x);
+		// exact classes: separable, transposed and 1D convolutions and 1D pooling extend these
+		if (layer.getClass() == DepthwiseConvolution2D.class) return activation(
+			((DepthwiseConvolution2D) layer).getActivationFn(), depthwise((DepthwiseConvolution2D) layer,
+				params, name, x), name);
+		if (layer.getClass() == ConvolutionLayer.class) return activation(((ConvolutionLayer) layer)
+			.getActivationFn(), conv((ConvolutionLayer) layer, params, name, x), name);
+		if (layer.getClass() == SubsamplingLayer.class) return pool((SubsamplingLayer) layer, name, x);
+		if (layer instanceof BatchNormalization b) {
+			if (b.getCnn2DFormat() == CNN2DFormat.NHWC) throw unsupported("channels-last BatchNorm",
+				name);
+			return batchNorm(b, params, name, x);
+		}
+		if (layer instanceof DenseLayer d && d.hasLayerNorm()) throw unsupported(
+			"a dense layer with layer normalisation", name);
 		if (layer instanceof DenseLayer || layer instanceof OutputLayer) {
 			final BaseLayer dense = (BaseLayer) layer;
 			final boolean bias = params.containsKey("b");
@@ -280,6 +298,8 @@ public final class OnnxExporter {
 	}
 
 	private OnnxMl.AttributeProto[] convAttributes(final ConvolutionLayer c, final long group) {
+		if (c.getCnn2dDataFormat() == CNN2DFormat.NHWC) throw unsupported("channels-last (NHWC) " +
+			"convolution", c.getLayerName());
 		if (c.getConvolutionMode() == ConvolutionMode.Same || c.getConvolutionMode() ==
 			ConvolutionMode.Causal) throw unsupported("convolution mode " + c.getConvolutionMode(), c
 				.getLayerName());
@@ -292,6 +312,8 @@ public final class OnnxExporter {
 	private String pool(final SubsamplingLayer s, final String name, final String x) {
 		if (s.getConvolutionMode() == ConvolutionMode.Same) throw unsupported("pooling in Same mode",
 			name);
+		if (s.getCnn2dDataFormat() == CNN2DFormat.NHWC || s.getDilation()[0] != 1 || s
+			.getDilation()[1] != 1) throw unsupported("channels-last or dilated pooling", name);
 		final int[] k = s.getKernelSize(), st = s.getStride(), p = s.getPadding();
 		final OnnxMl.AttributeProto[] common = { OnnxWriter.ints("kernel_shape", k[0], k[1]),
 			OnnxWriter.ints("strides", st[0], st[1]), OnnxWriter.ints("pads", p[0], p[1], p[0], p[1]) };
@@ -305,9 +327,8 @@ public final class OnnxExporter {
 	}
 
 	/**
-	 * BatchNormalization with its running statistics; DL4J may keep log10 of the standard
-	 * deviation (which already holds epsilon), then var = std^2 - eps gives ONNX's
-	 * sqrt(var + eps) = std.
+	 * BatchNormalization with its running statistics; where DL4J keeps log10 of the standard
+	 * deviation, var = std^2 (DL4J too divides by sqrt(std^2 + eps)).
 	 */
 	private String batchNorm(final BatchNormalization b, final Map<String, INDArray> params,
 		final String name, final String x)
@@ -335,6 +356,8 @@ public final class OnnxExporter {
 
 	private String activation(final IActivation a, final String x, final String name) {
 		if (a == null || a instanceof ActivationIdentity) return x;
+		if (a instanceof ActivationReLU && !a.equals(new ActivationReLU())) throw unsupported(
+			"a ReLU with a maximum, threshold or negative slope", name);
 		if (a instanceof ActivationReLU) return w.node("Relu", name + "_relu", x);
 		if (a instanceof ActivationSoftmax) return w.node("Softmax", name + "_softmax",
 			new OnnxMl.AttributeProto[] { OnnxWriter.integer("axis", 1) }, x);
