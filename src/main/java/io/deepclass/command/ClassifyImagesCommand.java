@@ -129,6 +129,9 @@ public class ClassifyImagesCommand implements Command {
 		if ("list".equals(input) || "folder".equals(input) && (recursive || CommandSupport.given(
 			save_csv)))
 		{
+			if (!"none".equals(saliency))
+				log.warn("DeepClass: saliency is drawn over images; a folder or list streamed to a CSV " +
+					"has none. Open images as a stack (File > Import > Image Sequence) for it.");
 			stream(classifier);
 			return;
 		}
