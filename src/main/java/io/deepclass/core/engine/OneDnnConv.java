@@ -53,13 +53,20 @@ final class OneDnnConv {
 	/** Kernel, strides and padding: everything but the batch size and the image size. */
 	private final OneDnn.Window window;
 
+	/** False for convolutions without a bias (PyTorch's before a BatchNorm, as in torchvision). */
+	private final boolean hasBias;
+
 	private final Map<String, Primitives> cache = OneDnn.shapeCache();
 
-	OneDnnConv(final OneDnn.Window window) {
+	OneDnnConv(final OneDnn.Window window, final boolean hasBias) {
 		this.window = window;
+		this.hasBias = hasBias;
 	}
 
-	/** z = conv(x, w) + b: x [N,C,H,W], w [O,C,kH,kW], b [O], z [N,O,OH,OW], all plain. */
+	/**
+	 * z = conv(x, w) + b: x [N,C,H,W], w [O,C,kH,kW], b [O] (null without a bias), z [N,O,OH,OW],
+	 * all plain.
+	 */
 	synchronized void forward(final INDArray x, final INDArray w, final INDArray b,
 		final INDArray z)
 	{
@@ -67,12 +74,12 @@ final class OneDnnConv {
 		final IntMemoryMap args = new IntMemoryMap();
 		in(p.stream, p.fwdSrc, x, args, DNNL_ARG_SRC);
 		in(p.stream, p.fwdWeights, w, args, DNNL_ARG_WEIGHTS);
-		in(p.stream, p.bias, b, args, DNNL_ARG_BIAS);
+		if (hasBias) in(p.stream, p.bias, b, args, DNNL_ARG_BIAS);
 		out(p.fwdDst, z, args, DNNL_ARG_DST);
 		run(p.stream, p.forward, args, p.fwdDst);
 	}
 
-	/** dW and dB from the input x and the gradient dZ at the pre-activations. */
+	/** dW and dB (null without a bias) from the input x and the gradient dZ at the pre-activations. */
 	synchronized void backwardWeights(final INDArray x, final INDArray dz, final INDArray dw,
 		final INDArray db)
 	{
@@ -82,8 +89,11 @@ final class OneDnnConv {
 		in(p.stream, p.bwwSrc, x, args, DNNL_ARG_SRC);
 		in(p.stream, p.bwwDiffDst, dz, args, DNNL_ARG_DIFF_DST);
 		out(p.bwwDiffWeights, dw, args, DNNL_ARG_DIFF_WEIGHTS);
-		out(p.diffBias, db, args, DNNL_ARG_DIFF_BIAS);
-		run(p.stream, p.backwardWeights, args, p.bwwDiffWeights, p.diffBias);
+		if (hasBias) {
+			out(p.diffBias, db, args, DNNL_ARG_DIFF_BIAS);
+			run(p.stream, p.backwardWeights, args, p.bwwDiffWeights, p.diffBias);
+		}
+		else run(p.stream, p.backwardWeights, args, p.bwwDiffWeights);
 	}
 
 	/** dX, the gradient at the input, from dZ and the weights. */
@@ -153,16 +163,18 @@ final class OneDnnConv {
 			wDims = new long[] { z[1], x[1], kernel[0], kernel[1] };
 			paddingEnd = window.paddingEnd(x, z);
 			final memory.format_tag any = memory.format_tag.any;
-			forwardDesc = new convolution_forward.primitive_desc(new convolution_forward.desc(
+			final memory.desc biasDesc = desc(new long[] { z[1] }, memory.format_tag.x);
+			forwardDesc = new convolution_forward.primitive_desc(hasBias ? new convolution_forward.desc(
 				prop_kind.forward_training, algorithm.convolution_direct, desc(xDims, any), desc(wDims,
-					any), desc(new long[] { z[1] }, memory.format_tag.x), desc(zDims, any),
-				window.strides(), window.padding(), paddingEnd), ENGINE);
+					any), biasDesc, desc(zDims, any), window.strides(), window.padding(), paddingEnd)
+				: new convolution_forward.desc(prop_kind.forward_training, algorithm.convolution_direct,
+					desc(xDims, any), desc(wDims, any), desc(zDims, any), window.strides(), window
+						.padding(), paddingEnd), ENGINE);
 			forward = new convolution_forward(forwardDesc);
 			fwdSrc = new Operand(desc(xDims, memory.format_tag.nchw), forwardDesc.src_desc(), false);
 			fwdWeights = new Operand(desc(wDims, memory.format_tag.oihw), forwardDesc.weights_desc(),
 				false);
-			bias = new Operand(desc(new long[] { z[1] }, memory.format_tag.x), forwardDesc
-				.bias_desc(), false);
+			bias = hasBias ? new Operand(biasDesc, forwardDesc.bias_desc(), false) : null;
 			fwdDst = new Operand(desc(zDims, memory.format_tag.nchw), forwardDesc.dst_desc(), true);
 		}
 
@@ -172,15 +184,19 @@ final class OneDnnConv {
 			final memory.format_tag any = memory.format_tag.any;
 			final memory.desc biasDesc = desc(new long[] { zDims[1] }, memory.format_tag.x);
 			final convolution_backward_weights.primitive_desc w =
-				new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
-					algorithm.convolution_direct, desc(xDims, any), desc(wDims, any), biasDesc, desc(
-						zDims, any), window.strides(), window.padding(), paddingEnd), ENGINE, forwardDesc);
+				new convolution_backward_weights.primitive_desc(hasBias
+					? new convolution_backward_weights.desc(algorithm.convolution_direct, desc(xDims, any),
+						desc(wDims, any), biasDesc, desc(zDims, any), window.strides(), window.padding(),
+						paddingEnd)
+					: new convolution_backward_weights.desc(algorithm.convolution_direct, desc(xDims, any),
+						desc(wDims, any), desc(zDims, any), window.strides(), window.padding(), paddingEnd),
+					ENGINE, forwardDesc);
 			backwardWeights = new convolution_backward_weights(w);
 			bwwSrc = new Operand(desc(xDims, memory.format_tag.nchw), w.src_desc(), false);
 			bwwDiffDst = new Operand(desc(zDims, memory.format_tag.nchw), w.diff_dst_desc(), false);
 			bwwDiffWeights = new Operand(desc(wDims, memory.format_tag.oihw), w.diff_weights_desc(),
 				true);
-			diffBias = new Operand(biasDesc, w.diff_bias_desc(), true);
+			diffBias = hasBias ? new Operand(biasDesc, w.diff_bias_desc(), true) : null;
 			final convolution_backward_data.primitive_desc d =
 				new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
 					algorithm.convolution_direct, desc(xDims, any), desc(wDims, any), desc(zDims, any),

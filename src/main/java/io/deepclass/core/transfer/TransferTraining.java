@@ -32,6 +32,7 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
 import io.deepclass.core.engine.Batches;
+import io.deepclass.core.engine.FastGraph;
 import io.deepclass.core.model.Network;
 import io.deepclass.core.train.EpochStats;
 import io.deepclass.core.train.Trainer;
@@ -163,7 +164,8 @@ public final class TransferTraining {
 		final ComputationGraph frozen = withHead(backbone, train.numClasses(), transfer, updater,
 			settings.seed(), true);
 
-		// features: the frozen part once per image, then the head alone on them
+		// features: the frozen part once per image (on the fast layers), then the head alone on them
+		FastGraph.install(frozen);
 		final TransferLearningHelper helper = new TransferLearningHelper(frozen);
 		final int total = train.size() + (validation == null ? 0 : validation.size());
 		final Dataset trainFeatures = features(helper, train, normalization, settings.batchSize(),
