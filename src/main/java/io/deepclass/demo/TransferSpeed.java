@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
@@ -50,11 +49,11 @@ public final class TransferSpeed {
 		// as TransferTraining and Network run them: on the fast layers
 		FastGraph.install(frozen);
 		final TransferLearningHelper helper = new TransferLearningHelper(frozen);
-		helper.featurize(new DataSet(x, y));
+		TransferTraining.featurize(frozen, helper, x);
 		long start = System.nanoTime();
 		int n = 0;
 		while (System.nanoTime() - start < seconds * 1e9) {
-			helper.featurize(new DataSet(x, y));
+			TransferTraining.featurize(frozen, helper, x);
 			n += batch;
 		}
 		final double features = n / ((System.nanoTime() - start) / 1e9);

@@ -125,10 +125,11 @@ class FastGraphTest {
 
 		final INDArray x = images(backbone, 8);
 		final INDArray y = labels(8, 3);
-		final DataSet referenceFeatures = new TransferLearningHelper(reference).featurize(
-			new DataSet(x, y));
-		final DataSet features = new TransferLearningHelper(graph).featurize(new DataSet(x, y));
-		assertClose(referenceFeatures.getFeatures(), features.getFeatures(), 1e-5, "features");
+		final INDArray referenceFeatures = TransferTraining.featurize(reference,
+			new TransferLearningHelper(reference), x);
+		final INDArray features = TransferTraining.featurize(graph, new TransferLearningHelper(graph),
+			x);
+		assertClose(referenceFeatures, features, 1e-5, "features");
 		final INDArray frozen = graph.params().dup();
 		for (int step = 0; step < 3; step++) {
 			reference.fit(new DataSet(x, y));
