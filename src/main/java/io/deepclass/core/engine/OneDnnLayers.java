@@ -170,7 +170,7 @@ final class OneDnnLayers {
 			if (activation instanceof ActivationIdentity) delta = epsilon;
 			else {
 				final INDArray z = preOutput(true, true, workspaces).getFirst();
-				if (OneDnnRelu.isPlainRelu(activation) && OneDnn.plain(z) && OneDnn.plain(epsilon)) {
+				if (OneDnnRelu.handles(activation) && OneDnn.plain(z) && OneDnn.plain(epsilon)) {
 					delta = workspaces.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, z.shape(),
 						'c');
 					relu().backward(z, epsilon, delta);
@@ -181,7 +181,7 @@ final class OneDnnLayers {
 		}
 
 		private OneDnnRelu relu() {
-			if (relu == null) relu = new OneDnnRelu();
+			if (relu == null) relu = OneDnnRelu.of(layerConf().getActivationFn());
 			return relu;
 		}
 
@@ -291,13 +291,13 @@ final class OneDnnLayers {
 	}
 
 	/**
-	 * DL4J's ActivationLayer with a plain ReLU, through {@link OneDnnRelu}'s kept primitives: no
-	 * copy of the input in either pass. Other activations, dropout and non-plain arrays run
+	 * DL4J's ActivationLayer with a plain ReLU or ReLU6, through {@link OneDnnRelu}'s kept
+	 * primitives: no copy of the input in either pass. Other activations, dropout and non-plain arrays run
 	 * DL4J's code, as does everything after oneDNN refused a shape.
 	 */
 	static final class Activation extends org.deeplearning4j.nn.layers.ActivationLayer {
 
-		private final OneDnnRelu relu = new OneDnnRelu();
+		private OneDnnRelu relu;
 
 		private boolean oneDnnFailed;
 
@@ -309,8 +309,13 @@ final class OneDnnLayers {
 
 		private boolean specialised() {
 			return OneDnn.available() && !oneDnnFailed && input != null && (input.rank() == 2 || input
-				.rank() == 4) && OneDnn.plain(input) && OneDnnRelu.isPlainRelu(layerConf()
+				.rank() == 4) && OneDnn.plain(input) && OneDnnRelu.handles(layerConf()
 					.getActivationFn()) && layerConf().getIDropout() == null;
+		}
+
+		private OneDnnRelu relu() {
+			if (relu == null) relu = OneDnnRelu.of(layerConf().getActivationFn());
+			return relu;
 		}
 
 		/** True when the last pass ran on {@link OneDnnRelu}'s primitives. */
@@ -325,7 +330,7 @@ final class OneDnnLayers {
 			final INDArray output = workspaces.createUninitialized(ArrayType.ACTIVATIONS, dataType,
 				input.shape(), 'c');
 			try {
-				relu.forward(input, output);
+				relu().forward(input, output);
 				ran = true;
 				return output;
 			}
@@ -345,7 +350,7 @@ final class OneDnnLayers {
 			final INDArray dx = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
 				input.shape(), 'c');
 			try {
-				relu.backward(input, dy, dx);
+				relu().backward(input, dy, dx);
 			}
 			catch (final RuntimeException e) {
 				oneDnnFailed = true;
