@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.layers.convolution.DepthwiseConvolution2DLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
@@ -65,7 +66,7 @@ public final class FastLayers {
 	public static String oneDnnPrimitives() {
 		final String version = OneDnn.version();
 		return version != null ? "yes (oneDNN " + version + " through JavaCPP: convolution, " +
-			"max-pooling, ReLU)" : "no (DL4J's layer code: oneDNN's JavaCPP build did not load" +
+			"depthwise convolution, max-pooling, ReLU, ReLU6)" : "no (DL4J's layer code: oneDNN's JavaCPP build did not load" +
 				(Boolean.parseBoolean(System.getProperty(OneDnn.PROPERTY, "true")) ? " on this platform " +
 					"or backend)" : ", -D" + OneDnn.PROPERTY + "=false)");
 	}
@@ -124,6 +125,8 @@ public final class FastLayers {
 		if (layer.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class)
 			return copyState((BaseLayer<?>) layer, new OneDnnLayers.Convolution(layer.conf(), dataType(
 				layer)));
+		if (layer.getClass() == DepthwiseConvolution2DLayer.class) return copyState((BaseLayer<?>) layer,
+			new OneDnnDepthwise(layer.conf(), dataType(layer)));
 		if (layer.getClass() == SubsamplingLayer.class) return copyLayerState(
 			(AbstractLayer<?>) layer, new OneDnnLayers.Pooling(layer.conf(), dataType(layer)));
 		if (layer.getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class)
@@ -185,7 +188,8 @@ public final class FastLayers {
 	private static final java.util.Set<Class<?>> REPLACED = java.util.Set.of(
 		org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class,
 		org.deeplearning4j.nn.layers.OutputLayer.class,
-		org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, SubsamplingLayer.class,
+		org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class,
+		DepthwiseConvolution2DLayer.class, SubsamplingLayer.class,
 		org.deeplearning4j.nn.layers.ActivationLayer.class);
 
 	private static DataType dataType(final Layer layer) {

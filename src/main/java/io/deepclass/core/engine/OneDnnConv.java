@@ -56,16 +56,37 @@ final class OneDnnConv {
 	/** False for convolutions without a bias (PyTorch's before a BatchNorm, as in torchvision). */
 	private final boolean hasBias;
 
+	/**
+	 * 0 for a plain convolution; for a depthwise one, its depth multiplier (each input channel c
+	 * its own filters, output channels c * multiplier + j).
+	 */
+	private final int multiplier;
+
 	private final Map<String, Primitives> cache = OneDnn.shapeCache();
 
 	OneDnnConv(final OneDnn.Window window, final boolean hasBias) {
+		this(window, hasBias, 0);
+	}
+
+	private OneDnnConv(final OneDnn.Window window, final boolean hasBias, final int multiplier) {
 		this.window = window;
 		this.hasBias = hasBias;
+		this.multiplier = multiplier;
 	}
 
 	/**
-	 * z = conv(x, w) + b: x [N,C,H,W], w [O,C,kH,kW], b [O] (null without a bias), z [N,O,OH,OW],
-	 * all plain.
+	 * A depthwise convolution as a grouped one, one group per input channel, reading and writing
+	 * DL4J's depthwise weights [kH, kW, C, multiplier] in place.
+	 */
+	static OneDnnConv depthwise(final OneDnn.Window window, final boolean hasBias,
+		final int multiplier)
+	{
+		return new OneDnnConv(window, hasBias, multiplier);
+	}
+
+	/**
+	 * z = conv(x, w) + b: x [N,C,H,W], w [O,C,kH,kW] (depthwise: [kH,kW,C,multiplier]), b [O]
+	 * (null without a bias), z [N,O,OH,OW], all plain.
 	 */
 	synchronized void forward(final INDArray x, final INDArray w, final INDArray b,
 		final INDArray z)
@@ -160,7 +181,9 @@ final class OneDnnConv {
 			xDims = x.clone();
 			zDims = z.clone();
 			final long[] kernel = window.kernel();
-			wDims = new long[] { z[1], x[1], kernel[0], kernel[1] };
+			// depthwise: oneDNN's grouped weights, groups x outputs x inputs per group x kH x kW
+			wDims = multiplier == 0 ? new long[] { z[1], x[1], kernel[0], kernel[1] } : new long[] {
+				x[1], multiplier, 1, kernel[0], kernel[1] };
 			paddingEnd = window.paddingEnd(x, z);
 			final memory.format_tag any = memory.format_tag.any;
 			final memory.desc biasDesc = desc(new long[] { z[1] }, memory.format_tag.x);
@@ -172,10 +195,21 @@ final class OneDnnConv {
 						.padding(), paddingEnd), ENGINE);
 			forward = new convolution_forward(forwardDesc);
 			fwdSrc = new Operand(desc(xDims, memory.format_tag.nchw), forwardDesc.src_desc(), false);
-			fwdWeights = new Operand(desc(wDims, memory.format_tag.oihw), forwardDesc.weights_desc(),
+			fwdWeights = new Operand(userWeights(), forwardDesc.weights_desc(),
 				false);
 			bias = hasBias ? new Operand(biasDesc, forwardDesc.bias_desc(), false) : null;
 			fwdDst = new Operand(desc(zDims, memory.format_tag.nchw), forwardDesc.dst_desc(), true);
+		}
+
+		/**
+		 * The weights as DL4J holds them: OIHW, or for a depthwise convolution its [kH, kW, C, m]
+		 * array seen as grouped weights [C, m, 1, kH, kW] through strides.
+		 */
+		memory.desc userWeights() {
+			if (multiplier == 0) return desc(wDims, memory.format_tag.oihw);
+			final long c = wDims[0], m = wDims[1], kw = wDims[4];
+			return new memory.desc(wDims, memory.data_type.f32, new long[] { m, 1, c * m * kw *
+				wDims[3], kw * c * m, c * m });
 		}
 
 		/** Creates the backward primitives on first use: inference never needs them. */
@@ -194,7 +228,7 @@ final class OneDnnConv {
 			backwardWeights = new convolution_backward_weights(w);
 			bwwSrc = new Operand(desc(xDims, memory.format_tag.nchw), w.src_desc(), false);
 			bwwDiffDst = new Operand(desc(zDims, memory.format_tag.nchw), w.diff_dst_desc(), false);
-			bwwDiffWeights = new Operand(desc(wDims, memory.format_tag.oihw), w.diff_weights_desc(),
+			bwwDiffWeights = new Operand(userWeights(), w.diff_weights_desc(),
 				true);
 			diffBias = hasBias ? new Operand(biasDesc, w.diff_bias_desc(), true) : null;
 			final convolution_backward_data.primitive_desc d =
@@ -203,7 +237,7 @@ final class OneDnnConv {
 					window.strides(), window.padding(), paddingEnd), ENGINE, forwardDesc);
 			backwardData = new convolution_backward_data(d);
 			bwdDiffDst = new Operand(desc(zDims, memory.format_tag.nchw), d.diff_dst_desc(), false);
-			bwdWeights = new Operand(desc(wDims, memory.format_tag.oihw), d.weights_desc(), false);
+			bwdWeights = new Operand(userWeights(), d.weights_desc(), false);
 			bwdDiffSrc = new Operand(desc(xDims, memory.format_tag.nchw), d.diff_src_desc(), true);
 		}
 	}

@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -194,6 +195,55 @@ class FastGraphTest {
 		assertRanOnOneDnn(graph, true);
 	}
 
+	/**
+	 * Depthwise convolutions as MobileNet has them (stride 2, padding, no bias) and with a depth
+	 * multiplier of 2 and a bias, ReLU6, and a 1x1 depthwise layer frozen with backprop (what
+	 * fine-tuning folds a frozen BatchNorm into).
+	 */
+	@Test
+	void depthwiseConvolutionsTrainLikeDl4j() {
+		NativeBackend.select();
+		final ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(8)
+			.updater(new Nesterovs(0.05, 0.9)).weightInit(WeightInit.XAVIER).convolutionMode(
+				ConvolutionMode.Truncate).graphBuilder().addInputs("in").addLayer("conv",
+					new ConvolutionLayer.Builder(1, 1).nOut(4).hasBias(false).activation(
+						Activation.IDENTITY).build(), "in").addLayer("dw", new DepthwiseConvolution2D.Builder(3,
+							3).depthMultiplier(1).stride(2, 2).padding(1, 1).hasBias(false).activation(
+								Activation.IDENTITY).build(), "conv").addLayer("bn", new BatchNormalization.Builder()
+									.build(), "dw").addLayer("relu6", new ActivationLayer.Builder().activation(
+										Activation.RELU6).build(), "bn").addLayer("dw2", new DepthwiseConvolution2D.Builder(
+											3, 3).depthMultiplier(2).padding(1, 1).activation(Activation.IDENTITY).build(),
+												"relu6").addLayer("folded", new FrozenLayerWithBackprop(
+													new DepthwiseConvolution2D.Builder(1, 1).nIn(8).depthMultiplier(1).activation(
+														Activation.IDENTITY).build()), "dw2").addLayer("gap",
+															new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "folded").addLayer(
+																"out", new OutputLayer.Builder(LossFunction.MCXENT).nOut(3).activation(
+																	Activation.SOFTMAX).build(), "gap").setOutputs("out").setInputTypes(InputType
+																		.convolutional(11, 11, 3)).build();
+		final ComputationGraph reference = new ComputationGraph(conf.clone());
+		reference.init();
+		final ComputationGraph graph = new ComputationGraph(conf.clone());
+		graph.init(reference.params().dup(), false);
+		final FastGraph fast = FastGraph.install(graph);
+		assertTrue(FastLayers.installed(graph));
+
+		Nd4j.getRandom().setSeed(4);
+		final INDArray x = Nd4j.randn(DataType.FLOAT, 5, 3, 11, 11);
+		final INDArray y = labels(5, 3);
+		assertClose(reference.outputSingle(false, x), fast.output(x), 1e-5, "first prediction");
+		final INDArray folded = graph.getLayer("folded").params().dup();
+		for (int step = 0; step < 3; step++) {
+			reference.fit(new DataSet(x, y));
+			fast.fit(x, y);
+			assertEquals(reference.score(), graph.score(), 1e-5, "loss at step " + step);
+			assertClose(reference.params(), graph.params(), 1e-5, "parameters after step " + step);
+		}
+		assertEquals(folded, graph.getLayer("folded").params(), "frozen weights");
+		assertClose(reference.outputSingle(false, x), fast.output(x), 1e-5, "trained prediction");
+		assertTrue(((OneDnnDepthwise) graph.getLayer("dw2")).ranOnOneDnn());
+		assertRanOnOneDnn(graph, true);
+	}
+
 	@Test
 	void modelFilesStayPlainDl4j() throws IOException {
 		final ComputationGraph graph = withHead(fixture("residual"), false);
@@ -215,7 +265,8 @@ class FastGraphTest {
 	}
 
 	/**
-	 * Every convolution without dilation and every max-pooling layer ran on oneDNN; with
+	 * Every convolution without dilation (depthwise too) and every max-pooling layer ran on
+	 * oneDNN; with
 	 * {@code relu}, some ReLU or ReLU6 layer did too (one after a dilated convolution, which runs
 	 * DL4J's code, may get a non-plain array and run DL4J's code as well).
 	 */
@@ -226,6 +277,10 @@ class FastGraphTest {
 			final String what = layer.conf().getLayer().getLayerName() + " on oneDNN";
 			if (layer instanceof OneDnnLayers.Convolution conv && conv.layerConf().getDilation()[0] == 1) {
 				assertTrue(conv.ranOnOneDnn(), what);
+				fast++;
+			}
+			if (layer instanceof OneDnnDepthwise depthwise) {
+				assertTrue(depthwise.ranOnOneDnn(), what);
 				fast++;
 			}
 			if (layer instanceof OneDnnLayers.Pooling pooling && pooling.layerConf()
