@@ -8,12 +8,19 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.layers.convolution.DepthwiseConvolution2DLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
+import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -59,7 +66,7 @@ public final class FastLayers {
 	public static String oneDnnPrimitives() {
 		final String version = OneDnn.version();
 		return version != null ? "yes (oneDNN " + version + " through JavaCPP: convolution, " +
-			"max-pooling, ReLU)" : "no (DL4J's layer code: oneDNN's JavaCPP build did not load" +
+			"depthwise convolution, max-pooling, ReLU, ReLU6)" : "no (DL4J's layer code: oneDNN's JavaCPP build did not load" +
 				(Boolean.parseBoolean(System.getProperty(OneDnn.PROPERTY, "true")) ? " on this platform " +
 					"or backend)" : ", -D" + OneDnn.PROPERTY + "=false)");
 	}
@@ -72,23 +79,61 @@ public final class FastLayers {
 	public static void install(final MultiLayerNetwork network) {
 		final Layer[] layers = network.getLayers();
 		if (layers == null) return;
-		for (int i = 0; i < layers.length; i++) {
-			final Layer layer = layers[i];
-			if (layer.getClass() == org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class)
-				layers[i] = copyState((BaseLayer<?>) layer, new Dense(layer.conf(), dataType(layer)));
-			else if (layer.getClass() == org.deeplearning4j.nn.layers.OutputLayer.class)
-				layers[i] = copyState((BaseLayer<?>) layer, new Output(layer.conf(), dataType(layer)));
-			else if (layer.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class)
-				layers[i] = copyState((BaseLayer<?>) layer, new OneDnnLayers.Convolution(layer.conf(),
-					dataType(layer)));
-			else if (layer.getClass() == SubsamplingLayer.class)
-				layers[i] = copyLayerState((AbstractLayer<?>) layer, new OneDnnLayers.Pooling(layer
-					.conf(), dataType(layer)));
-			else if (layer.getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class)
-				layers[i] = copyLayerState((AbstractLayer<?>) layer, new OneDnnLayers.Activation(layer
-					.conf(), dataType(layer)));
-			else if (layer instanceof BatchNormalization batchNorm) installHelper(batchNorm);
+		for (int i = 0; i < layers.length; i++)
+			layers[i] = fast(layers[i]);
+	}
+
+	/**
+	 * As {@link #install(MultiLayerNetwork)} for a graph (imported backbones): the layers of its
+	 * layer vertices, also inside the FrozenLayer and FrozenLayerWithBackprop wrappers that
+	 * transfer learning puts around the backbone's layers (a frozen layer runs its inner layer
+	 * in inference mode, and passes gradients through it when it is FrozenLayerWithBackprop).
+	 */
+	public static void install(final ComputationGraph graph) {
+		final Layer[] layers = graph.getLayers();
+		if (layers == null || graph.getVertices() == null) return;
+		for (final GraphVertex vertex : graph.getVertices()) {
+			if (!(vertex instanceof LayerVertex layerVertex) || !layerVertex.hasLayer()) continue;
+			final Layer layer = layerVertex.getLayer();
+			if (isFrozenWrapper(layer)) {
+				final BaseWrapperLayer wrapper = (BaseWrapperLayer) layer;
+				wrapper.setUnderlying(fast(wrapper.getUnderlying()));
+				continue;
+			}
+			final Layer replaced = fast(layer);
+			if (replaced == layer) continue;
+			layerVertex.setLayer(replaced);
+			for (int i = 0; i < layers.length; i++)
+				if (layers[i] == layer) layers[i] = replaced;
 		}
+	}
+
+	private static boolean isFrozenWrapper(final Layer layer) {
+		return layer.getClass() == FrozenLayer.class || layer
+			.getClass() == FrozenLayerWithBackprop.class;
+	}
+
+	/**
+	 * The fast implementation of {@code layer} with its state, or {@code layer} itself (a
+	 * BatchNormalization layer gets its helper in place).
+	 */
+	private static Layer fast(final Layer layer) {
+		if (layer.getClass() == org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class)
+			return copyState((BaseLayer<?>) layer, new Dense(layer.conf(), dataType(layer)));
+		if (layer.getClass() == org.deeplearning4j.nn.layers.OutputLayer.class)
+			return copyState((BaseLayer<?>) layer, new Output(layer.conf(), dataType(layer)));
+		if (layer.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class)
+			return copyState((BaseLayer<?>) layer, new OneDnnLayers.Convolution(layer.conf(), dataType(
+				layer)));
+		if (layer.getClass() == DepthwiseConvolution2DLayer.class) return copyState((BaseLayer<?>) layer,
+			new OneDnnDepthwise(layer.conf(), dataType(layer)));
+		if (layer.getClass() == SubsamplingLayer.class) return copyLayerState(
+			(AbstractLayer<?>) layer, new OneDnnLayers.Pooling(layer.conf(), dataType(layer)));
+		if (layer.getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class)
+			return copyLayerState((AbstractLayer<?>) layer, new OneDnnLayers.Activation(layer.conf(),
+				dataType(layer)));
+		if (layer instanceof BatchNormalization batchNorm) installHelper(batchNorm);
+		return layer;
 	}
 
 	/**
@@ -122,16 +167,29 @@ public final class FastLayers {
 	 */
 	public static boolean installed(final MultiLayerNetwork network) {
 		for (final Layer layer : network.getLayers())
-			if (REPLACED.contains(layer.getClass()) || layer instanceof BatchNormalization &&
-				!hasFastHelper(layer)) return false;
+			if (!isFast(layer)) return false;
 		return true;
+	}
+
+	/** As {@link #installed(MultiLayerNetwork)}, for a graph's layers, frozen ones included. */
+	public static boolean installed(final ComputationGraph graph) {
+		for (final Layer layer : graph.getLayers())
+			if (!isFast(isFrozenWrapper(layer) ? ((BaseWrapperLayer) layer).getUnderlying() : layer))
+				return false;
+		return true;
+	}
+
+	private static boolean isFast(final Layer layer) {
+		return !REPLACED.contains(layer.getClass()) && !(layer instanceof BatchNormalization &&
+			!hasFastHelper(layer));
 	}
 
 	/** The DL4J layer classes {@link #install} replaces. */
 	private static final java.util.Set<Class<?>> REPLACED = java.util.Set.of(
 		org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class,
 		org.deeplearning4j.nn.layers.OutputLayer.class,
-		org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, SubsamplingLayer.class,
+		org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class,
+		DepthwiseConvolution2DLayer.class, SubsamplingLayer.class,
 		org.deeplearning4j.nn.layers.ActivationLayer.class);
 
 	private static DataType dataType(final Layer layer) {

@@ -34,7 +34,7 @@ final class OneDnnLayers {
 	 * gradient while {@link Network.Sequential#fit} trains (see
 	 * {@link Convolution#inputGradientNeeded}).
 	 * Cases these do not specialise (no oneDNN, masks, dropout or weight noise on the layer,
-	 * "Same" mode, dilation, no bias, NHWC, other data types) run DL4J's code; with DL4J's own
+	 * "Same" mode, dilation, NHWC, other data types) run DL4J's code; with DL4J's own
 	 * oneDNN helper the pre-activations are still kept instead of computed a second time.
 	 */
 	static final class Convolution extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
@@ -66,7 +66,7 @@ final class OneDnnLayers {
 			return OneDnn.available() && !oneDnnFailed && maskArray == null && input != null &&
 				input.rank() == 4 && dataType == DataType.FLOAT && OneDnn.plain(input) && c
 					.getCnn2dDataFormat() == CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same &&
-				hasBias() && c.getIDropout() == null && c.getWeightNoise() == null && c
+				c.getIDropout() == null && c.getWeightNoise() == null && c
 					.getDilation()[0] == 1 && c.getDilation()[1] == 1 && input.size(1) == getParam(
 						ConvolutionParamInitializer.WEIGHT_KEY).size(1);
 		}
@@ -80,7 +80,7 @@ final class OneDnnLayers {
 			if (oneDnn == null) {
 				final org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
 				oneDnn = new OneDnnConv(OneDnn.Window.of(c.getKernelSize(), c.getStride(), c
-					.getPadding()));
+					.getPadding()), hasBias());
 			}
 			return oneDnn;
 		}
@@ -126,7 +126,8 @@ final class OneDnnLayers {
 			final INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
 			final INDArray z = workspaces.createUninitialized(ArrayType.ACTIVATIONS, dataType,
 				new long[] { input.size(0), weights.size(0), out[0], out[1] }, 'c');
-			oneDnn().forward(input, weights, getParam(ConvolutionParamInitializer.BIAS_KEY), z);
+			oneDnn().forward(input, weights, hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY)
+				: null, z);
 			return z;
 		}
 
@@ -137,7 +138,8 @@ final class OneDnnLayers {
 			if (!specialised()) return super.backpropGradient(epsilon, workspaces);
 			assertInputSet(true);
 			final INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-			final INDArray biasGradient = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+			final INDArray biasGradient = hasBias() ? gradientViews.get(
+				ConvolutionParamInitializer.BIAS_KEY) : null;
 			INDArray epsilonNext = null;
 			try {
 				final INDArray delta = delta(epsilon.castTo(dataType), workspaces);
@@ -155,7 +157,8 @@ final class OneDnnLayers {
 				return super.backpropGradient(epsilon, workspaces);
 			}
 			final Gradient gradient = new DefaultGradient();
-			gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
+			if (biasGradient != null) gradient.gradientForVariable().put(
+				ConvolutionParamInitializer.BIAS_KEY, biasGradient);
 			gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient);
 			return new Pair<>(gradient, epsilonNext);
 		}
@@ -167,7 +170,7 @@ final class OneDnnLayers {
 			if (activation instanceof ActivationIdentity) delta = epsilon;
 			else {
 				final INDArray z = preOutput(true, true, workspaces).getFirst();
-				if (OneDnnRelu.isPlainRelu(activation) && OneDnn.plain(z) && OneDnn.plain(epsilon)) {
+				if (OneDnnRelu.handles(activation) && OneDnn.plain(z) && OneDnn.plain(epsilon)) {
 					delta = workspaces.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, z.shape(),
 						'c');
 					relu().backward(z, epsilon, delta);
@@ -178,7 +181,7 @@ final class OneDnnLayers {
 		}
 
 		private OneDnnRelu relu() {
-			if (relu == null) relu = new OneDnnRelu();
+			if (relu == null) relu = OneDnnRelu.of(layerConf().getActivationFn());
 			return relu;
 		}
 
@@ -288,13 +291,13 @@ final class OneDnnLayers {
 	}
 
 	/**
-	 * DL4J's ActivationLayer with a plain ReLU, through {@link OneDnnRelu}'s kept primitives: no
-	 * copy of the input in either pass. Other activations, dropout and non-plain arrays run
+	 * DL4J's ActivationLayer with a plain ReLU or ReLU6, through {@link OneDnnRelu}'s kept
+	 * primitives: no copy of the input in either pass. Other activations, dropout and non-plain arrays run
 	 * DL4J's code, as does everything after oneDNN refused a shape.
 	 */
 	static final class Activation extends org.deeplearning4j.nn.layers.ActivationLayer {
 
-		private final OneDnnRelu relu = new OneDnnRelu();
+		private OneDnnRelu relu;
 
 		private boolean oneDnnFailed;
 
@@ -306,8 +309,13 @@ final class OneDnnLayers {
 
 		private boolean specialised() {
 			return OneDnn.available() && !oneDnnFailed && input != null && (input.rank() == 2 || input
-				.rank() == 4) && OneDnn.plain(input) && OneDnnRelu.isPlainRelu(layerConf()
+				.rank() == 4) && OneDnn.plain(input) && OneDnnRelu.handles(layerConf()
 					.getActivationFn()) && layerConf().getIDropout() == null;
+		}
+
+		private OneDnnRelu relu() {
+			if (relu == null) relu = OneDnnRelu.of(layerConf().getActivationFn());
+			return relu;
 		}
 
 		/** True when the last pass ran on {@link OneDnnRelu}'s primitives. */
@@ -322,7 +330,7 @@ final class OneDnnLayers {
 			final INDArray output = workspaces.createUninitialized(ArrayType.ACTIVATIONS, dataType,
 				input.shape(), 'c');
 			try {
-				relu.forward(input, output);
+				relu().forward(input, output);
 				ran = true;
 				return output;
 			}
@@ -342,7 +350,7 @@ final class OneDnnLayers {
 			final INDArray dx = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
 				input.shape(), 'c');
 			try {
-				relu.backward(input, dy, dx);
+				relu().backward(input, dy, dx);
 			}
 			catch (final RuntimeException e) {
 				oneDnnFailed = true;

@@ -9,8 +9,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
+import io.deepclass.core.engine.FastGraph;
 import io.deepclass.core.engine.FastSequential;
 
 /**
@@ -137,22 +137,36 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 		}
 	}
 
-	/** A {@link ComputationGraph} with one input and one output. */
-	record Graph(ComputationGraph model) implements Network {
+	/**
+	 * A {@link ComputationGraph} with one input and one output, trained and run through the
+	 * engine's {@link FastGraph} (fast layers).
+	 */
+	final class Graph implements Network {
 
 		static final String KIND = "ComputationGraph";
 
-		public Graph {
+		private final ComputationGraph model;
+
+		private final FastGraph fast;
+
+		public Graph(final ComputationGraph model) {
 			if (model.getConfiguration().getNetworkInputs().size() != 1 || model.getConfiguration()
 				.getNetworkOutputs().size() != 1)
 				throw new IllegalArgumentException("a classifier graph needs exactly one input and " +
 					"one output, this one has " + model.getConfiguration().getNetworkInputs().size() +
 					" and " + model.getConfiguration().getNetworkOutputs().size());
+			this.model = model;
+			fast = FastGraph.install(model);
+		}
+
+		@Override
+		public ComputationGraph model() {
+			return model;
 		}
 
 		@Override
 		public void fit(final INDArray features, final INDArray labels) {
-			model.fit(new DataSet(features, labels));
+			fast.fit(features, labels);
 		}
 
 		@Override
@@ -162,7 +176,7 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 
 		@Override
 		public INDArray output(final INDArray features) {
-			return model.outputSingle(false, features);
+			return fast.output(features);
 		}
 
 		@Override

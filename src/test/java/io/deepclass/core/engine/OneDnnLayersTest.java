@@ -95,4 +95,30 @@ class OneDnnLayersTest {
 		assertClose(referenceGradient, fastGradient, 1e-5, "input gradient");
 		FastLayersTest.assertRanOnOneDnn(fastModel);
 	}
+
+	/**
+	 * ReLU6 on oneDNN is DL4J's, bit for bit, also at its corners: 0 and 6 pass no gradient,
+	 * values above 6 are cut.
+	 */
+	@Test
+	void relu6IsDl4jsAtTheCorners() {
+		NativeBackend.select();
+		final var relu6 = Activation.RELU6.getActivationFunction();
+		final OneDnnRelu oneDnn = OneDnnRelu.of(relu6);
+		assertTrue(oneDnn != null && OneDnnRelu.handles(relu6));
+		assertTrue(OneDnnRelu.of(Activation.TANH.getActivationFunction()) == null);
+		Nd4j.getRandom().setSeed(9);
+		final INDArray x = Nd4j.rand(DataType.FLOAT, 4, 3, 5, 5).muli(10).subi(2);
+		final float[] corners = { -1, 0, 3, 6, 7, 5.999999f, 6.000001f, Float.MIN_VALUE };
+		for (int i = 0; i < corners.length; i++)
+			x.putScalar(i, corners[i]);
+		final INDArray dy = Nd4j.rand(DataType.FLOAT, 4, 3, 5, 5).subi(0.5);
+
+		final INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+		oneDnn.forward(x, y);
+		assertEquals(relu6.getActivation(x.dup(), true), y, "forward");
+		final INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+		oneDnn.backward(x, dy, dx);
+		assertEquals(relu6.backprop(x.dup(), dy.dup()).getFirst(), dx, "backward");
+	}
 }

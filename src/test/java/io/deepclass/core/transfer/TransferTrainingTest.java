@@ -171,6 +171,30 @@ class TransferTrainingTest {
 	}
 
 	/**
+	 * The features strategy's features are what the backbone computes at its cut: through the
+	 * backbone's own classifier they give its output. (DL4J's {@code featurize} gave SiLU's
+	 * x * sigmoid(x) as sigmoid(x)^2 here: its activation layer overwrote x in place.)
+	 */
+	@Test
+	void featuresAreTheBackbonesOwnAtTheCut() throws IOException {
+		final Backbone b = excite();
+		final ComputationGraph frozen = TransferTraining.withHead(b, 2, TransferTraining.Settings.of(
+			TransferTraining.Strategy.FEATURES), new org.nd4j.linalg.learning.config.Sgd(0.1), 1, true);
+		io.deepclass.core.engine.FastGraph.install(frozen);
+		org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(5);
+		final INDArray x = org.nd4j.linalg.factory.Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT,
+			b.input().batchShape(6));
+		final INDArray features = TransferTraining.featurize(frozen,
+			new org.deeplearning4j.nn.transferlearning.TransferLearningHelper(frozen), x);
+		final var classifier = b.graph().getLayer("_head_head.2_Gemm");
+		final INDArray scores = features.reshape(6, features.length() / 6).mmul(classifier.getParam(
+			"W")).addRowVector(classifier.getParam("b"));
+		final INDArray expected = b.graph().outputSingle(false, x);
+		assertTrue(expected.sub(scores).amaxNumber().doubleValue() < 1e-5, "the backbone's output " +
+			"from the features: " + expected.sub(scores).amaxNumber());
+	}
+
+	/**
 	 * HardSwish, HardSigmoid, the broadcasting Mul of squeeze-and-excitation and SiLU, and the
 	 * grouped convolution's slices give DL4J's backpropagation the gradients finite differences
 	 * give.
