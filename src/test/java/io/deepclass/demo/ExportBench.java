@@ -143,15 +143,6 @@ public final class ExportBench {
 
 	/** The images after the per-image step of the model's normalisation (as the metadata says). */
 	static float[] perImage(final ModelBundle model, final Dataset images) {
-		final Normalization scaling = model.info().normalizationValues().perImage();
-		final ImageShape shape = images.shape();
-		final float[] pixels = new float[images.size() * shape.size()];
-		final int[] depths = new int[images.size()];
-		for (int i = 0; i < images.size(); i++) {
-			System.arraycopy(images.image(i), 0, pixels, i * shape.size(), shape.size());
-			depths[i] = images.bitDepth(i);
-		}
-		scaling.apply(pixels, 0, images.size(), shape, depths);
-		return pixels;
+		return OnnxExporter.input(model.info(), images);
 	}
 }

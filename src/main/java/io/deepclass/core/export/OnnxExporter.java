@@ -49,6 +49,7 @@ import io.deepclass.core.Versions;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelFiles;
 import io.deepclass.core.bundle.ModelInfo;
+import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
 import io.deepclass.core.model.Network;
@@ -88,6 +89,23 @@ public final class OnnxExporter {
 	public static void write(final ModelBundle bundle, final Path file) throws IOException {
 		final OnnxMl.ModelProto model = export(bundle);
 		io.deepclass.core.TemporaryFiles.writeAtomically(file, ".part", model::writeTo);
+	}
+
+	/**
+	 * The exported graph's input for {@code images} (already of the model's input shape): their
+	 * pixels after the per-image step of the model's normalisation, N x C x H x W in one array.
+	 */
+	public static float[] input(final ModelInfo info, final Dataset images) {
+		final Normalization scaling = info.normalizationValues().perImage();
+		final ImageShape shape = images.shape();
+		final float[] pixels = new float[Math.multiplyExact(images.size(), shape.size())];
+		final int[] depths = new int[images.size()];
+		for (int i = 0; i < images.size(); i++) {
+			images.images().copyTo(i, pixels, i * shape.size());
+			depths[i] = images.bitDepth(i);
+		}
+		scaling.apply(pixels, 0, images.size(), shape, depths);
+		return pixels;
 	}
 
 	/**

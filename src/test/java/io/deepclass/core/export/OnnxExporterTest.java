@@ -136,16 +136,7 @@ class OnnxExporterTest {
 
 	/** The test images after the per-image step of the model's normalisation. */
 	static float[] perImage(final ModelBundle model, final Dataset images) {
-		final Normalization scaling = model.info().normalizationValues().perImage();
-		final ImageShape shape = images.shape();
-		final float[] pixels = new float[images.size() * shape.size()];
-		final int[] depths = new int[images.size()];
-		for (int i = 0; i < images.size(); i++) {
-			System.arraycopy(images.image(i), 0, pixels, i * shape.size(), shape.size());
-			depths[i] = images.bitDepth(i);
-		}
-		scaling.apply(pixels, 0, images.size(), shape, depths);
-		return pixels;
+		return OnnxExporter.input(model.info(), images);
 	}
 
 	static float[][] run(final Path file, final float[] input, final ImageShape shape, final int n)
