@@ -95,7 +95,7 @@ public class ExportModelCommand implements Command {
 			final EvaluationReport report = EvaluationReport.of(images, predictions);
 			final byte[] cover = EvaluationImages.png(EvaluationImages.sideBySide(EvaluationImages
 				.confusionHeatMap(report), EvaluationImages.predictionMontage(images, predictions, 12)));
-			BioImageIoPackage.write(model, images, cover, new BioImageIoPackage.Details(name,
+			BioImageIoPackage.write(model, images, predictions, cover, new BioImageIoPackage.Details(name,
 				description, authors == null || authors.isBlank() ? null : Arrays.stream(authors.split(
 					",")).map(String::trim).filter(s -> !s.isEmpty()).toList(), license), target);
 			log.info(String.format(java.util.Locale.ROOT, "DeepClass: wrote the bioimage.io package " +

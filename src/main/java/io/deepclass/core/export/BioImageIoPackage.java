@@ -30,6 +30,7 @@ import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
+import io.deepclass.core.predict.Predictions;
 
 /**
  * A DeepClass model as a bioimage.io model package (model description format 0.5): one zip
@@ -79,6 +80,17 @@ public final class BioImageIoPackage {
 	public static void write(final ModelBundle model, final Dataset images, final byte[] cover,
 		final Details details, final Path zip) throws IOException
 	{
+		write(model, images, null, cover, details, zip);
+	}
+
+	/**
+	 * As {@link #write(ModelBundle, Dataset, byte[], Details, Path)}, with DeepClass's
+	 * predictions for {@code images} already made (for the cover, say); null to make them.
+	 */
+	public static void write(final ModelBundle model, final Dataset images,
+		final Predictions predictions, final byte[] cover, final Details details, final Path zip)
+		throws IOException
+	{
 		final ModelInfo info = model.info();
 		final ImageShape shape = info.inputShape();
 		if (images == null || images.size() == 0) throw new DeepClassException("a bioimage.io " +
@@ -95,7 +107,8 @@ public final class BioImageIoPackage {
 				"images of the one bit depth the model will be used on.");
 		}
 		final Classifier classifier = new Classifier(model);
-		final EvaluationReport report = EvaluationReport.of(images, classifier.classify(images));
+		final EvaluationReport report = EvaluationReport.of(images, predictions != null ? predictions
+			: classifier.classify(images));
 		final Dataset first = images.head(1);
 		final float[] probabilities = classifier.classify(first).probabilities()[0];
 
