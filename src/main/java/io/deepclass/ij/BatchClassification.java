@@ -71,7 +71,7 @@ public final class BatchClassification implements StreamingClassification.Listen
 		final BatchClassification listener = new BatchClassification(classNames, truth, csv == null
 			? Integer.MAX_VALUE : TABLE_ROWS, warn);
 		final StreamingClassification engine = new StreamingClassification(classifier, decoder,
-			StreamingClassification.Settings.defaults(resize));
+			StreamingClassification.Settings.defaults(classifier, resize));
 		IJ.resetEscape();
 		final StreamingClassification.Summary summary;
 		try {

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.engine.FastGraph;
 import io.deepclass.core.engine.FastSequential;
 
@@ -41,6 +42,29 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 
 	/** The DL4J network. */
 	Model model();
+
+	/** The most images {@link #inferenceBatch} answers: enough to keep the CPU busy. */
+	int MAX_INFERENCE_BATCH = 256;
+
+	/**
+	 * The memory {@link #inferenceBatch} sizes batches for: all layers' activations of a batch
+	 * together (inference keeps only a few of them at once, so the real use is lower).
+	 */
+	long INFERENCE_ACTIVATION_BYTES = 256L << 20;
+
+	/**
+	 * Images per batch for classifying images of {@code shape}: {@value #MAX_INFERENCE_BATCH}, or
+	 * fewer when the network's activations for that many would pass
+	 * {@link #INFERENCE_ACTIVATION_BYTES} ({@code bncnn} on 128 x 128 images holds 12 MB of
+	 * activations per image: at batch 256 its evaluation took 1.4 GB more than its training).
+	 */
+	default int inferenceBatch(final ImageShape shape) {
+		final long bytes = Float.BYTES * Math.max(1, activationsPerImage(shape));
+		return (int) Math.max(1, Math.min(MAX_INFERENCE_BATCH, INFERENCE_ACTIVATION_BYTES / bytes));
+	}
+
+	/** The values of all layers' inference-mode outputs for one image of {@code shape}. */
+	long activationsPerImage(ImageShape shape);
 
 	/** "MultiLayerNetwork" or "ComputationGraph", as stored in model files. */
 	String kind();
@@ -81,9 +105,12 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 
 		private final FastSequential fast;
 
+		private final ActivationCount activations;
+
 		public Sequential(final MultiLayerNetwork model) {
 			this.model = model;
 			fast = FastSequential.install(model);
+			activations = new ActivationCount(x -> model.feedForward(x, false));
 		}
 
 		@Override
@@ -135,6 +162,11 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 		public String kind() {
 			return KIND;
 		}
+
+		@Override
+		public long activationsPerImage(final ImageShape shape) {
+			return activations.perImage(shape);
+		}
 	}
 
 	/**
@@ -149,6 +181,8 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 
 		private final FastGraph fast;
 
+		private final ActivationCount activations;
+
 		public Graph(final ComputationGraph model) {
 			if (model.getConfiguration().getNetworkInputs().size() != 1 || model.getConfiguration()
 				.getNetworkOutputs().size() != 1)
@@ -157,6 +191,7 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 					" and " + model.getConfiguration().getNetworkOutputs().size());
 			this.model = model;
 			fast = FastGraph.install(model);
+			activations = new ActivationCount(x -> model.feedForward(x, false).values());
 		}
 
 		@Override
@@ -202,6 +237,11 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 		@Override
 		public String kind() {
 			return KIND;
+		}
+
+		@Override
+		public long activationsPerImage(final ImageShape shape) {
+			return activations.perImage(shape);
 		}
 	}
 }

@@ -8,15 +8,13 @@ import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.engine.Batches;
 import io.deepclass.core.engine.NativeThreads;
+import io.deepclass.core.model.Network;
 
 /**
  * Classifies images with a trained model: normalises them as the model was trained, runs the
  * network in batches, and answers per image the predicted class and all class probabilities.
  */
 public final class Classifier {
-
-	/** Images per forward pass: large enough to keep the CPU busy, small enough for any memory. */
-	public static final int DEFAULT_BATCH = 256;
 
 	private final ModelBundle model;
 
@@ -48,7 +46,7 @@ public final class Classifier {
 		checkCompatible(images);
 		NativeThreads.configure();
 		final float[][] all = Batches.probabilities(model.network()::output, images, model.info()
-			.normalizationValues(), DEFAULT_BATCH, cancelled, progress);
+			.normalizationValues(), batchSize(), cancelled, progress);
 		int done = 0;
 		while (done < all.length && all[done] != null)
 			done++;
@@ -60,6 +58,14 @@ public final class Classifier {
 			sources[i] = images.source(i);
 		}
 		return new Predictions(model.info().classNames(), sources, predicted, probabilities);
+	}
+
+	/**
+	 * Images per forward pass: up to {@value Network#MAX_INFERENCE_BATCH}, fewer for networks
+	 * whose activations would take much memory at that many ({@link Network#inferenceBatch}).
+	 */
+	public int batchSize() {
+		return model.network().inferenceBatch(model.info().inputShape());
 	}
 
 	/** Throws when images of {@code dataset}'s shape cannot go through this model. */

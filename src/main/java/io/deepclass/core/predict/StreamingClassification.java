@@ -48,9 +48,9 @@ public final class StreamingClassification {
 				throw new IllegalArgumentException("batch size, queue and threads must be positive");
 		}
 
-		/** Batches of {@link Classifier#DEFAULT_BATCH}, two decoding threads, three batches ahead. */
-		public static Settings defaults(final boolean convert) {
-			return new Settings(Classifier.DEFAULT_BATCH, 3, 2, convert);
+		/** Batches of the classifier's {@link Classifier#batchSize()}, two decoding threads, three batches ahead. */
+		public static Settings defaults(final Classifier classifier, final boolean convert) {
+			return new Settings(classifier.batchSize(), 3, 2, convert);
 		}
 	}
 

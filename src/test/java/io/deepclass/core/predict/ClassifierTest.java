@@ -40,7 +40,7 @@ class ClassifierTest {
 
 		final int[] calls = { 0 };
 		final Predictions partial = classifier.classify(test, () -> calls[0]++ >= 1, null);
-		assertEquals(Classifier.DEFAULT_BATCH, partial.size(), "one batch, then cancelled");
+		assertEquals(classifier.batchSize(), partial.size(), "one batch, then cancelled");
 
 		final Dataset wrong = TestData.stripes(4, 12, 3);
 		final IncompatibleModelException e = assertThrows(IncompatibleModelException.class,
