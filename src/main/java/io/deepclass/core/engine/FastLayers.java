@@ -74,13 +74,19 @@ public final class FastLayers {
 	/**
 	 * Replaces the network's DenseLayer, OutputLayer, ConvolutionLayer, SubsamplingLayer and
 	 * ActivationLayer implementations in place and gives its BatchNormalization layers the
-	 * {@link FastBatchNorm} helper.
+	 * {@link FastBatchNorm} helper. A ReLU right after a BatchNorm layer trains in place
+	 * ({@link OneDnnLayers.Activation#overwriteInput}): there the BatchNorm output is read by
+	 * nothing else.
 	 */
 	public static void install(final MultiLayerNetwork network) {
 		final Layer[] layers = network.getLayers();
 		if (layers == null) return;
 		for (int i = 0; i < layers.length; i++)
 			layers[i] = fast(layers[i]);
+		for (int i = 1; i < layers.length; i++)
+			if (layers[i] instanceof OneDnnLayers.Activation activation && layers[i -
+				1] instanceof BatchNormalization && network.getLayerWiseConfigurations().getInputPreProcess(
+					i) == null) activation.overwriteInput = true;
 	}
 
 	/**

@@ -8,14 +8,17 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.model.ArchitectureSpec;
@@ -61,6 +64,34 @@ class FastLayersTest {
 		}
 		assertClose(plain.output(x, false), fast.output(x, false), 1e-4, "prediction after training");
 		assertRanOnOneDnn(fast);
+	}
+
+	/**
+	 * bncnn's ReLUs after BatchNorm train in place (the test above compares that training with
+	 * DL4J's); inference keeps every layer's output, as feature maps show them.
+	 */
+	@Test
+	void reluAfterBatchNormOverwritesOnlyInTraining() {
+		final MultiLayerNetwork fast = (MultiLayerNetwork) Architectures.build(ArchitectureSpec.parse(
+			"bncnn"), MNIST, 10, 7, new Nesterovs(0.05, 0.9)).model();
+		int inPlace = 0;
+		for (final org.deeplearning4j.nn.api.Layer layer : fast.getLayers())
+			if (layer instanceof OneDnnLayers.Activation activation && activation.overwriteInput) {
+				assertTrue(fast.getLayer(layer.getIndex() - 1) instanceof BatchNormalization);
+				inPlace++;
+			}
+		assertEquals(5, inPlace, "3 convolution blocks and 2 dense blocks");
+
+		final INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28).subi(0.5);
+		final java.util.List<INDArray> inference = fast.feedForward(x, false);
+		// activations.get(0) is the input: layer i's output is at i + 1
+		final INDArray batchNorm = inference.get(2), relu = inference.get(3);
+		assertTrue(batchNorm.minNumber().doubleValue() < 0, "BatchNorm output keeps its negatives");
+		assertClose(Transforms.relu(batchNorm, true), relu, 0, "ReLU of it");
+
+		final java.util.List<INDArray> training = fast.feedForward(x, true);
+		assertClose(training.get(3), training.get(2), 0, "in training, the ReLU overwrote the " +
+			"BatchNorm output");
 	}
 
 	/** Every convolution, max-pooling and ReLU layer ran on oneDNN, none on DL4J's fallback. */
