@@ -147,7 +147,11 @@ final class OneDnn {
 	 * by all layers of a thread: they hold values only during one call ({@link #in} to
 	 * {@link #run}). Each operand used to keep its own, so every layer held several copies of its
 	 * input and output for good (mobilenet_v2 at 224 px, batch 32: 11.5 GB peak memory, most of
-	 * it these).
+	 * it these). A call takes, for each operand, the smallest free buffer that is large enough
+	 * (else the largest free one grows): buffers handed out by position instead grew, each, to
+	 * the largest operand at that position in any call, as two of 134 MB in {@code bncnn} at
+	 * 128 x 128, batch 64 (the first convolution's output, then its output gradient), where one
+	 * does.
 	 */
 	private static final class Scratch {
 
@@ -158,28 +162,39 @@ final class OneDnn {
 
 		private final java.util.List<Long> sizes = new java.util.ArrayList<>();
 
-		private int used;
+		/** Which buffers this call holds. */
+		private final java.util.BitSet used = new java.util.BitSet();
 
 		/** A buffer of at least {@code bytes}, distinct from the others handed out in this call. */
 		Pointer next(final long bytes) {
-			if (used == buffers.size()) {
-				buffers.add(null);
-				sizes.add(0L);
+			int chosen = -1, largest = -1;
+			for (int i = used.nextClearBit(0); i < buffers.size(); i = used.nextClearBit(i + 1)) {
+				if (sizes.get(i) >= bytes && (chosen < 0 || sizes.get(i) < sizes.get(chosen))) chosen = i;
+				if (largest < 0 || sizes.get(i) > sizes.get(largest)) largest = i;
 			}
-			if (sizes.get(used) < bytes) {
-				if (buffers.get(used) != null) Pointer.free(buffers.get(used));
+			if (chosen < 0) {
+				if (largest < 0) {
+					largest = buffers.size();
+					buffers.add(null);
+					sizes.add(0L);
+				}
+				else Pointer.free(buffers.get(largest));
+				buffers.set(largest, null);
+				sizes.set(largest, 0L);
 				final Pointer raw = Pointer.malloc(bytes + ALIGN);
 				if (raw == null || raw.isNull()) throw new OutOfMemoryError("oneDNN scratch of " +
 					bytes + " bytes");
-				buffers.set(used, raw);
-				sizes.set(used, bytes);
+				buffers.set(largest, raw);
+				sizes.set(largest, bytes);
+				chosen = largest;
 			}
-			final long address = buffers.get(used++).address();
+			used.set(chosen);
+			final long address = buffers.get(chosen).address();
 			return new Aligned(address + (ALIGN - address % ALIGN) % ALIGN);
 		}
 
 		void release() {
-			used = 0;
+			used.clear();
 		}
 	}
 
