@@ -99,6 +99,16 @@ public final class BatchClassification implements StreamingClassification.Listen
 		}
 	}
 
+	/** The confusion matrix is the CSV's: the rows of the run resumed count too. */
+	@Override
+	public void resumed(final List<ResultsCsv.KeptRow> kept) {
+		for (final ResultsCsv.KeptRow row : kept) {
+			final int actual = row.trueClass() == null ? -1 : classNames.indexOf(row.trueClass());
+			final int predicted = classNames.indexOf(row.predictedClass());
+			if (actual >= 0 && predicted >= 0) confusion[actual][predicted]++;
+		}
+	}
+
 	@Override
 	public void skipped(final String source, final String reason) {
 		warn.accept("DeepClass: skipped " + source + ": " + reason);

@@ -148,4 +148,25 @@ class StreamingClassifyMacroTest {
 			"every file exactly once");
 		assertEquals(full.subList(0, 26), lines.subList(0, 26));
 	}
+
+	@Test
+	void resumedConfusionMatrixCountsTheWholeCsv() throws IOException {
+		final Path csv = dir.resolve("resumed-confusion.csv");
+		classify("input=folder folder=[" + test + "] save_csv=[" + csv + "]");
+		final ResultsTable whole = Tables.last(ResultTables.CONFUSION);
+		final List<String> full = Files.readAllLines(csv);
+		Files.write(csv, full.subList(0, 1 + 15)); // a run stopped after 15 files
+		final MacroHarness.Run resumed = classify("input=folder folder=[" + test + "] save_csv=[" +
+			csv + "] resume");
+		assertTrue(resumed.output().contains("classified 25 of 40 files"), resumed.output());
+		final ResultsTable again = Tables.last(ResultTables.CONFUSION);
+		double total = 0;
+		for (final String predicted : List.of("horizontal", "vertical"))
+			for (int actual = 0; actual < 2; actual++) {
+				assertEquals(whole.getValue(predicted, actual), again.getValue(predicted, actual),
+					"predicted " + predicted + ", row " + actual);
+				total += again.getValue(predicted, actual);
+			}
+		assertEquals(40, total, "the 15 rows resumed and the 25 classified now");
+	}
 }

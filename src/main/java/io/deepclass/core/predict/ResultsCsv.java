@@ -35,9 +35,14 @@ public final class ResultsCsv implements Closeable {
 		float[] probabilities, String trueClass)
 	{}
 
+	/** A row kept from the file resumed: its predicted class and true class (null: unknown). */
+	public record KeptRow(String predictedClass, String trueClass) {}
+
 	private final Path file;
 
 	private final Set<String> done;
+
+	private final List<KeptRow> kept;
 
 	private final long droppedBytes;
 
@@ -48,11 +53,12 @@ public final class ResultsCsv implements Closeable {
 	private final boolean truth;
 
 	private ResultsCsv(final Path file, final List<String> header, final Set<String> done,
-		final long droppedBytes, final boolean append) throws IOException
+		final List<KeptRow> kept, final long droppedBytes, final boolean append) throws IOException
 	{
 		this.file = file;
 		this.truth = header.contains("true_class");
 		this.done = done;
+		this.kept = kept;
 		this.droppedBytes = droppedBytes;
 		this.stream = new FileOutputStream(file.toFile(), append);
 		this.writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
@@ -80,7 +86,8 @@ public final class ResultsCsv implements Closeable {
 		throws IOException
 	{
 		if (!resume || !Files.exists(file) || Files.size(file) == 0) {
-			final ResultsCsv csv = new ResultsCsv(file, header, new HashSet<>(), 0, false);
+			final ResultsCsv csv = new ResultsCsv(file, header, new HashSet<>(), List.of(), 0,
+				false);
 			csv.writer.write(line(header));
 			csv.flush();
 			return csv;
@@ -98,7 +105,7 @@ public final class ResultsCsv implements Closeable {
 				throw new DeepClassException("cannot resume into '" + file + "': it is not a DeepClass " +
 					"results file (no header line). Choose another save_csv, or untick resume to " +
 					"overwrite it.");
-			final ResultsCsv csv = new ResultsCsv(file, header, done, dropped, false);
+			final ResultsCsv csv = new ResultsCsv(file, header, done, List.of(), dropped, false);
 			csv.writer.write(line(header));
 			csv.flush();
 			return csv;
@@ -107,6 +114,8 @@ public final class ResultsCsv implements Closeable {
 			throw new DeepClassException("cannot resume into '" + file + "': its columns (" + lines.get(
 				0) + ") are not those of this model and input (" + String.join(",", header) + "). " +
 				"Choose another save_csv, or untick resume to overwrite it.");
+		final List<KeptRow> kept = new ArrayList<>();
+		final int trueColumn = header.indexOf("true_class");
 		for (int number = 2; number <= lines.size(); number++) {
 			final List<String> fields = parse(lines.get(number - 1));
 			if (fields.size() != header.size())
@@ -114,16 +123,23 @@ public final class ResultsCsv implements Closeable {
 					" has " + fields.size() + " fields instead of " + header.size() + ". Repair or " +
 					"remove that line, or untick resume to start again.");
 			done.add(fields.get(0));
+			final String trueClass = trueColumn < 0 ? "" : fields.get(trueColumn);
+			kept.add(new KeptRow(fields.get(3), trueClass.isEmpty() ? null : trueClass));
 		}
 		if (dropped > 0) try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
 			raf.setLength(complete);
 		}
-		return new ResultsCsv(file, header, done, dropped, true);
+		return new ResultsCsv(file, header, done, kept, dropped, true);
 	}
 
 	/** The sources whose rows were in the file when it was opened to resume. */
 	public Set<String> done() {
 		return done;
+	}
+
+	/** The rows that were in the file when it was opened to resume, in file order. */
+	public List<KeptRow> kept() {
+		return kept;
 	}
 
 	/** Bytes of a half-written last line cut away when resuming (0 when there was none). */

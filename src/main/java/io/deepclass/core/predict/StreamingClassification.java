@@ -74,6 +74,9 @@ public final class StreamingClassification {
 		/** A classified batch's rows, in input order; written before the next batch is taken. */
 		default void rows(final List<ResultsCsv.Row> rows) throws IOException {}
 
+		/** The rows a resumed CSV already had, before any file is classified. */
+		default void resumed(final List<ResultsCsv.KeptRow> kept) {}
+
 		default void skipped(final String source, final String reason) {}
 
 		default void progress(final Progress progress) {}
@@ -172,6 +175,7 @@ public final class StreamingClassification {
 		{
 			final List<ImageFile> todo = out.done().isEmpty() ? files : files.stream().filter(f -> !out
 				.done().contains(f.source())).toList();
+			if (!out.kept().isEmpty()) listener.resumed(out.kept());
 			final Summary s = run(todo, cancelled, new Listener() {
 
 				@Override
