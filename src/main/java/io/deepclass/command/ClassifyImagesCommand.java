@@ -19,8 +19,6 @@ import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.data.DatasetException;
-import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.ImageFiles;
 import io.deepclass.core.data.ImageFiles.ImageFile;
 import io.deepclass.core.data.ImportResult;
@@ -142,7 +140,8 @@ public class ClassifyImagesCommand implements Command {
 			case "slice", "stack" -> {
 				final ImagePlus imp = requireImage();
 				final boolean all = "stack".equals(input);
-				final ImportResult truth = all ? truthFromStack(imp, info) : null;
+				final ImportResult truth = all ? DatasetStacks.withTruth(imp, info.inputShape(),
+					resize) : null;
 				final ImageSamples.Options options = CommandSupport.optionsFor(imp, CommandSupport
 					.sampleOptions(info));
 				items = truth != null ? truth : ImageInputs.slices(imp, all, info.classNames(), info
@@ -155,7 +154,13 @@ public class ClassifyImagesCommand implements Command {
 				items = ImageInputs.roiPatches(imp, rois, info.classNames(), patch_size, info
 					.inputShape(), CommandSupport.optionsFor(imp, CommandSupport.sampleOptions(info)));
 			}
-			case "folder" -> items = fromFolder(info);
+			case "folder" -> {
+				if (!CommandSupport.given(folder))
+					throw new DeepClassException("input=folder needs folder=<the folder of images to " +
+						"classify>.");
+				items = ImageInputs.folder(folder.toPath(), info.classNames(), info.inputShape(),
+					CommandSupport.sampleOptions(info), resize);
+			}
 			default -> throw new DeepClassException("unknown input '" + input +
 				"': choose slice, stack, folder, list or rois.");
 		}
@@ -183,27 +188,6 @@ public class ClassifyImagesCommand implements Command {
 		if (predictions.size() < data.size())
 			log.warn("DeepClass: stopped after " + predictions.size() + " of " + data.size() +
 				" images (Esc).");
-	}
-
-	/**
-	 * A DeepClass dataset stack whose every slice has a known class: classified with its truth,
-	 * so that the confusion matrix can be shown. Null for any other stack.
-	 */
-	private ImportResult truthFromStack(final ImagePlus imp, final ModelInfo info) {
-		if (DatasetStacks.classes(imp) == null) return null;
-		final ImportResult r;
-		try {
-			r = DatasetStacks.toDataset(imp, "^(.+)$", resize ? info.inputShape() : null);
-		}
-		catch (final DatasetException e) {
-			return null; // not every slice labelled: classify it as unlabelled images
-		}
-		if (!r.report().skipped().isEmpty()) return null;
-		if (!r.dataset().shape().equals(info.inputShape()))
-			throw new DeepClassException("the model expects " + info.inputShape() + " images but '" +
-				imp.getTitle() + "' holds " + r.dataset().shape() + " images; tick 'resize' or choose " +
-				"a matching model.");
-		return r;
 	}
 
 	/**
@@ -249,24 +233,6 @@ public class ClassifyImagesCommand implements Command {
 		catch (final IOException e) {
 			throw new DeepClassException("cannot list the images of '" + ("list".equals(input)
 				? list_file : folder) + "': " + e.getMessage(), e);
-		}
-	}
-
-	private ImportResult fromFolder(final ModelInfo info) {
-		final java.util.List<String> classNames = info.classNames();
-		final io.deepclass.core.data.ImageShape shape = info.inputShape();
-		if (!CommandSupport.given(folder))
-			throw new DeepClassException("input=folder needs folder=<the folder of images to " +
-				"classify>.");
-		final FolderReader reader = io.deepclass.ij.ReadingProgress.of(new FolderReader(
-			new IjImageDecoder(CommandSupport.sampleOptions(info)), shape));
-		try {
-			return FolderReader.hasClassFolders(folder.toPath()) ? reader.read(folder.toPath(), resize)
-				: reader.readUnlabelled(folder.toPath(), classNames, resize);
-		}
-		catch (final IOException e) {
-			throw new DeepClassException("cannot read the folder '" + folder + "': " + e.getMessage(),
-				e);
 		}
 	}
 

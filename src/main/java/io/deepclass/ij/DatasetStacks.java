@@ -13,7 +13,9 @@ import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 
+import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.DatasetException;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
@@ -253,5 +255,31 @@ public final class DatasetStacks {
 		io.deepclass.core.data.DatasetChecks.checkTrainable(order, counts, what);
 		return new ImportResult(ordered, new io.deepclass.core.data.ImportReport(order, counts, read
 			.report().skipped(), io.deepclass.core.data.DatasetChecks.warnings(ordered)));
+	}
+
+	/**
+	 * A DeepClass dataset stack whose every slice has a known class, as a dataset of images of
+	 * {@code shape} (resized to it when {@code resize}) with that truth, so that a classification
+	 * can show its confusion matrix. Null for any other stack.
+	 *
+	 * @throws DeepClassException when its images are not of {@code shape} and not resized
+	 */
+	public static ImportResult withTruth(final ImagePlus imp, final ImageShape shape,
+		final boolean resize)
+	{
+		if (classes(imp) == null) return null;
+		final ImportResult r;
+		try {
+			r = toDataset(imp, "^(.+)$", resize ? shape : null);
+		}
+		catch (final DatasetException e) {
+			return null; // not every slice labelled: classified as unlabelled images
+		}
+		if (!r.report().skipped().isEmpty()) return null;
+		if (!r.dataset().shape().equals(shape))
+			throw new DeepClassException("the model expects " + shape + " images but '" + imp
+				.getTitle() + "' holds " + r.dataset().shape() + " images; tick 'resize' or choose a " +
+				"matching model.");
+		return r;
 	}
 }

@@ -1,5 +1,7 @@
 package io.deepclass.ij;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +12,9 @@ import ij.gui.Roi;
 import ij.plugin.frame.RoiManager;
 import ij.process.ImageProcessor;
 
+import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.DatasetException;
+import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.DecodedImage;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
@@ -131,5 +135,25 @@ public final class ImageInputs {
 	static String roiSource(final ImagePlus imp, final Roi roi, final int index) {
 		return imp.getTitle() + " ROI " + (index + 1) + (roi.getName() != null ? " " + roi.getName()
 			: "");
+	}
+
+	/**
+	 * The images of a folder decoded for a model taking {@code shape} images of
+	 * {@code classNames}, with progress and Esc: labelled when the folder has class
+	 * sub-folders, unlabelled images otherwise.
+	 */
+	public static ImportResult folder(final Path folder, final List<String> classNames,
+		final ImageShape shape, final ImageSamples.Options options, final boolean resize)
+	{
+		final FolderReader reader = ReadingProgress.of(new FolderReader(new IjImageDecoder(options),
+			shape));
+		try {
+			return FolderReader.hasClassFolders(folder) ? reader.read(folder, resize) : reader
+				.readUnlabelled(folder, classNames, resize);
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("cannot read the folder '" + folder + "': " + e.getMessage(),
+				e);
+		}
 	}
 }

@@ -1,8 +1,6 @@
 package io.deepclass.core.data;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -65,7 +63,7 @@ public final class FolderReader {
 		if (!Files.isDirectory(folder))
 			throw new DatasetException("'" + folder + "' is not a folder. Choose a folder that holds " +
 				"one sub-folder per class.");
-		final List<Path> classFolders = list(folder, true);
+		final List<Path> classFolders = ImageFiles.list(folder, true);
 		if (classFolders.isEmpty())
 			throw new DatasetException("'" + folder + "' has no sub-folders. Put the images of each " +
 				"class in a sub-folder named after the class (e.g. " + folder.resolve("mitotic") +
@@ -74,7 +72,7 @@ public final class FolderReader {
 		final List<List<Path>> files = new ArrayList<>();
 		for (final Path classFolder : classFolders) {
 			classNames.add(classFolder.getFileName().toString());
-			files.add(list(classFolder, false));
+			files.add(ImageFiles.list(classFolder, false));
 		}
 
 		final List<Path> all = new ArrayList<>();
@@ -104,7 +102,7 @@ public final class FolderReader {
 		if (!Files.isDirectory(folder))
 			throw new DatasetException("'" + folder + "' is not a folder. Choose the folder that " +
 				"holds the images to classify.");
-		final List<Path> files = list(folder, false);
+		final List<Path> files = ImageFiles.list(folder, false);
 		final LabelledImageCollector collector = new LabelledImageCollector(classNames, target)
 			.convert(convert).expect(files.size());
 		decodeInto(collector, files, i -> -1);
@@ -113,7 +111,7 @@ public final class FolderReader {
 
 	/** Whether {@code folder} holds sub-folders (class folders) rather than images only. */
 	public static boolean hasClassFolders(final Path folder) throws IOException {
-		return Files.isDirectory(folder) && !list(folder, true).isEmpty();
+		return Files.isDirectory(folder) && !ImageFiles.list(folder, true).isEmpty();
 	}
 
 	/**
@@ -183,22 +181,5 @@ public final class FolderReader {
 	private static String reason(final Exception e) {
 		final String message = e.getMessage();
 		return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
-	}
-
-	/** Sub-folders ({@code dirs}) or regular files of {@code folder}, not hidden, in name order. */
-	private static List<Path> list(final Path folder, final boolean dirs) throws IOException {
-		final List<Path> result = new ArrayList<>();
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
-			for (final Path path : stream) {
-				final String name = path.getFileName().toString();
-				if (name.startsWith(".")) continue;
-				if (dirs ? Files.isDirectory(path) : Files.isRegularFile(path)) result.add(path);
-			}
-		}
-		catch (final UncheckedIOException e) {
-			throw e.getCause();
-		}
-		result.sort(null);
-		return result;
 	}
 }

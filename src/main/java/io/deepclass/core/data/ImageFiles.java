@@ -128,8 +128,11 @@ public final class ImageFiles {
 		return path.getFileName().toString().startsWith(".");
 	}
 
-	/** Sub-folders ({@code dirs}) or regular files of {@code folder}, not hidden, in name order. */
-	private static List<Path> list(final Path folder, final boolean dirs) throws IOException {
+	/**
+	 * Sub-folders ({@code dirs}) or regular files of {@code folder}, not hidden, in name order
+	 * (also the class folders and images {@link FolderReader} reads).
+	 */
+	static List<Path> list(final Path folder, final boolean dirs) throws IOException {
 		final List<Path> result = new ArrayList<>();
 		try (Stream<Path> stream = Files.list(folder)) {
 			stream.filter(p -> !hidden(p) && (dirs ? Files.isDirectory(p) : Files.isRegularFile(p)))
