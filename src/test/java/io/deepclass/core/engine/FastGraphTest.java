@@ -265,8 +265,8 @@ class FastGraphTest {
 	}
 
 	/**
-	 * Every convolution without dilation (depthwise too) and every max-pooling layer ran on
-	 * oneDNN; with
+	 * Every convolution without dilation (depthwise too), every max-pooling layer and every
+	 * BatchNorm layer (its last pass, training or inference) ran on oneDNN; with
 	 * {@code relu}, some ReLU or ReLU6 layer did too (one after a dilated convolution, which runs
 	 * DL4J's code, may get a non-plain array and run DL4J's code as well).
 	 */
@@ -290,6 +290,12 @@ class FastGraphTest {
 				fast++;
 			}
 			if (layer instanceof OneDnnLayers.Activation activation && activation.ranOnOneDnn()) relu++;
+			if (layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization bn &&
+				bn.getHelper() instanceof FastBatchNorm helper)
+			{
+				assertTrue(helper.lastPassOnOneDnn(), what);
+				fast++;
+			}
 		}
 		assertTrue(fast > 0, "convolutions and pooling on oneDNN");
 		if (reluToo) assertTrue(relu > 0, "ReLU on oneDNN");
