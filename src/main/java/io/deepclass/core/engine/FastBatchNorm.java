@@ -40,10 +40,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * matrix instead. Anything else (NHWC, other data types, fixed gamma and beta) goes to the helper
  * DL4J chose.
  *
- * <p>Where oneDNN's JavaCPP build is loaded, plain arrays go to {@link OneDnnBatchNorm}'s kept
- * primitives instead (the same maths in fewer passes over memory; mobilenet_v2 fine-tuning at
- * 128 px: 250 -> about 165 ms of batch norm per step, reorders included); the operations above
- * remain for the other cases and from the moment oneDNN refused a shape.
+ * <p>Where oneDNN's JavaCPP build is loaded, training passes on plain arrays go to
+ * {@link OneDnnBatchNorm}'s kept primitives instead (the same maths in fewer passes over memory;
+ * mobilenet_v2 fine-tuning at 128 px: about 250 -> 165 ms of batch norm per step, reorders
+ * included); the operations above remain for inference, the other cases and from the moment
+ * oneDNN refused a shape.
  */
 final class FastBatchNorm implements BatchNormalizationHelper {
 
@@ -61,9 +62,6 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 
 	/** Whether the last training pass ran on {@link #oneDnn} (its statistics in the caches). */
 	private boolean statisticsOnOneDnn;
-
-	/** Whether the last forward pass, training or inference, ran on {@link #oneDnn}. */
-	private boolean lastPassOnOneDnn;
 
 	private INDArray meanCache;
 
@@ -93,9 +91,9 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 		oneDnnFailed = true;
 	}
 
-	/** Whether the last forward pass, training or inference, ran on oneDNN's primitives. */
-	boolean lastPassOnOneDnn() {
-		return lastPassOnOneDnn;
+	/** Whether the last training forward pass ran on oneDNN's primitives. */
+	boolean trainedOnOneDnn() {
+		return ownStatistics && statisticsOnOneDnn;
 	}
 
 	private static boolean handles(final INDArray x, final INDArray gamma, final INDArray beta,
@@ -162,31 +160,23 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 	{
 		if (!handles(input, gamma, beta, format)) {
 			if (training) ownStatistics = false;
-			lastPassOnOneDnn = false;
 			return fallback == null ? null : fallback.preOutput(input, training, shape, gamma, beta,
 				globalMean, globalVar, decay, eps, format, workspaces);
 		}
-		if (oneDnnHandles(input, gamma, beta) && (training || OneDnn.plain(globalMean) && OneDnn
-			.plain(globalVar)))
-		{
+		if (training && oneDnnHandles(input, gamma, beta)) {
 			final INDArray out = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
 				input.shape(), 'c');
 			try {
-				if (training) {
-					statisticsCaches((int) input.size(1));
-					oneDnn(eps).forwardTraining(input, gamma, beta, out, meanCache, varCache);
-					ownStatistics = true;
-					statisticsOnOneDnn = true;
-				}
-				else oneDnn(eps).forwardInference(input, gamma, beta, globalMean, globalVar, out);
-				lastPassOnOneDnn = true;
+				statisticsCaches((int) input.size(1));
+				oneDnn(eps).forwardTraining(input, gamma, beta, out, meanCache, varCache);
+				ownStatistics = true;
+				statisticsOnOneDnn = true;
 				return out;
 			}
 			catch (final RuntimeException e) {
 				oneDnnFailed = true; // same results from the ND4J operations below
 			}
 		}
-		lastPassOnOneDnn = false;
 		final INDArray x = rowMajor(input);
 		final Channels ch = new Channels(x);
 		final INDArray out = workspaces.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x

@@ -43,7 +43,7 @@ class FastBatchNormTest {
 		final FastBatchNorm helper = compare(conf, Nd4j.rand(DataType.FLOAT, 5, 2, 7, 6).muli(0.5)
 			.addi(3));
 		assertTrue(helper.computedLastTrainingPass());
-		assertEquals(OneDnn.available(), helper.lastPassOnOneDnn(), "oneDNN's primitives ran");
+		assertEquals(OneDnn.available(), helper.trainedOnOneDnn(), "oneDNN's primitives trained");
 	}
 
 	/** The ND4J operations that remain where oneDNN is not used give the same results. */
@@ -57,7 +57,7 @@ class FastBatchNormTest {
 		final FastBatchNorm helper = compare(conf, Nd4j.rand(DataType.FLOAT, 5, 2, 7, 6).muli(0.5)
 			.addi(3), true);
 		assertTrue(helper.computedLastTrainingPass());
-		assertFalse(helper.lastPassOnOneDnn());
+		assertFalse(helper.trainedOnOneDnn());
 	}
 
 	@Test
