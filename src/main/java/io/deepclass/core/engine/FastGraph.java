@@ -28,8 +28,29 @@ public final class FastGraph {
 	private FastGraph(final ComputationGraph model, final boolean cpuBackend) {
 		this.model = model;
 		// the fast layers read and write host memory and call oneDNN: the CPU backend's
-		if (cpuBackend) FastLayers.install(model);
+		if (cpuBackend) {
+			FastLayers.install(model);
+			markSingleConsumers(model);
+		}
 		inputConvolutions = cpuBackend ? inputConvolutions(model) : List.of();
+	}
+
+	/**
+	 * Tells the fast convolutions whose output goes to one vertex alone, which may then hand
+	 * their output and take its gradient in oneDNN's blocked layout ({@link BlockedHandoff}).
+	 */
+	private static void markSingleConsumers(final ComputationGraph graph) {
+		if (graph.getVertices() == null) return;
+		for (final GraphVertex vertex : graph.getVertices()) {
+			if (!(vertex instanceof LayerVertex layerVertex) || !layerVertex.hasLayer()) continue;
+			org.deeplearning4j.nn.api.Layer layer = layerVertex.getLayer();
+			if (layer instanceof org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer wrapper)
+				layer = wrapper.getUnderlying();
+			final boolean single = vertex.getOutputVertices() != null && vertex
+				.getOutputVertices().length == 1 && !vertex.isOutputVertex();
+			if (layer instanceof OneDnnLayers.Convolution conv) conv.singleConsumer = single;
+			if (layer instanceof OneDnnDepthwise depthwise) depthwise.singleConsumer = single;
+		}
 	}
 
 	/**

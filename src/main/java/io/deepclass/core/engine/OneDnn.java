@@ -113,6 +113,40 @@ final class OneDnn {
 		args.put(role, operand.inner);
 	}
 
+	/**
+	 * As {@link #in}, reading the blocked values the previous call left for this array
+	 * ({@link BlockedHandoff}) instead of reordering the array again when there are such values.
+	 */
+	static void inHandoff(final stream stream, final Operand operand, final INDArray array,
+		final IntMemoryMap args, final int role)
+	{
+		final Pointer kept = operand.toInner == null ? null : BlockedHandoff.get().take(array,
+			operand.inner.get_desc());
+		if (kept == null) {
+			in(stream, operand, array, args, role);
+			return;
+		}
+		operand.inner.set_data_handle(kept);
+		args.put(role, operand.inner);
+	}
+
+	/**
+	 * As {@link #out}, leaving the blocked values for the next call ({@link BlockedHandoff}). Only
+	 * for arrays that nothing else reads or writes before that call.
+	 */
+	static void outHandoff(final Operand operand, final INDArray array, final IntMemoryMap args,
+		final int role)
+	{
+		if (operand.toUser == null) {
+			out(operand, array, args, role);
+			return;
+		}
+		operand.user.set_data_handle(pointer(array));
+		operand.inner.set_data_handle(BlockedHandoff.get().offer(array, operand.inner.get_desc(),
+			operand.innerBytes));
+		args.put(role, operand.inner);
+	}
+
 	/** Binds an output; {@link #run} reorders it into its array afterwards. */
 	static void out(final Operand operand, final INDArray array, final IntMemoryMap args,
 		final int role)
@@ -123,20 +157,62 @@ final class OneDnn {
 		args.put(role, operand.inner);
 	}
 
-	/** Runs {@code op}, reorders its outputs into their arrays and waits for all of it. */
+	/**
+	 * Runs {@code op}, reorders its outputs into their arrays and waits for all of it. The
+	 * argument map is the caller's, kept with the primitive: each call binds the same memory
+	 * objects to the same roles (only their data handles change), so a new native map per call
+	 * (an allocation, and JavaCPP's check of the process's physical memory) is not needed.
+	 */
 	static void run(final stream stream, final primitive op, final IntMemoryMap args,
 		final Operand... outputs)
 	{
+		boolean executed = false;
 		try {
-			op.execute(stream, args);
-			for (final Operand output : outputs)
-				if (output.toUser != null) output.toUser.execute(stream, output.inner, output.user);
-			stream._wait();
+			execute(stream, op, args, outputs);
+			executed = true;
 		}
 		finally {
-			args.close();
-			SCRATCH.get().release();
+			finish(stream, executed);
 		}
+	}
+
+	/**
+	 * Queues {@code op} and the reorders of its outputs into their arrays; {@link #finish} waits
+	 * for them. For several primitives sharing operands in oneDNN's layouts within one call.
+	 */
+	static void execute(final stream stream, final primitive op, final IntMemoryMap args,
+		final Operand... outputs)
+	{
+		op.execute(stream, args);
+		for (final Operand output : outputs)
+			if (output.toUser != null) output.toUser.execute(stream, output.inner, output.user);
+	}
+
+	/**
+	 * Waits for what {@link #execute} queued and frees this call's scratch buffers; the call's
+	 * {@link BlockedHandoff} counts only when everything was {@code executed}.
+	 */
+	static void finish(final stream stream, final boolean executed) {
+		boolean completed = false;
+		try {
+			stream._wait();
+			completed = executed;
+		}
+		finally {
+			SCRATCH.get().release();
+			BlockedHandoff.get().callEnded(completed);
+		}
+	}
+
+	/**
+	 * Binds {@code to} to the values {@code from} already holds in this call (bound by {@link #in}
+	 * in the same layout): an input two primitives read, reordered once.
+	 */
+	static void share(final Operand from, final Operand to, final IntMemoryMap args,
+		final int role)
+	{
+		to.inner.set_data_handle(from.inner.get_data_handle());
+		args.put(role, to.inner);
 	}
 
 	/** Each thread's buffers for the values of one primitive call in oneDNN's layouts. */

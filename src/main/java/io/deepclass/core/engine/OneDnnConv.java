@@ -12,8 +12,13 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static io.deepclass.core.engine.OneDnn.ENGINE;
 import static io.deepclass.core.engine.OneDnn.desc;
 import static io.deepclass.core.engine.OneDnn.in;
+import static io.deepclass.core.engine.OneDnn.inHandoff;
 import static io.deepclass.core.engine.OneDnn.out;
+import static io.deepclass.core.engine.OneDnn.outHandoff;
+import static io.deepclass.core.engine.OneDnn.execute;
+import static io.deepclass.core.engine.OneDnn.finish;
 import static io.deepclass.core.engine.OneDnn.run;
+import static io.deepclass.core.engine.OneDnn.share;
 
 import java.util.Map;
 
@@ -91,41 +96,75 @@ final class OneDnnConv {
 	synchronized void forward(final INDArray x, final INDArray w, final INDArray b,
 		final INDArray z)
 	{
+		forward(x, w, b, z, false);
+	}
+
+	/**
+	 * As {@link #forward(INDArray, INDArray, INDArray, INDArray)}; with {@code handoff}, z's
+	 * blocked values stay for the next call ({@link BlockedHandoff}): only when z goes to one
+	 * layer alone, unchanged.
+	 */
+	synchronized void forward(final INDArray x, final INDArray w, final INDArray b,
+		final INDArray z, final boolean handoff)
+	{
 		final Primitives p = primitives(x, z);
-		final IntMemoryMap args = new IntMemoryMap();
+		final IntMemoryMap args = p.forwardArgs;
 		in(p.stream, p.fwdSrc, x, args, DNNL_ARG_SRC);
 		in(p.stream, p.fwdWeights, w, args, DNNL_ARG_WEIGHTS);
 		if (hasBias) in(p.stream, p.bias, b, args, DNNL_ARG_BIAS);
-		out(p.fwdDst, z, args, DNNL_ARG_DST);
+		if (handoff) outHandoff(p.fwdDst, z, args, DNNL_ARG_DST);
+		else out(p.fwdDst, z, args, DNNL_ARG_DST);
 		run(p.stream, p.forward, args, p.fwdDst);
 	}
 
-	/** dW and dB (null without a bias) from the input x and the gradient dZ at the pre-activations. */
-	synchronized void backwardWeights(final INDArray x, final INDArray dz, final INDArray dw,
-		final INDArray db)
+	/**
+	 * dW and dB (null without a bias) from the input x and the gradient dZ at the pre-activations,
+	 * and dX, the gradient at the input, from dZ and the weights w unless {@code dx} is null. dZ
+	 * is reordered once for both when both primitives want it in the same layout (3x3 and
+	 * depthwise convolutions: it was reordered twice).
+	 */
+	synchronized void backward(final INDArray x, final INDArray dz, final INDArray w,
+		final INDArray dw, final INDArray db, final INDArray dx)
+	{
+		backward(x, dz, w, dw, db, dx, false);
+	}
+
+	/**
+	 * As {@link #backward(INDArray, INDArray, INDArray, INDArray, INDArray, INDArray)}; with
+	 * {@code handoff}, dZ's blocked values are taken from the last call if it left them
+	 * ({@link BlockedHandoff}): only when this layer's output goes to one layer alone, so that dZ
+	 * is that layer's input gradient, unchanged.
+	 */
+	synchronized void backward(final INDArray x, final INDArray dz, final INDArray w,
+		final INDArray dw, final INDArray db, final INDArray dx, final boolean handoff)
 	{
 		final Primitives p = primitives(x, dz);
 		p.backwardParts();
-		final IntMemoryMap args = new IntMemoryMap();
-		in(p.stream, p.bwwSrc, x, args, DNNL_ARG_SRC);
-		in(p.stream, p.bwwDiffDst, dz, args, DNNL_ARG_DIFF_DST);
-		out(p.bwwDiffWeights, dw, args, DNNL_ARG_DIFF_WEIGHTS);
-		if (hasBias) {
-			out(p.diffBias, db, args, DNNL_ARG_DIFF_BIAS);
-			run(p.stream, p.backwardWeights, args, p.bwwDiffWeights, p.diffBias);
+		boolean executed = false;
+		try {
+			final IntMemoryMap weights = p.backwardWeightsArgs;
+			in(p.stream, p.bwwSrc, x, weights, DNNL_ARG_SRC);
+			if (handoff) inHandoff(p.stream, p.bwwDiffDst, dz, weights, DNNL_ARG_DIFF_DST);
+			else in(p.stream, p.bwwDiffDst, dz, weights, DNNL_ARG_DIFF_DST);
+			out(p.bwwDiffWeights, dw, weights, DNNL_ARG_DIFF_WEIGHTS);
+			if (hasBias) {
+				out(p.diffBias, db, weights, DNNL_ARG_DIFF_BIAS);
+				execute(p.stream, p.backwardWeights, weights, p.bwwDiffWeights, p.diffBias);
+			}
+			else execute(p.stream, p.backwardWeights, weights, p.bwwDiffWeights);
+			if (dx != null) {
+				final IntMemoryMap data = p.backwardDataArgs;
+				if (p.sharedDiffDst) share(p.bwwDiffDst, p.bwdDiffDst, data, DNNL_ARG_DIFF_DST);
+				else in(p.stream, p.bwdDiffDst, dz, data, DNNL_ARG_DIFF_DST);
+				in(p.stream, p.bwdWeights, w, data, DNNL_ARG_WEIGHTS);
+				out(p.bwdDiffSrc, dx, data, DNNL_ARG_DIFF_SRC);
+				execute(p.stream, p.backwardData, data, p.bwdDiffSrc);
+			}
+			executed = true;
 		}
-		else run(p.stream, p.backwardWeights, args, p.bwwDiffWeights);
-	}
-
-	/** dX, the gradient at the input, from dZ and the weights. */
-	synchronized void backwardData(final INDArray dz, final INDArray w, final INDArray dx) {
-		final Primitives p = primitives(dx, dz);
-		p.backwardParts();
-		final IntMemoryMap args = new IntMemoryMap();
-		in(p.stream, p.bwdDiffDst, dz, args, DNNL_ARG_DIFF_DST);
-		in(p.stream, p.bwdWeights, w, args, DNNL_ARG_WEIGHTS);
-		out(p.bwdDiffSrc, dx, args, DNNL_ARG_DIFF_SRC);
-		run(p.stream, p.backwardData, args, p.bwdDiffSrc);
+		finally {
+			finish(p.stream, executed);
+		}
 	}
 
 	private Primitives primitives(final INDArray x, final INDArray z) {
@@ -137,6 +176,15 @@ final class OneDnnConv {
 	private final class Primitives {
 
 		final stream stream = new stream(ENGINE);
+
+		/** Kept: the same memory objects are bound on every call (see OneDnn#run). */
+		final IntMemoryMap forwardArgs = new IntMemoryMap();
+
+		/** Kept: the same memory objects are bound on every call (see OneDnn#run). */
+		final IntMemoryMap backwardWeightsArgs = new IntMemoryMap();
+
+		/** Kept: the same memory objects are bound on every call (see OneDnn#run). */
+		final IntMemoryMap backwardDataArgs = new IntMemoryMap();
 
 		final long[] xDims;
 
@@ -176,6 +224,9 @@ final class OneDnnConv {
 		Operand bwdWeights;
 
 		Operand bwdDiffSrc;
+
+		/** Whether both backward primitives read dZ in the same (non-plain) layout. */
+		boolean sharedDiffDst;
 
 		Primitives(final long[] x, final long[] z) {
 			xDims = x.clone();
@@ -256,6 +307,8 @@ final class OneDnnConv {
 			bwdDiffDst = new Operand(desc(zDims, memory.format_tag.nchw), d.diff_dst_desc(), false);
 			bwdWeights = new Operand(userWeights(), d.weights_desc(), false);
 			bwdDiffSrc = new Operand(desc(xDims, memory.format_tag.nchw), d.diff_src_desc(), true);
+			sharedDiffDst = bwwDiffDst.toInner != null && bwdDiffDst.toInner != null && w
+				.diff_dst_desc().equals(d.diff_dst_desc());
 		}
 	}
 }

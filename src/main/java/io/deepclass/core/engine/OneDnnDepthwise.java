@@ -33,6 +33,9 @@ final class OneDnnDepthwise extends DepthwiseConvolution2DLayer {
 
 	private boolean oneDnnFailed;
 
+	/** As {@link OneDnnLayers.Convolution#singleConsumer}. */
+	boolean singleConsumer;
+
 	OneDnnDepthwise(final NeuralNetConfiguration conf, final DataType dataType) {
 		super(conf, dataType);
 	}
@@ -88,7 +91,7 @@ final class OneDnnDepthwise extends DepthwiseConvolution2DLayer {
 		final INDArray z = workspaces.createUninitialized(ArrayType.ACTIVATIONS, dataType,
 			new long[] { input.size(0), c.getNOut(), out[0], out[1] }, 'c');
 		oneDnn().forward(input, getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY), hasBias()
-			? getParam(DepthwiseConvolutionParamInitializer.BIAS_KEY) : null, z);
+			? getParam(DepthwiseConvolutionParamInitializer.BIAS_KEY) : null, z, singleConsumer);
 		return z;
 	}
 
@@ -108,9 +111,8 @@ final class OneDnnDepthwise extends DepthwiseConvolution2DLayer {
 		try {
 			// identity activation: the gradient at the output is the one at the pre-activations
 			final INDArray delta = OneDnn.plain(epsilon) ? epsilon : epsilon.castTo(dataType).dup('c');
-			oneDnn().backwardWeights(input, delta, weightGradient, biasGradient);
-			oneDnn().backwardData(delta, getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY),
-				epsilonNext);
+			oneDnn().backward(input, delta, getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY),
+				weightGradient, biasGradient, epsilonNext, singleConsumer);
 		}
 		catch (final RuntimeException e) {
 			oneDnnFailed = true; // same results, DL4J's speed

@@ -57,6 +57,13 @@ final class OneDnnLayers {
 		 */
 		boolean inputGradientNeeded = true;
 
+		/**
+		 * True when this layer's output goes to one layer alone (set by {@link FastGraph}): the
+		 * blocked values of its output and of its output's gradient may then pass to and from
+		 * that layer without reorders ({@link BlockedHandoff}).
+		 */
+		boolean singleConsumer;
+
 		Convolution(final NeuralNetConfiguration conf, final DataType dataType) {
 			super(conf, dataType);
 		}
@@ -126,8 +133,9 @@ final class OneDnnLayers {
 			final INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
 			final INDArray z = workspaces.createUninitialized(ArrayType.ACTIVATIONS, dataType,
 				new long[] { input.size(0), weights.size(0), out[0], out[1] }, 'c');
+			// the activation works on z in place: only an identity leaves z as computed
 			oneDnn().forward(input, weights, hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY)
-				: null, z);
+				: null, z, singleConsumer && c.getActivationFn() instanceof ActivationIdentity);
 			return z;
 		}
 
@@ -143,13 +151,10 @@ final class OneDnnLayers {
 			INDArray epsilonNext = null;
 			try {
 				final INDArray delta = delta(epsilon.castTo(dataType), workspaces);
-				oneDnn().backwardWeights(input, delta, weightGradient, biasGradient);
-				if (inputGradientNeeded) {
-					epsilonNext = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input
-						.shape(), 'c');
-					oneDnn().backwardData(delta, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
-						epsilonNext);
-				}
+				if (inputGradientNeeded) epsilonNext = workspaces.createUninitialized(
+					ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+				oneDnn().backward(input, delta, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
+					weightGradient, biasGradient, epsilonNext, singleConsumer);
 			}
 			catch (final RuntimeException e) {
 				// same results, DL4J's speed (it computes the pre-activations again)

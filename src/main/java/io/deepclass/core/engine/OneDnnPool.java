@@ -54,7 +54,7 @@ final class OneDnnPool {
 	synchronized void forward(final INDArray x, final INDArray y) {
 		final Primitives p = cache.computeIfAbsent(OneDnn.shapeKey(x, y), k -> new Primitives(x
 			.shape(), y.shape()));
-		final IntMemoryMap args = new IntMemoryMap();
+		final IntMemoryMap args = p.forwardArgs;
 		in(p.stream, p.src, x, args, DNNL_ARG_SRC);
 		out(p.dst, y, args, DNNL_ARG_DST);
 		args.put(DNNL_ARG_WORKSPACE, p.workspace);
@@ -71,7 +71,7 @@ final class OneDnnPool {
 		if (lastInput != x || lastPrimitives == null) return false;
 		final Primitives p = lastPrimitives;
 		p.backwardParts();
-		final IntMemoryMap args = new IntMemoryMap();
+		final IntMemoryMap args = p.backwardArgs;
 		in(p.stream, p.diffDst, dy, args, DNNL_ARG_DIFF_DST);
 		out(p.diffSrc, dx, args, DNNL_ARG_DIFF_SRC);
 		args.put(DNNL_ARG_WORKSPACE, p.workspace);
@@ -89,6 +89,12 @@ final class OneDnnPool {
 	private final class Primitives {
 
 		final stream stream = new stream(ENGINE);
+
+		/** Kept: the same memory objects are bound on every call (see OneDnn#run). */
+		final IntMemoryMap forwardArgs = new IntMemoryMap();
+
+		/** Kept: the same memory objects are bound on every call (see OneDnn#run). */
+		final IntMemoryMap backwardArgs = new IntMemoryMap();
 
 		final long[] xDims;
 

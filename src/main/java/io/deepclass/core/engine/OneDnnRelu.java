@@ -75,7 +75,7 @@ final class OneDnnRelu {
 	/** y = max(x, 0) (ReLU6: min of that and 6); x and y plain, of the same shape, rank 2 or 4. */
 	synchronized void forward(final INDArray x, final INDArray y) {
 		final Primitives p = primitives(x);
-		final IntMemoryMap args = new IntMemoryMap();
+		final IntMemoryMap args = p.forwardArgs;
 		in(p.stream, p.src, x, args, DNNL_ARG_SRC);
 		out(p.dst, y, args, DNNL_ARG_DST);
 		run(p.stream, p.forward, args, p.dst);
@@ -85,7 +85,7 @@ final class OneDnnRelu {
 	synchronized void backward(final INDArray x, final INDArray dy, final INDArray dx) {
 		final Primitives p = primitives(x);
 		p.backwardParts();
-		final IntMemoryMap args = new IntMemoryMap();
+		final IntMemoryMap args = p.backwardArgs;
 		in(p.stream, p.src, x, args, DNNL_ARG_SRC);
 		in(p.stream, p.diffDst, dy, args, DNNL_ARG_DIFF_DST);
 		out(p.diffSrc, dx, args, DNNL_ARG_DIFF_SRC);
@@ -115,6 +115,12 @@ final class OneDnnRelu {
 		final float beta;
 
 		final stream stream = new stream(ENGINE);
+
+		/** Kept: the same memory objects are bound on every call (see OneDnn#run). */
+		final IntMemoryMap forwardArgs = new IntMemoryMap();
+
+		/** Kept: the same memory objects are bound on every call (see OneDnn#run). */
+		final IntMemoryMap backwardArgs = new IntMemoryMap();
 
 		final memory.desc plain;
 

@@ -1,5 +1,7 @@
 package io.deepclass.core.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,8 +40,24 @@ class FastBatchNormTest {
 				Activation.IDENTITY).build()).layer(new BatchNormalization.Builder().build()).layer(
 					new OutputLayer.Builder(LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
 						.build()).setInputType(InputType.convolutional(7, 6, 2));
-		assertTrue(compare(conf, Nd4j.rand(DataType.FLOAT, 5, 2, 7, 6).muli(0.5).addi(3))
-			.computedLastTrainingPass());
+		final FastBatchNorm helper = compare(conf, Nd4j.rand(DataType.FLOAT, 5, 2, 7, 6).muli(0.5)
+			.addi(3));
+		assertTrue(helper.computedLastTrainingPass());
+		assertEquals(OneDnn.available(), helper.trainedOnOneDnn(), "oneDNN's primitives trained");
+	}
+
+	/** The ND4J operations that remain where oneDNN is not used give the same results. */
+	@Test
+	void withoutOneDnnTheNd4jOperationsMatchDl4jsBuiltInCode() throws Exception {
+		final NeuralNetConfiguration.ListBuilder conf = new NeuralNetConfiguration.Builder().seed(5)
+			.updater(new Sgd(0.1)).list().layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(
+				Activation.IDENTITY).build()).layer(new BatchNormalization.Builder().build()).layer(
+					new OutputLayer.Builder(LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+						.build()).setInputType(InputType.convolutional(7, 6, 2));
+		final FastBatchNorm helper = compare(conf, Nd4j.rand(DataType.FLOAT, 5, 2, 7, 6).muli(0.5)
+			.addi(3), true);
+		assertTrue(helper.computedLastTrainingPass());
+		assertFalse(helper.trainedOnOneDnn());
 	}
 
 	@Test
@@ -57,6 +75,14 @@ class FastBatchNormTest {
 		final INDArray x)
 		throws Exception
 	{
+		return compare(conf, x, false);
+	}
+
+	/** withoutOneDnn: the helper's oneDNN path marked refused, so its ND4J operations run. */
+	private static FastBatchNorm compare(final NeuralNetConfiguration.ListBuilder conf,
+		final INDArray x, final boolean withoutOneDnn)
+		throws Exception
+	{
 		final MultiLayerNetwork builtIn = new MultiLayerNetwork(conf.build());
 		builtIn.init();
 		setHelper(builtIn, null);
@@ -64,6 +90,7 @@ class FastBatchNormTest {
 		fast.init(builtIn.params().dup(), true);
 		FastLayers.install(fast);
 		assertInstanceOf(FastBatchNorm.class, fast.getLayer(1).getHelper());
+		if (withoutOneDnn) ((FastBatchNorm) fast.getLayer(1).getHelper()).refuseOneDnn();
 		assertNull(builtIn.getLayer(1).getHelper());
 
 		final INDArray y = Nd4j.zeros(DataType.FLOAT, x.size(0), 3);

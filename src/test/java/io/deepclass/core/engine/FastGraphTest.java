@@ -232,6 +232,7 @@ class FastGraphTest {
 		final INDArray y = labels(5, 3);
 		assertClose(reference.outputSingle(false, x), fast.output(x), 1e-5, "first prediction");
 		final INDArray folded = graph.getLayer("folded").params().dup();
+		final long handoffs = BlockedHandoff.get().taken();
 		for (int step = 0; step < 3; step++) {
 			reference.fit(new DataSet(x, y));
 			fast.fit(x, y);
@@ -242,6 +243,10 @@ class FastGraphTest {
 		assertClose(reference.outputSingle(false, x), fast.output(x), 1e-5, "trained prediction");
 		assertTrue(((OneDnnDepthwise) graph.getLayer("dw2")).ranOnOneDnn());
 		assertRanOnOneDnn(graph, true);
+		// "dw" feeds "bn" alone: its output and the gradient there passed in oneDNN's layout
+		assertTrue(((OneDnnDepthwise) graph.getLayer("dw")).singleConsumer);
+		assertEquals(2 * 3, BlockedHandoff.get().taken() - handoffs, "handoffs: forward and " +
+			"backward, three steps");
 	}
 
 	@Test
@@ -265,8 +270,8 @@ class FastGraphTest {
 	}
 
 	/**
-	 * Every convolution without dilation (depthwise too) and every max-pooling layer ran on
-	 * oneDNN; with
+	 * Every convolution without dilation (depthwise too), every max-pooling layer and every
+	 * BatchNorm layer that trained ran on oneDNN; with
 	 * {@code relu}, some ReLU or ReLU6 layer did too (one after a dilated convolution, which runs
 	 * DL4J's code, may get a non-plain array and run DL4J's code as well).
 	 */
@@ -290,6 +295,12 @@ class FastGraphTest {
 				fast++;
 			}
 			if (layer instanceof OneDnnLayers.Activation activation && activation.ranOnOneDnn()) relu++;
+			if (layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization bn &&
+				bn.getHelper() instanceof FastBatchNorm helper && helper.computedLastTrainingPass())
+			{
+				assertTrue(helper.trainedOnOneDnn(), what);
+				fast++;
+			}
 		}
 		assertTrue(fast > 0, "convolutions and pooling on oneDNN");
 		if (reluToo) assertTrue(relu > 0, "ReLU on oneDNN");
