@@ -51,6 +51,17 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 	/** DL4J's choice (oneDNN, or null for its built-in code), for the cases not handled here. */
 	private final BatchNormalizationHelper fallback;
 
+	/**
+	 * The largest activation oneDNN's primitives normalise. They work on blocked copies, three at
+	 * once in the backward pass (input, output gradient, input gradient): for bncnn's first layer
+	 * at 128 x 128, batch 64 (134 MB) that is 402 MB of scratch where its convolution needs 134,
+	 * and bench/scale.sh went from 1.98 to 2.21 GiB, with no measured gain on bncnn. At most 48 MiB
+	 * (three copies: about what a convolution's scratch holds anyway) keeps mobilenet_v2 and
+	 * resnet18 at 128 px, batch 32, on oneDNN throughout; larger ones take the ND4J passes, which
+	 * work on the arrays themselves.
+	 */
+	static final long ONEDNN_MAX_BYTES = 48L << 20;
+
 	/** Whether the last training forward pass ran here (then its statistics are ours). */
 	private boolean ownStatistics;
 
@@ -108,7 +119,8 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 	 * not refused before; {@link #handles} holds.
 	 */
 	private boolean oneDnnHandles(final INDArray x, final INDArray gamma, final INDArray beta) {
-		return OneDnn.available() && !oneDnnFailed && OneDnn.plain(x) && OneDnn.plain(gamma) &&
+		return OneDnn.available() && !oneDnnFailed && x.length() * Float.BYTES <= ONEDNN_MAX_BYTES &&
+			OneDnn.plain(x) && OneDnn.plain(gamma) &&
 			OneDnn.plain(beta) && gamma.length() == x.size(1) && beta.length() == x.size(1);
 	}
 

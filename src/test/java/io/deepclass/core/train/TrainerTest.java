@@ -118,6 +118,26 @@ class TrainerTest {
 	}
 
 	@Test
+	void largeSnapshotsGoToAFileAndComeBackExactly() throws java.io.IOException {
+		final TrainingSettings s = TrainingSettings.defaults().withEpochs(1).withBatchSize(20)
+			.withOptimizer(Optimizer.ADAM, 0.01);
+		final Network net = network("mlp100", s);
+		new Trainer(s, null, null).train(net, Normalization.fit(train), train, null);
+		final INDArray params = net.params().dup(), state = net.updaterState().dup();
+		final Trainer.Snapshot snapshot = new Trainer.Snapshot(net, 0);
+		assertTrue(snapshot.file() != null && java.nio.file.Files.size(snapshot.file()) == 4 * (params
+			.length() + state.length()), "parameters and Adam's state in the file");
+		net.params().assign(0);
+		net.updaterState().assign(7);
+		snapshot.restore(net);
+		assertEquals(params, net.params());
+		assertEquals(state, net.updaterState());
+		snapshot.discard();
+		assertFalse(java.nio.file.Files.exists(snapshot.file()));
+		assertEquals(null, new Trainer.Snapshot(net, Long.MAX_VALUE).file(), "small: in memory");
+	}
+
+	@Test
 	void divergingLossStopsWithAdviceToLowerTheLearningRate() {
 		final TrainingSettings s = TrainingSettings.defaults().withEpochs(3).withOptimizer(
 			Optimizer.SGD, 1e6);
