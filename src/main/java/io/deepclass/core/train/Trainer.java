@@ -44,6 +44,9 @@ public final class Trainer {
 
 	private Augmentation augmentation = Augmentation.NONE;
 
+	/** What a cancel returns to: the weights at the end of the last completed epoch. */
+	private Snapshot lastGood;
+
 	public Trainer(final TrainingSettings settings, final TrainingListener listener,
 		final BooleanSupplier cancelRequested)
 	{
@@ -67,6 +70,19 @@ public final class Trainer {
 	public TrainingResult train(final Network network, final Normalization normalization,
 		final Dataset train, final Dataset validation)
 	{
+		try {
+			return epochs(network, normalization, train, validation);
+		}
+		finally {
+			// a snapshot in a file goes with the run, also when it fails (a diverged loss)
+			if (lastGood != null) lastGood.discard();
+			lastGood = null;
+		}
+	}
+
+	private TrainingResult epochs(final Network network, final Normalization normalization,
+		final Dataset train, final Dataset validation)
+	{
 		DatasetChecks.checkTrainable(train, "the training set");
 		NativeThreads.configure();
 		Nd4j.getRandom().setSeed(settings.seed());
@@ -85,7 +101,7 @@ public final class Trainer {
 			.trainEvalLimit() : n);
 
 		final List<EpochStats> history = new ArrayList<>();
-		Snapshot lastGood = new Snapshot(network);
+		lastGood = new Snapshot(network);
 		double learningRate = settings.learningRate();
 		long trainingNanos = 0;
 		int batchesDone = 0;
@@ -96,7 +112,6 @@ public final class Trainer {
 			for (int b = 0; b < batches; b++) {
 				if (cancelRequested.getAsBoolean()) {
 					lastGood.restore(network);
-					lastGood.discard();
 					return new TrainingResult(network, history, true);
 				}
 				final int from = b * batchSize;
@@ -130,8 +145,10 @@ public final class Trainer {
 			history.add(stats);
 			// what a cancel returns to; after the last epoch there is nothing left to cancel (for
 			// bncnn on 128 x 128 images, parameters and Adam's state are 205 MB)
-			lastGood.discard();
-			if (epoch < settings.epochs()) lastGood = new Snapshot(network);
+			if (epoch < settings.epochs()) {
+				lastGood.discard();
+				lastGood = new Snapshot(network);
+			}
 			listener.epochDone(stats);
 			final double next = settings.schedule().next(learningRate, history);
 			if (next != learningRate) {
