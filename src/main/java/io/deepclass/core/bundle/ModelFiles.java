@@ -156,6 +156,7 @@ public final class ModelFiles {
 				throw new ModelFormatException("'" + file.getFileName() + "' is not a DeepClass model: " +
 					"it has no " + INFO_ENTRY + " (a plain DL4J or other model?). Choose a model saved " +
 					"by DeepClass's Train Classifier.");
+			checkEntries(zip, file);
 			final ByteArrayOutputStream json = new ByteArrayOutputStream();
 			copyEntry(zip, infoEntry, json, MAX_INFO_BYTES, file);
 			final ModelInfo info = fromJson(json.toString(StandardCharsets.UTF_8), file);
@@ -207,12 +208,18 @@ public final class ModelFiles {
 					unpacked += out.count;
 				}
 			}
-			try (InputStream in = Files.newInputStream(copy)) {
-				return Network.read(in, info.networkKind(), true);
-			}
+			return NetworkZip.read(copy, info, file);
 		}
 		catch (final ModelFormatException e) {
 			throw e;
+		}
+		catch (final ArrayEntry.TooLarge e) {
+			throw new ModelFormatException("'" + file.getFileName() + "' is too large for this " +
+				"machine: " + e.getMessage() + ". Give Fiji more memory (Edit > Options > Memory & " +
+				"Threads) or use a larger machine; if the model should be small, use another copy.", e);
+		}
+		catch (final IllegalArgumentException e) {
+			throw damaged(file, e.getMessage(), e);
 		}
 		catch (final IOException | RuntimeException e) {
 			throw damaged(file, "its network cannot be read (" + firstLine(e.getMessage()) + ")", e);
@@ -251,8 +258,25 @@ public final class ModelFiles {
 		}
 	}
 
+	/**
+	 * Refuses a model file with an entry DeepClass never writes (a {@code preprocessor.bin} that
+	 * DL4J would read with Java deserialisation, a file smuggled in), or with one entry twice.
+	 */
+	private static void checkEntries(final ZipFile zip, final Path file) {
+		final java.util.Set<String> names = new java.util.HashSet<>();
+		for (final ZipEntry e : java.util.Collections.list(zip.entries()))
+			if (!(e.getName().equals(INFO_ENTRY) || e.getName().equals(NETWORK_ENTRY)) || !names.add(e
+				.getName())) throw foreignEntry(file, e.getName());
+	}
+
+	static ModelFormatException foreignEntry(final Path file, final String entry) {
+		return new ModelFormatException("'" + file.getFileName() + "' has an entry '" +
+			ConfigurationJson.printable(entry) + "' that DeepClass never writes; it may have been " +
+			"altered. Not loaded. Use the copy its author made, or train the model again.");
+	}
+
 	/** Gson and DL4J add lines (a link, a stack of causes) that mean nothing to a user. */
-	private static String firstLine(final String message) {
+	static String firstLine(final String message) {
 		return message == null ? "no details" : message.lines().findFirst().orElse("").strip();
 	}
 

@@ -1,7 +1,6 @@
 package io.deepclass.core.model;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 
 import org.deeplearning4j.nn.api.Model;
@@ -79,18 +78,6 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 		if (model instanceof ComputationGraph graph) return new Graph(graph);
 		throw new IllegalArgumentException("unsupported DL4J model type " + model.getClass()
 			.getName());
-	}
-
-	/** Reads a network written by {@link #write}; {@code kind} as returned by {@link #kind()}. */
-	static Network read(final InputStream in, final String kind, final boolean withUpdater)
-		throws IOException
-	{
-		return switch (kind) {
-			case Sequential.KIND -> new Sequential(ModelSerializer.restoreMultiLayerNetwork(in,
-				withUpdater));
-			case Graph.KIND -> new Graph(ModelSerializer.restoreComputationGraph(in, withUpdater));
-			default -> throw new IOException("unknown network kind '" + kind + "'");
-		};
 	}
 
 	/**

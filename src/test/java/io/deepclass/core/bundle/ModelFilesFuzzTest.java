@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static io.deepclass.core.bundle.ZipBytes.bytes;
+import static io.deepclass.core.bundle.ZipBytes.entry;
+import static io.deepclass.core.bundle.ZipBytes.ordered;
+import static io.deepclass.core.bundle.ZipBytes.replace;
+import static io.deepclass.core.bundle.ZipBytes.zip;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,7 +72,8 @@ class ModelFilesFuzzTest {
 	private static final Duration LIMIT = Duration.ofSeconds(1);
 
 	private static final List<String> FIXES = List.of("Train the model again or use another copy",
-		"Choose a model saved by", "Update DeepClass");
+		"Choose a model saved by", "Update DeepClass", "train the model again",
+		"Give Fiji more memory");
 
 	private static ModelBundle model;
 
@@ -97,7 +103,7 @@ class ModelFilesFuzzTest {
 	}
 
 	@Test
-	void damagedAndHostileFilesLoadCorrectlyOrAreExplainedWithinASecond() throws IOException {
+	void damagedAndHostileFilesLoadCorrectlyOrAreExplainedWithinASecond() throws Exception {
 		final Map<String, byte[]> cases = new LinkedHashMap<>();
 		final Random random = new Random(20240518);
 		flippedBytes(random, cases);
@@ -109,35 +115,85 @@ class ModelFilesFuzzTest {
 
 		final Path intact = Files.write(dir.resolve("intact.zip"), good);
 		ModelFiles.load(intact); // class loading and ND4J's start are not what the limit is about
-		long slowest = 0;
-		String slowestCase = null;
-		int loaded = 0, refused = 0;
-		final List<String> problems = new ArrayList<>();
-		for (final Map.Entry<String, byte[]> c : cases.entrySet()) {
-			final Path file = Files.write(dir.resolve(c.getKey() + ".zip"), c.getValue());
+		assertTrue(DeserializationWatch.installed(), "the tests run with " +
+			"-Djdk.serialFilterFactory=" + DeserializationWatch.class.getName() + " (see the pom)");
+		final Outcomes outcomes = new Outcomes();
+		final List<String> deserialised = DeserializationWatch.during(() -> {
+			for (final Map.Entry<String, byte[]> c : cases.entrySet())
+				outcomes.add(c.getKey(), Files.write(dir.resolve(c.getKey() + ".zip"), c.getValue()));
+			return null;
+		});
+		System.out.println("ModelFilesFuzzTest: " + cases.size() + " files (model " + Arrays
+			.hashCode(good) + "), " + outcomes.loaded.size() + " loaded, " + outcomes.refusals.size() +
+			" refused with a message; slowest " + outcomes.slowest + " ms (" + outcomes.slowestCase +
+			")");
+		assertTrue(cases.size() >= 200, "cases: " + cases.size());
+		assertTrue(deserialised.isEmpty(), "Java deserialisation while loading: " + deserialised);
+		final List<String> problems = outcomes.problems;
+		for (final Map.Entry<String, String> promise : MUST_REFUSE.entrySet()) {
+			final String message = outcomes.refusals.get(promise.getKey());
+			if (message == null || !message.contains(promise.getValue())) problems.add(promise
+				.getKey() + " must be refused with '" + promise.getValue() + "', got: " + (message ==
+					null ? "loaded" : message));
+		}
+		if (!problems.isEmpty()) fail(problems.size() + " problems:\n" + String.join("\n", problems));
+	}
+
+	/**
+	 * Cases that must be refused, with a part of the message: what README and the model
+	 * description promise (inputs up to 2^22 values, finite normalisation, known formats), and
+	 * entries DeepClass never writes.
+	 */
+	private static final Map<String, String> MUST_REFUSE = Map.ofEntries(
+		Map.entry("json-input-46341-squared", "larger than the 4194304 values"),
+		Map.entry("json-input-2049-squared", "larger than the 4194304 values"),
+		Map.entry("json-input-channels-65536", "channels must be 1 to 8192"),
+		Map.entry("json-norm-mean-nan", "mean is NaN"),
+		Map.entry("json-norm-mean-huge", "mean is Infinity"),
+		Map.entry("json-norm-std-zero", "std must be positive and finite"),
+		Map.entry("json-norm-std-huge", "std must be positive and finite"),
+		Map.entry("json-norm-method-unknown", "normalization must be"),
+		Map.entry("json-norm-percentile-inverted", "percentiles must satisfy"),
+		Map.entry("json-version-newer", "written by a newer DeepClass"),
+		Map.entry("json-kind-unknown", "network kind 'SameDiff' is unknown"),
+		Map.entry("json-classes-one", "at least 2 are needed"),
+		Map.entry("json-classes-three", "3 classes are named"),
+		Map.entry("zip-extra-entries", "that DeepClass never writes"),
+		Map.entry("zip-inner-bomb", "unpacks to more than"),
+		Map.entry("zip-network-bomb", "unpacks to more than"),
+		Map.entry("zip-network-no-coefficients", "has no parameters"),
+		Map.entry("foreign-graph-as-sequential", "its network is not a MultiLayerNetwork"));
+
+	/** What loading each case gave. */
+	private static final class Outcomes {
+
+		final List<String> loaded = new ArrayList<>(), problems = new ArrayList<>();
+
+		final Map<String, String> refusals = new LinkedHashMap<>();
+
+		long slowest;
+
+		String slowestCase;
+
+		void add(final String name, final Path file) throws IOException {
 			final long start = System.nanoTime();
 			final Throwable thrown = assertTimeoutPreemptively(LIMIT, () -> outcome(file),
-				() -> c.getKey() + " did not load or fail within " + LIMIT);
+				() -> name + " did not load or fail within " + LIMIT);
 			final long ms = (System.nanoTime() - start) / 1_000_000;
 			if (ms > slowest) {
 				slowest = ms;
-				slowestCase = c.getKey();
+				slowestCase = name;
 			}
-			if (thrown == null) loaded++;
+			if (thrown == null) loaded.add(name);
 			else if (!(thrown instanceof ModelFormatException || thrown instanceof IOException))
-				problems.add(c.getKey() + ": " + thrown);
+				problems.add(name + ": " + thrown);
 			else if (!thrown.getMessage().contains("'" + file.getFileName() + "'") || FIXES.stream()
 				.noneMatch(thrown.getMessage()::contains) || thrown.getMessage().contains("\n"))
-				problems.add(c.getKey() + ": the message is not one line naming the file and the fix: " +
+				problems.add(name + ": the message is not one line naming the file and the fix: " +
 					thrown.getMessage());
-			else refused++;
+			else refusals.put(name, thrown.getMessage());
 			Files.delete(file);
 		}
-		System.out.println("ModelFilesFuzzTest: " + cases.size() + " files (model " + java.util.Arrays
-			.hashCode(good) + "), " + loaded + " loaded, " +
-			refused + " refused with a message; slowest " + slowest + " ms (" + slowestCase + ")");
-		assertTrue(cases.size() >= 200, "cases: " + cases.size());
-		if (!problems.isEmpty()) fail(problems.size() + " problems:\n" + String.join("\n", problems));
 	}
 
 	/** Null when {@code file} loads. */
@@ -402,75 +458,6 @@ class ModelFilesFuzzTest {
 				return b;
 			}
 		throw new AssertionError("no central directory entry " + name);
-	}
-
-	private static final long FIXED_TIME = 1_716_000_000_000L;
-
-	private static Map<String, byte[]> ordered(final Object... namesAndContents) {
-		final Map<String, byte[]> entries = new LinkedHashMap<>();
-		for (int i = 0; i < namesAndContents.length; i += 2)
-			entries.put((String) namesAndContents[i], (byte[]) namesAndContents[i + 1]);
-		return entries;
-	}
-
-	private static byte[] zip(final Map<String, byte[]> entries) throws IOException {
-		final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-			for (final Map.Entry<String, byte[]> e : entries.entrySet()) {
-				final ZipEntry entry = new ZipEntry(e.getKey());
-				entry.setTime(FIXED_TIME);
-				zip.putNextEntry(entry);
-				zip.write(e.getValue());
-				zip.closeEntry();
-			}
-		}
-		return bytes.toByteArray();
-	}
-
-	private static byte[] replace(final byte[] zipBytes, final String name, final byte[] content)
-		throws IOException
-	{
-		final Map<String, byte[]> entries = new LinkedHashMap<>();
-		final Path temp = Files.createTempFile("fuzz", ".zip");
-		try {
-			Files.write(temp, zipBytes);
-			try (ZipFile zip = new ZipFile(temp.toFile())) {
-				for (final ZipEntry e : java.util.Collections.list(zip.entries()))
-					try (InputStream in = zip.getInputStream(e)) {
-						entries.put(e.getName(), e.getName().equals(name) ? content : in.readAllBytes());
-					}
-			}
-		}
-		finally {
-			Files.delete(temp);
-		}
-		return zip(entries);
-	}
-
-	private static byte[] entry(final byte[] zipBytes, final String name) throws IOException {
-		final Path temp = Files.createTempFile("fuzz", ".zip");
-		try {
-			Files.write(temp, zipBytes);
-			try (ZipFile zip = new ZipFile(temp.toFile()); InputStream in = zip.getInputStream(zip
-				.getEntry(name)))
-			{
-				return in.readAllBytes();
-			}
-		}
-		finally {
-			Files.delete(temp);
-		}
-	}
-
-	private static byte[] bytes(final ModelBundle bundle) throws IOException {
-		final Path temp = Files.createTempFile("fuzz", ".zip");
-		try {
-			ModelFiles.save(bundle, temp);
-			return Files.readAllBytes(temp);
-		}
-		finally {
-			Files.delete(temp);
-		}
 	}
 
 	private static ComputationGraph graph(final int classes) {
