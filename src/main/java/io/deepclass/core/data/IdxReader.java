@@ -69,12 +69,12 @@ public final class IdxReader {
 			throw new DatasetException("'" + sourceName + "' holds " + n + " images but its labels " +
 				"file holds " + nLabels + " labels; the two files do not belong together.");
 
-		final byte[] raw = new byte[n * rows * cols];
-		readFully(images, raw, sourceName + ": the header announces " + n + " images of " + cols +
-			"x" + rows + " but the file is shorter");
-		final byte[] rawLabels = new byte[n];
-		readFully(labels, rawLabels, sourceName + " labels: the header announces " + n +
-			" labels but the file is shorter");
+		checkMemory((long) n * rows * cols, sourceName);
+		// what the file really holds decides what is allocated, not what its header says
+		final byte[] raw = readFully(images, n * rows * cols, sourceName + ": the header " +
+			"announces " + n + " images of " + cols + "x" + rows + " but the file is shorter");
+		final byte[] rawLabels = readFully(labels, n, sourceName + " labels: the header announces " +
+			n + " labels but the file is shorter");
 
 		int maxLabel = 0;
 		final int[] labelArray = new int[n];
@@ -154,14 +154,30 @@ public final class IdxReader {
 		}
 	}
 
-	private static void readFully(final DataInputStream in, final byte[] buffer,
+	/**
+	 * Reads {@code length} bytes, allocating as they arrive (a header may announce more than the
+	 * file holds).
+	 */
+	private static byte[] readFully(final DataInputStream in, final int length,
 		final String message) throws IOException
 	{
-		try {
-			in.readFully(buffer);
-		}
-		catch (final EOFException e) {
-			throw new DatasetException(message + " (truncated download?).", e);
-		}
+		final byte[] bytes = in.readNBytes(length);
+		if (bytes.length < length) throw new DatasetException(message + " (truncated download?).");
+		return bytes;
 	}
+
+	/**
+	 * Refuses a dataset whose pixels (a byte each as read, a float each as kept) need more than
+	 * the memory Java may still take.
+	 */
+	private static void checkMemory(final long pixels, final String sourceName) {
+		final Runtime r = Runtime.getRuntime();
+		final long free = r.maxMemory() - (r.totalMemory() - r.freeMemory());
+		final long needed = pixels * (1 + Float.BYTES);
+		if (needed > free) throw new DatasetException("'" + sourceName + "' announces " + pixels +
+			" pixels, which need " + (needed >> 20) + " MB; only " + (free >> 20) + " MB of memory " +
+			"are free. Give Fiji more memory (Edit > Options > Memory & Threads) or import fewer " +
+			"images.");
+	}
+
 }

@@ -96,6 +96,34 @@ class IdxReaderTest {
 			.resolve("l4"), null)).getMessage().contains("empty or truncated"));
 	}
 
+	/**
+	 * A header that announces far more than the file holds (16 bytes claiming 2^31 - 1 pixels,
+	 * also gzipped, where the file's size says nothing) is refused without allocating what it
+	 * claims: at once, whatever the heap.
+	 */
+	@Test
+	void headersAnnouncingMoreThanTheFileHoldsAllocateNothing() throws IOException {
+		// labels and images agree on 46 341 images of 46 340 x 1: 2^31 - 1 pixels in 16 bytes
+		final ByteArrayOutputStream labels = new ByteArrayOutputStream();
+		final DataOutputStream out = new DataOutputStream(labels);
+		out.writeInt(0x801);
+		out.writeInt(46_341);
+		out.write(new byte[16]);
+		write(dir.resolve("l"), labels.toByteArray(), false);
+		for (final boolean gzip : new boolean[] { false, true }) {
+			final Path images = dir.resolve("huge" + gzip);
+			write(images, images(46_341, 46_340, 1, new byte[16]), gzip);
+			final long start = System.nanoTime();
+			final DatasetException e = assertThrows(DatasetException.class, () -> IdxReader.read(images,
+				dir.resolve("l"), null));
+			final long ms = (System.nanoTime() - start) / 1_000_000;
+			assertTrue(ms < 1000, "took " + ms + " ms");
+			assertTrue(e.getMessage().contains("'huge" + gzip + "'") && (e.getMessage().contains(
+				"2147441940 pixels, which need") || e.getMessage().contains("the file is shorter")), e
+					.getMessage());
+		}
+	}
+
 	@Test
 	void rejectsLabelsBeyondTheClassNames() throws IOException {
 		write(dir.resolve("i"), images(1, 1, 1, new byte[] { 1 }), false);
