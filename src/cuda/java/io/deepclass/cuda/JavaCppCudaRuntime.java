@@ -5,7 +5,7 @@ import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
 
-import io.deepclass.core.engine.CudaRuntime;
+import io.deepclass.core.backend.CudaRuntime;
 
 /**
  * The GPU variant's check that ND4J's CUDA backend can load: its natives for this platform are

@@ -10,7 +10,7 @@ import org.scijava.plugin.Plugin;
 
 import ij.measure.ResultsTable;
 
-import io.deepclass.core.engine.SystemReport;
+import io.deepclass.core.backend.SystemReport;
 
 /**
  * Plugins > DeepClass > DeepClass System Check: what DeepClass computes on (backend, device,

@@ -15,7 +15,7 @@ import ij.gui.Roi;
 import ij.io.FileSaver;
 import ij.process.ShortProcessor;
 
-import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;

@@ -3,8 +3,8 @@ package io.deepclass.demo;
 import java.io.PrintStream;
 import java.util.Map;
 
-import io.deepclass.core.engine.NativeBackend;
-import io.deepclass.core.engine.SystemReport;
+import io.deepclass.core.backend.NativeBackend;
+import io.deepclass.core.backend.SystemReport;
 
 /**
  * Prints what the DeepClass System Check shows (backend, GPU, CUDA and cuDNN versions, the

@@ -11,8 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
 import io.deepclass.core.engine.FastGraph;
-import io.deepclass.core.engine.NativeBackend;
-import io.deepclass.core.engine.NativeThreads;
+import io.deepclass.core.backend.NativeBackend;
+import io.deepclass.core.backend.NativeThreads;
 import io.deepclass.core.transfer.Backbone;
 import io.deepclass.core.transfer.TransferTraining;
 

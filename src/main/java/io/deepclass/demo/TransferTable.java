@@ -12,7 +12,7 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;

@@ -15,7 +15,7 @@ import ij.plugin.PlugIn;
 
 import io.deepclass.command.MenuEntry;
 import io.deepclass.core.DeepClassException;
-import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.backend.NativeBackend;
 
 /**
  * The bridge that {@code plugins.config} points every DeepClass menu entry at, with the entry's

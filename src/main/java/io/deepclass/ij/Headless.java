@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import ij.IJ;
 import ij.macro.Interpreter;
 
-import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.backend.NativeBackend;
 
 /**
  * Runs an ImageJ macro that uses DeepClass on a machine without a display, with plain ImageJ

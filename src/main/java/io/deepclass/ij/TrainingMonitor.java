@@ -15,7 +15,7 @@ import ij.gui.PlotWindow;
 import ij.macro.Interpreter;
 
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.train.EpochStats;
 import io.deepclass.core.train.TrainingListener;
 

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 class PackageDependenciesTest {
 
 	/** Core's packages, lowest first: each may use only those before it. */
-	static final List<String> LAYERS = List.of("core", "core.data", "core.engine", "core.model",
-		"core.train", "core.bundle", "core.predict", "core.inspect", "core.onnx", "core.transfer",
-		"core.export", "core.pipeline");
+	static final List<String> LAYERS = List.of("core", "core.engine", "core.backend",
+		"core.data", "core.model", "core.train", "core.bundle", "core.predict", "core.inspect",
+		"core.onnx", "core.transfer", "core.export", "core.pipeline");
 
 	private static final List<String> FORBIDDEN = List.of("ij/", "java/awt/", "javax/swing/",
 		"org/scijava/ui/");
@@ -54,8 +54,8 @@ class PackageDependenciesTest {
 	@Test
 	void corePackagesDependOneWay() throws IOException {
 		final Map<String, Set<String>> uses = packageDependencies();
-		assertTrue(uses.keySet().containsAll(List.of("core.data", "core.engine", "core.model",
-			"core.bundle")), "classes found: " + uses.keySet());
+		assertTrue(uses.keySet().containsAll(List.of("core.data", "core.engine", "core.backend",
+			"core.model", "core.bundle")), "classes found: " + uses.keySet());
 		final List<String> cycle = findCycle(uses);
 		assertEquals(List.of(), cycle, "core packages import each other in a cycle");
 		final List<String> upward = new ArrayList<>();
@@ -71,7 +71,7 @@ class PackageDependenciesTest {
 
 	/** The classes that may name nd4j-native's own classes; nothing in DeepClass imports them. */
 	static final Set<String> CPU_BACKEND_DOORS = Set.of("org.nd4j.nativeblas.Nd4jCpu",
-		"org.nd4j.nativeblas.Nd4jCpu$Environment", "io.deepclass.core.engine.ChosenCpuBackend");
+		"org.nd4j.nativeblas.Nd4jCpu$Environment", "io.deepclass.core.backend.ChosenCpuBackend");
 
 	/** A class of nd4j-native (not a resource path such as its libraries' names). */
 	private static final Pattern ND4J_NATIVE_CLASS = Pattern.compile(
@@ -183,7 +183,7 @@ class PackageDependenciesTest {
 		return path.substring(0, path.length() - ".class".length()).replace('/', '.');
 	}
 
-	/** "core.engine" for io.deepclass.core.engine.Batches$1, "core" for io.deepclass.core.X. */
+	/** "core.engine" for io.deepclass.core.data.Batches$1, "core" for io.deepclass.core.X. */
 	private static String packageOf(final String className) {
 		final String pkg = className.substring("io.deepclass.".length(), className.lastIndexOf('.'));
 		return topPackage(pkg);

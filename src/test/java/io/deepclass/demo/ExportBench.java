@@ -18,7 +18,7 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.IdxReader;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.export.BioImageIoPackage;
 import io.deepclass.core.export.OnnxExporter;
 import io.deepclass.core.model.ArchitectureSpec;

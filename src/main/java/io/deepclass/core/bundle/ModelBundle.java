@@ -7,7 +7,7 @@ import java.time.temporal.ChronoUnit;
 import io.deepclass.core.Versions;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.model.Network;
 import io.deepclass.core.train.EpochStats;

@@ -30,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 
-import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.model.Network;
 
 /**

@@ -21,7 +21,7 @@ import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.engine.NativeThreads;
+import io.deepclass.core.backend.NativeThreads;
 import io.deepclass.core.model.Network;
 
 /**

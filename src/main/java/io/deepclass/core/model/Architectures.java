@@ -24,7 +24,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.ImageShape;
-import io.deepclass.core.engine.NativeBackend;
+import io.deepclass.core.backend.NativeBackend;
 
 /**
  * Builds the networks named by an {@link ArchitectureSpec} from DL4J layers. The reference

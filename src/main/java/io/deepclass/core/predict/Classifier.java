@@ -6,8 +6,8 @@ import java.util.function.IntConsumer;
 import io.deepclass.core.bundle.IncompatibleModelException;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.engine.Batches;
-import io.deepclass.core.engine.NativeThreads;
+import io.deepclass.core.data.Batches;
+import io.deepclass.core.backend.NativeThreads;
 import io.deepclass.core.model.Network;
 
 /**

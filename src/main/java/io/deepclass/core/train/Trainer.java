@@ -23,9 +23,9 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.DiskImageStore;
 import io.deepclass.core.data.DatasetChecks;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.engine.Batches;
-import io.deepclass.core.engine.NativeMemory;
-import io.deepclass.core.engine.NativeThreads;
+import io.deepclass.core.data.Batches;
+import io.deepclass.core.backend.NativeMemory;
+import io.deepclass.core.backend.NativeThreads;
 import io.deepclass.core.model.Network;
 
 /**

@@ -31,7 +31,7 @@ import io.deepclass.core.data.Augmentation;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.engine.Batches;
+import io.deepclass.core.data.Batches;
 import io.deepclass.core.engine.FastGraph;
 import io.deepclass.core.model.Network;
 import io.deepclass.core.train.EpochStats;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.deepclass.core.TestData;
-import io.deepclass.core.engine.Batches;
+import io.deepclass.core.data.Batches;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;

@@ -42,6 +42,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
+import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.transfer.Backbone;
 import io.deepclass.core.transfer.TransferTraining;
 

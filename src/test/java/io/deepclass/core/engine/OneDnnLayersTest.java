@@ -22,6 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
+import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.model.Network;
 
 /**

@@ -1,4 +1,4 @@
-package io.deepclass.core.engine;
+package io.deepclass.core.backend;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

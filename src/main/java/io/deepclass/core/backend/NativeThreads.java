@@ -1,4 +1,4 @@
-package io.deepclass.core.engine;
+package io.deepclass.core.backend;
 
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;

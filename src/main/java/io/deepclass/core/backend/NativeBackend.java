@@ -1,4 +1,4 @@
-package io.deepclass.core.engine;
+package io.deepclass.core.backend;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.deepclass.core.engine;
+package io.deepclass.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.deepclass.core.engine;
+package io.deepclass.core.backend;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,6 +7,7 @@ import java.util.Properties;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.deepclass.core.Versions;
+import io.deepclass.core.engine.FastLayers;
 
 /**
  * What DeepClass computes on: ND4J backend (CPU or CUDA), its devices and native libraries,

@@ -1,4 +1,4 @@
-package io.deepclass.core.engine;
+package io.deepclass.core.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.deepclass.core.engine.BackendDecision.Device;
+import io.deepclass.core.backend.BackendDecision.Device;
 
 /** The backend choice with the GPU facts injected: which backend, and the sentence that says why. */
 class BackendDecisionTest {

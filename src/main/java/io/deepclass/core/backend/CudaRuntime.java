@@ -1,4 +1,4 @@
-package io.deepclass.core.engine;
+package io.deepclass.core.backend;
 
 /**
  * Whether the CUDA libraries that ND4J's CUDA backend needs load on this machine, and their

@@ -1,4 +1,4 @@
-package io.deepclass.core.engine;
+package io.deepclass.core.data;
 
 import java.util.Random;
 import java.util.function.BooleanSupplier;
@@ -11,10 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
-import io.deepclass.core.data.Augmentation;
-import io.deepclass.core.data.Dataset;
-import io.deepclass.core.data.ImageShape;
-import io.deepclass.core.data.Normalization;
+import io.deepclass.core.backend.NativeMemory;
 
 /**
  * Turns dataset images into normalised NCHW batches and runs networks over them. Each batch is

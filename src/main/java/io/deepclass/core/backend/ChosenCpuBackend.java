@@ -1,4 +1,4 @@
-package io.deepclass.core.engine;
+package io.deepclass.core.backend;
 
 import org.nd4j.linalg.cpu.nativecpu.CpuBackend;
 
