@@ -151,100 +151,69 @@ public final class BioImageIoPackage {
 		final Map<String, byte[]> files)
 	{
 		final ImageShape shape = info.inputShape();
-		final Yaml y = new Yaml();
-		y.line(0, "type", "model");
-		y.line(0, "format_version", FORMAT_VERSION);
-		y.line(0, "name", name(details.name(), info));
-		y.line(0, "description", description(details.description(), info));
-		y.key(0, "authors");
+		final Map<String, Object> rdf = new LinkedHashMap<>();
+		rdf.put("type", "model");
+		rdf.put("format_version", FORMAT_VERSION);
+		rdf.put("name", name(details.name(), info));
+		rdf.put("description", description(details.description(), info));
 		final List<String> authors = details.authors() == null || details.authors().isEmpty() ? List
 			.of(System.getProperty("user.name", "DeepClass user")) : details.authors();
-		for (final String a : authors)
-			y.item(1, "name", a.replace('/', '-'));
-		y.key(0, "cite");
-		for (final String[] c : citations(info)) {
-			y.item(1, "text", c[0]);
-			y.line(2, c[1].startsWith("10.") ? "doi" : "url", c[1]);
-		}
-		y.line(0, "license", blank(details.license()) ? "CC-BY-4.0" : details.license().trim());
-		y.line(0, "documentation", DOCUMENTATION);
-		if (files.containsKey(COVER)) y.list(0, "covers", List.of(COVER));
-		y.list(0, "tags", tags(info));
-		y.line(0, "timestamp", OffsetDateTime.now(ZoneOffset.UTC).withNano(0).format(
+		rdf.put("authors", authors.stream().map(a -> map("name", a.replace('/', '-'))).toList());
+		rdf.put("cite", citations(info).stream().map(c -> map("text", c[0], c[1].startsWith("10.")
+			? "doi" : "url", c[1])).toList());
+		rdf.put("license", blank(details.license()) ? "CC-BY-4.0" : details.license().trim());
+		rdf.put("documentation", DOCUMENTATION);
+		if (files.containsKey(COVER)) rdf.put("covers", List.of(COVER));
+		rdf.put("tags", tags(info));
+		rdf.put("timestamp", OffsetDateTime.now(ZoneOffset.UTC).withNano(0).format(
 			DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-		y.key(0, "attachments");
-		y.item(1, "source", DEEPCLASS_MODEL);
-		y.line(2, "sha256", sha256(files.get(DEEPCLASS_MODEL)));
+		rdf.put("attachments", List.of(map("source", DEEPCLASS_MODEL, "sha256", sha256(files.get(
+			DEEPCLASS_MODEL)))));
+		rdf.put("inputs", List.of(map("id", INPUT, "description",
+			"images, channels x height x width, raw pixel values", "axes", List.of(map("type",
+				"batch"), map("type", "channel", "channel_names", channelNames(info)), map("type",
+					"space", "id", "y", "size", shape.height()), map("type", "space", "id", "x", "size",
+						shape.width())), "test_tensor", map("source", TEST_INPUT, "sha256", sha256(files.get(
+							TEST_INPUT))), "data", map("type", "float32"), "preprocessing", preprocessing(info,
+								first))));
+		rdf.put("outputs", List.of(map("id", OUTPUT, "description",
+			"class probabilities (softmax), one channel per class", "axes", List.of(map("type",
+				"batch"), map("type", "channel", "channel_names", identifiers(info.classNames()))),
+			"test_tensor", map("source", TEST_OUTPUT, "sha256", sha256(files.get(TEST_OUTPUT))), "data",
+			map("type", "float32", "range", List.of(0.0, 1.0)))));
+		rdf.put("weights", map("onnx", map("source", WEIGHTS, "sha256", sha256(files.get(WEIGHTS)),
+			"opset_version", OnnxExporter.OPSET)));
+		rdf.put("config", map("deepclass", map("version", Versions.deepclass(), "architecture", info
+			.architecture(), "classes", info.classNames(), "preprocessing", OnnxExporter.preprocessing(
+				info))));
+		return RdfYaml.dump(rdf);
+	}
 
-		y.key(0, "inputs");
-		y.item(1, "id", INPUT);
-		y.line(2, "description", "images, channels x height x width, raw pixel values");
-		y.key(2, "axes");
-		y.item(3, "type", "batch");
-		y.item(3, "type", "channel");
-		y.list(4, "channel_names", channelNames(info));
-		y.item(3, "type", "space");
-		y.line(4, "id", "y");
-		y.line(4, "size", shape.height());
-		y.item(3, "type", "space");
-		y.line(4, "id", "x");
-		y.line(4, "size", shape.width());
-		y.key(2, "test_tensor");
-		y.line(3, "source", TEST_INPUT);
-		y.line(3, "sha256", sha256(files.get(TEST_INPUT)));
-		y.key(2, "data");
-		y.line(3, "type", "float32");
-		y.key(2, "preprocessing");
-		y.item(3, "id", "ensure_dtype");
-		y.key(4, "kwargs");
-		y.line(5, "dtype", "float32");
+	/** The spec's preprocessing steps for the model's normalisation. */
+	private static List<Map<String, Object>> preprocessing(final ModelInfo info,
+		final Dataset first)
+	{
+		final List<Map<String, Object>> steps = new ArrayList<>();
+		steps.add(map("id", "ensure_dtype", "kwargs", map("dtype", "float32")));
 		final Normalization n = info.normalizationValues();
 		switch (n.method()) {
-			case PERCENTILE -> {
-				y.item(3, "id", "scale_range");
-				y.key(4, "kwargs");
-				y.list(5, "axes", List.of("y", "x"));
-				y.line(5, "min_percentile", n.lowPercentile());
-				y.line(5, "max_percentile", n.highPercentile());
-			}
+			case PERCENTILE -> steps.add(map("id", "scale_range", "kwargs", map("axes", List.of("y",
+				"x"), "min_percentile", n.lowPercentile(), "max_percentile", n.highPercentile())));
 			case BIT_DEPTH -> {
 				final double max = Normalization.bitDepthMaximum(first.bitDepth(0), first.image(0));
-				if (max != 1) {
-					y.item(3, "id", "scale_linear");
-					y.key(4, "kwargs");
-					y.line(5, "gain", 1 / max);
-				}
+				if (max != 1) steps.add(map("id", "scale_linear", "kwargs", map("gain", 1 / max)));
 			}
 			case DATASET, NONE -> {}
 		}
+		return steps;
+	}
 
-		y.key(0, "outputs");
-		y.item(1, "id", OUTPUT);
-		y.line(2, "description", "class probabilities (softmax), one channel per class");
-		y.key(2, "axes");
-		y.item(3, "type", "batch");
-		y.item(3, "type", "channel");
-		y.list(4, "channel_names", identifiers(info.classNames()));
-		y.key(2, "test_tensor");
-		y.line(3, "source", TEST_OUTPUT);
-		y.line(3, "sha256", sha256(files.get(TEST_OUTPUT)));
-		y.key(2, "data");
-		y.line(3, "type", "float32");
-		y.list(3, "range", List.of(0.0, 1.0));
-
-		y.key(0, "weights");
-		y.key(1, "onnx");
-		y.line(2, "source", WEIGHTS);
-		y.line(2, "sha256", sha256(files.get(WEIGHTS)));
-		y.line(2, "opset_version", OnnxExporter.OPSET);
-
-		y.key(0, "config");
-		y.key(1, "deepclass");
-		y.line(2, "version", Versions.deepclass());
-		y.line(2, "architecture", info.architecture());
-		y.list(2, "classes", info.classNames());
-		y.line(2, "preprocessing", OnnxExporter.preprocessing(info));
-		return y.toString();
+	/** A map of {@code keysAndValues} in their order. */
+	private static Map<String, Object> map(final Object... keysAndValues) {
+		final Map<String, Object> m = new LinkedHashMap<>();
+		for (int i = 0; i < keysAndValues.length; i += 2)
+			m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+		return m;
 	}
 
 	/** The spec's name: letters, digits, spaces, _+-() only, 5 to 128 characters. */
@@ -383,51 +352,5 @@ public final class BioImageIoPackage {
 
 	private static boolean blank(final String s) {
 		return s == null || s.isBlank();
-	}
-
-	/** Block-style YAML; every scalar a double-quoted JSON string or a number. */
-	private static final class Yaml {
-
-		private static final com.google.gson.Gson JSON = new com.google.gson.GsonBuilder()
-			.disableHtmlEscaping().create();
-
-		private final StringBuilder out = new StringBuilder();
-
-		void key(final int depth, final String key) {
-			indent(depth).append(key).append(":\n");
-		}
-
-		void line(final int depth, final String key, final Object value) {
-			indent(depth).append(key).append(": ").append(scalar(value)).append("\n");
-		}
-
-		/** A list item that is a map, its first key given. */
-		void item(final int depth, final String key, final Object value) {
-			indent(depth - 1).append("  - ").append(key).append(": ").append(scalar(value)).append(
-				"\n");
-		}
-
-		void list(final int depth, final String key, final List<?> values) {
-			indent(depth).append(key).append(": [");
-			for (int i = 0; i < values.size(); i++)
-				out.append(i == 0 ? "" : ", ").append(scalar(values.get(i)));
-			out.append("]\n");
-		}
-
-		private StringBuilder indent(final int depth) {
-			return out.append("  ".repeat(depth));
-		}
-
-		private static String scalar(final Object value) {
-			if (value instanceof Double || value instanceof Float) return new java.math.BigDecimal(value
-				.toString()).toPlainString(); // PyYAML reads 1.0E10 as a string
-			if (value instanceof Number) return value.toString();
-			return JSON.toJson(value.toString());
-		}
-
-		@Override
-		public String toString() {
-			return out.toString();
-		}
 	}
 }
