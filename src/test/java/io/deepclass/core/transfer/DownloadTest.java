@@ -44,12 +44,14 @@ class DownloadTest {
 	@AfterEach
 	void stop() {
 		if (server != null) server.stop(0);
-		Download.stallNanos = 60_000_000_000L;
 	}
 
-	@org.junit.jupiter.api.BeforeEach
-	void shortStall() {
-		Download.stallNanos = 1_000_000_000L;
+	/** Downloads with a one-second stall limit. */
+	private static Path fetch(final Download.Source source, final Path cache,
+		final java.util.function.LongConsumer progress,
+		final java.util.function.BooleanSupplier cancelled) throws IOException
+	{
+		return Download.fetch(source, cache, progress, cancelled, java.time.Duration.ofSeconds(1));
 	}
 
 	/** Serves /file: the whole file, or the first {@code send} bytes of it ({@code length} declared). */
@@ -89,11 +91,17 @@ class DownloadTest {
 		final Download.Source source = new Download.Source(serve(FILE.length, FILE.length), "b.onnx",
 			FILE.length, sha(FILE));
 		final long[] progress = { 0 };
-		final Path file = Download.fetch(source, cache, done -> progress[0] = done, null);
+		final Path file = fetch(source, cache, done -> progress[0] = done, null);
 		assertArrayEquals(FILE, Files.readAllBytes(file));
 		assertEquals(FILE.length, progress[0]);
-		assertEquals(file, Download.fetch(source, cache, null, null));
+		assertEquals(file, fetch(source, cache, null, null));
 		assertEquals(1, requests.get(), "the second call uses the cache");
+		if (cache.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+			// the user's usual permissions (the umask), not the owner-only ones of a temp file
+			final Path plain = Files.createFile(cache.resolve("plain"));
+			assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+			Files.delete(plain);
+		}
 		assertEquals(1, filesInCache(), "no temporary file left");
 	}
 
@@ -101,7 +109,7 @@ class DownloadTest {
 	void aWrongChecksumLeavesNothing() throws Exception {
 		final Download.Source source = new Download.Source(serve(FILE.length, FILE.length), "b.onnx",
 			FILE.length, sha(new byte[] { 1 }));
-		final DeepClassException e = assertThrows(DeepClassException.class, () -> Download.fetch(
+		final DeepClassException e = assertThrows(DeepClassException.class, () -> fetch(
 			source, cache, null, null));
 		assertTrue(e.getMessage().contains("wrong checksum") && e.getMessage().contains(
 			"nothing was kept"), e.getMessage());
@@ -113,7 +121,7 @@ class DownloadTest {
 		// the server says the whole size but stops sending half way: abandoned after the stall time
 		final Download.Source broken = new Download.Source(serve(FILE.length, FILE.length / 2),
 			"b.onnx", FILE.length, sha(FILE));
-		final DeepClassException e = assertThrows(DeepClassException.class, () -> Download.fetch(
+		final DeepClassException e = assertThrows(DeepClassException.class, () -> fetch(
 			broken, cache, null, null));
 		assertTrue(e.getMessage().contains("nothing was kept"), e.getMessage());
 		assertEquals(0, filesInCache());
@@ -121,7 +129,7 @@ class DownloadTest {
 		// a complete answer, but shorter than the file should be
 		final Download.Source shorter = new Download.Source(serve(FILE.length / 2, FILE.length / 2),
 			"b.onnx", FILE.length, sha(FILE));
-		final DeepClassException s = assertThrows(DeepClassException.class, () -> Download.fetch(
+		final DeepClassException s = assertThrows(DeepClassException.class, () -> fetch(
 			shorter, cache, null, null));
 		assertTrue(s.getMessage().contains("incomplete: 150000 of 300000 bytes"), s.getMessage());
 		assertEquals(0, filesInCache());
@@ -131,7 +139,7 @@ class DownloadTest {
 	void aCancelledDownloadLeavesNothing() throws Exception {
 		final Download.Source source = new Download.Source(serve(FILE.length, FILE.length), "b.onnx",
 			FILE.length, sha(FILE));
-		final DeepClassException e = assertThrows(DeepClassException.class, () -> Download.fetch(
+		final DeepClassException e = assertThrows(DeepClassException.class, () -> fetch(
 			source, cache, null, () -> true));
 		assertTrue(e.getMessage().contains("cancelled"), e.getMessage());
 		assertEquals(0, filesInCache());
@@ -142,7 +150,7 @@ class DownloadTest {
 		final URI uri = serve(1, 1);
 		server.stop(0); // nobody listens there any more
 		server = null;
-		final DeepClassException e = assertThrows(DeepClassException.class, () -> Download.fetch(
+		final DeepClassException e = assertThrows(DeepClassException.class, () -> fetch(
 			new Download.Source(uri, "b.onnx", 1, sha(new byte[1])), cache, null, null));
 		assertTrue(e.getMessage().contains("no network?") && e.getMessage().contains("local file"), e
 			.getMessage());
