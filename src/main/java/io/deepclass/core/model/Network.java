@@ -2,6 +2,8 @@ package io.deepclass.core.model;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -18,7 +20,7 @@ import io.deepclass.core.engine.FastSequential;
  * the reference architectures are {@link MultiLayerNetwork}s, imported pretrained backbones are
  * {@link ComputationGraph}s. Trainer, classifier and model files see only this interface.
  */
-public sealed interface Network permits Network.Sequential, Network.Graph {
+public sealed interface Network permits Network.OnEngine {
 
 	/** One optimisation step on a batch (NCHW features, one-hot labels). */
 	void fit(INDArray features, INDArray labels);
@@ -81,38 +83,36 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 	}
 
 	/**
-	 * A {@link MultiLayerNetwork}, trained and run through the engine's {@link FastSequential}
-	 * (fast layers, the fully connected fast path).
+	 * What both kinds share: a DL4J model, trained and run through one of the engine's fast
+	 * paths, its activations counted on demand.
 	 */
-	final class Sequential implements Network {
+	abstract sealed class OnEngine<M extends Model> implements Network permits Sequential, Graph {
 
-		static final String KIND = "MultiLayerNetwork";
+		private final M model;
 
-		private final MultiLayerNetwork model;
+		private final BiConsumer<INDArray, INDArray> fit;
 
-		private final FastSequential fast;
+		private final UnaryOperator<INDArray> output;
 
 		private final ActivationCount activations;
 
-		public Sequential(final MultiLayerNetwork model) {
+		OnEngine(final M model, final BiConsumer<INDArray, INDArray> fit,
+			final UnaryOperator<INDArray> output, final ActivationCount activations)
+		{
 			this.model = model;
-			fast = FastSequential.install(model);
-			activations = new ActivationCount(x -> model.feedForward(x, false));
+			this.fit = fit;
+			this.output = output;
+			this.activations = activations;
 		}
 
 		@Override
-		public MultiLayerNetwork model() {
+		public M model() {
 			return model;
-		}
-
-		/** True when training and inference take the engine's fully connected fast path. */
-		public boolean fastDense() {
-			return fast.fastDense();
 		}
 
 		@Override
 		public void fit(final INDArray features, final INDArray labels) {
-			fast.fit(features, labels);
+			fit.accept(features, labels);
 		}
 
 		@Override
@@ -122,12 +122,7 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 
 		@Override
 		public INDArray output(final INDArray features) {
-			return fast.output(features);
-		}
-
-		@Override
-		public void setLearningRate(final double learningRate) {
-			model.setLearningRate(learningRate);
+			return output.apply(features);
 		}
 
 		@Override
@@ -136,18 +131,8 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 		}
 
 		@Override
-		public INDArray updaterState() {
-			return model.updaterState();
-		}
-
-		@Override
 		public long numParams() {
 			return model.numParams();
-		}
-
-		@Override
-		public String kind() {
-			return KIND;
 		}
 
 		@Override
@@ -157,78 +142,85 @@ public sealed interface Network permits Network.Sequential, Network.Graph {
 	}
 
 	/**
-	 * A {@link ComputationGraph} with one input and one output, trained and run through the
-	 * engine's {@link FastGraph} (fast layers).
+	 * A {@link MultiLayerNetwork}, trained and run through the engine's {@link FastSequential}
+	 * (fast layers, the fully connected fast path).
 	 */
-	final class Graph implements Network {
+	final class Sequential extends OnEngine<MultiLayerNetwork> {
 
-		static final String KIND = "ComputationGraph";
+		static final String KIND = "MultiLayerNetwork";
 
-		private final ComputationGraph model;
+		private final FastSequential fast;
 
-		private final FastGraph fast;
-
-		private final ActivationCount activations;
-
-		public Graph(final ComputationGraph model) {
-			if (model.getConfiguration().getNetworkInputs().size() != 1 || model.getConfiguration()
-				.getNetworkOutputs().size() != 1)
-				throw new IllegalArgumentException("a classifier graph needs exactly one input and " +
-					"one output, this one has " + model.getConfiguration().getNetworkInputs().size() +
-					" and " + model.getConfiguration().getNetworkOutputs().size());
-			this.model = model;
-			fast = FastGraph.install(model);
-			activations = new ActivationCount(x -> model.feedForward(x, false).values());
+		public Sequential(final MultiLayerNetwork model) {
+			this(model, FastSequential.install(model));
 		}
 
-		@Override
-		public ComputationGraph model() {
-			return model;
+		private Sequential(final MultiLayerNetwork model, final FastSequential fast) {
+			super(model, fast::fit, fast::output, new ActivationCount(x -> model.feedForward(x,
+				false)));
+			this.fast = fast;
 		}
 
-		@Override
-		public void fit(final INDArray features, final INDArray labels) {
-			fast.fit(features, labels);
-		}
-
-		@Override
-		public double score() {
-			return model.score();
-		}
-
-		@Override
-		public INDArray output(final INDArray features) {
-			return fast.output(features);
+		/** True when training and inference take the engine's fully connected fast path. */
+		public boolean fastDense() {
+			return fast.fastDense();
 		}
 
 		@Override
 		public void setLearningRate(final double learningRate) {
-			model.setLearningRate(learningRate);
-		}
-
-		@Override
-		public INDArray params() {
-			return model.params();
+			model().setLearningRate(learningRate);
 		}
 
 		@Override
 		public INDArray updaterState() {
-			return model.updaterState();
-		}
-
-		@Override
-		public long numParams() {
-			return model.numParams();
+			return model().updaterState();
 		}
 
 		@Override
 		public String kind() {
 			return KIND;
 		}
+	}
+
+	/**
+	 * A {@link ComputationGraph} with one input and one output, trained and run through the
+	 * engine's {@link FastGraph} (fast layers).
+	 */
+	final class Graph extends OnEngine<ComputationGraph> {
+
+		static final String KIND = "ComputationGraph";
+
+		public Graph(final ComputationGraph model) {
+			this(checked(model), FastGraph.install(model));
+		}
+
+		private Graph(final ComputationGraph model, final FastGraph fast) {
+			super(model, fast::fit, fast::output, new ActivationCount(x -> model.feedForward(x, false)
+				.values()));
+		}
+
+		private static ComputationGraph checked(final ComputationGraph model) {
+			if (model.getConfiguration().getNetworkInputs().size() != 1 || model.getConfiguration()
+				.getNetworkOutputs().size() != 1)
+				throw new IllegalArgumentException("a classifier graph needs exactly one input and " +
+					"one output, this one has " + model.getConfiguration().getNetworkInputs().size() +
+					" and " + model.getConfiguration().getNetworkOutputs().size());
+			return model;
+		}
 
 		@Override
-		public long activationsPerImage(final ImageShape shape) {
-			return activations.perImage(shape);
+		public void setLearningRate(final double learningRate) {
+			model().setLearningRate(learningRate);
+		}
+
+		@Override
+		public INDArray updaterState() {
+			return model().updaterState();
+		}
+
+		@Override
+		public String kind() {
+			return KIND;
 		}
 	}
 }
