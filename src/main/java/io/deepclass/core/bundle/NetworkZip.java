@@ -13,8 +13,13 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -120,7 +125,7 @@ final class NetworkZip {
 	{
 		final MultiLayerConfiguration conf = configuration(json, "confs", "MultiLayerNetwork",
 			() -> MultiLayerConfiguration.fromJson(json));
-		checkActivations(activations(() -> conf.getLayerActivationTypes(input)));
+		checkActivations(activations(() -> layerOutputs(conf, input)));
 		conf.setDataType(params.dataType());
 		final MultiLayerNetwork network = new MultiLayerNetwork(conf);
 		fit(() -> network.init(params, false), "parameters");
@@ -160,6 +165,33 @@ final class NetworkZip {
 	 * The configuration {@code parse} reads, which must have the field {@code key} that
 	 * configurations of {@code kind} have (the other kind's reader fails on null fields).
 	 */
+	/**
+	 * Each layer's output for {@code input}, as {@code getLayerActivationTypes} works them out,
+	 * checking that every fully connected layer takes the values the layer before it gives: a
+	 * model description declaring another input than the network takes is refused here, before
+	 * a forward pass of the wrong size runs.
+	 */
+	private static List<InputType> layerOutputs(final MultiLayerConfiguration conf,
+		final InputType input)
+	{
+		final List<InputType> outputs = new java.util.ArrayList<>();
+		InputType type = input;
+		for (int i = 0; i < conf.getConfs().size(); i++) {
+			final InputPreProcessor pre = conf.getInputPreProcess(i);
+			if (pre != null) type = pre.getOutputType(type);
+			final Layer layer = conf.getConf(i).getLayer();
+			// the layers with weights of nIn x nOut (dropout and BatchNorm extend FeedForwardLayer too)
+			if ((layer instanceof DenseLayer || layer instanceof BaseOutputLayer) && type
+				.getType() == InputType.Type.FF && ((FeedForwardLayer) layer).getNIn() != type
+					.arrayElementsPerExample()) throw new IllegalArgumentException(
+					"its network's layer " + i + " takes " + ((FeedForwardLayer) layer).getNIn() + " values, but the input its " +
+						"model description declares gives it " + type.arrayElementsPerExample());
+			type = layer.getOutputType(i, type);
+			outputs.add(type);
+		}
+		return outputs;
+	}
+
 	private static <T> T configuration(final String json, final String key, final String kind,
 		final java.util.function.Supplier<T> parse)
 	{
