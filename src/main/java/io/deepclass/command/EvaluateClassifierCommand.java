@@ -76,8 +76,11 @@ public class EvaluateClassifierCommand implements Command {
 		final Predictions predictions = new Classifier(model).classify(data, null, done -> IJ
 			.showProgress(done, data.size()));
 		final EvaluationReport report = EvaluationReport.of(data, predictions);
-		log.info(String.format(Locale.ROOT, "DeepClass: accuracy %.2f%% on %d images", 100 * report
-			.accuracy(), report.count()));
+		log.info(String.format(Locale.ROOT, "DeepClass: accuracy %s on %d images; balanced " +
+			"accuracy %.1f %%", report.accuracyInterval().percent(report.accuracy()), report.count(),
+			100 * report.balancedAccuracy()));
+		for (final String warning : report.warnings())
+			log.warn("Evaluate Classifier: " + warning);
 		metrics = ResultTables.evaluation(report);
 		confusion = ResultTables.confusion(report);
 		heatMap = EvaluationImages.confusionHeatMap(report);

@@ -6,6 +6,7 @@ import ij.measure.ResultsTable;
 
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImportReport;
+import io.deepclass.core.Interval;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
 import io.deepclass.core.predict.ResultsCsv;
@@ -55,6 +56,14 @@ public final class ResultTables {
 
 	/** One row per epoch. */
 	public static ResultsTable history(final List<EpochStats> history) {
+		return history(history, List.of());
+	}
+
+	/**
+	 * As {@link #history(List)}, with what the history says about the model (learned nothing,
+	 * memorises) in a "warning" column of the last row.
+	 */
+	public static ResultsTable history(final List<EpochStats> history, final List<String> warnings) {
 		final ResultsTable rt = new ResultsTable();
 		for (final EpochStats s : history) {
 			rt.addRow();
@@ -67,6 +76,8 @@ public final class ResultTables {
 			rt.addValue("seconds", s.seconds());
 			rt.addValue("images_per_second", s.imagesPerSecond());
 		}
+		if (!warnings.isEmpty() && rt.size() > 0) rt.setValue("warning", rt.size() - 1, String.join(
+			" | ", warnings));
 		rt.setDecimalPlaces(rt.getColumnIndex("learning_rate"), 6);
 		return rt;
 	}
@@ -100,25 +111,37 @@ public final class ResultTables {
 		return rt;
 	}
 
-	/** Per-class precision, recall, F1 and support, then an "all" row with the accuracy. */
+	/**
+	 * Per-class precision, recall with its 95 % confidence interval (Wilson), F1 and support; then
+	 * an "all (accuracy)" row with the accuracy and its interval, and a "balanced accuracy" row
+	 * (the mean recall over the classes).
+	 */
 	public static ResultsTable evaluation(final EvaluationReport r) {
 		final ResultsTable rt = new ResultsTable();
+		final int[] support = r.support();
+		final Interval[] recall = r.recallIntervals();
 		for (int c = 0; c < r.classNames().size(); c++) {
-			int support = 0;
-			for (final int n : r.confusion()[c])
-				support += n;
 			rt.addRow();
 			rt.addValue("class", r.classNames().get(c));
 			rt.addValue("precision", r.precision()[c]);
 			rt.addValue("recall", r.recall()[c]);
+			rt.addValue("recall_low95", recall[c].low());
+			rt.addValue("recall_high95", recall[c].high());
 			rt.addValue("f1", r.f1()[c]);
-			rt.addValue("support", support);
+			rt.addValue("support", support[c]);
 		}
+		final Interval accuracy = r.accuracyInterval();
 		rt.addRow();
 		rt.addValue("class", "all (accuracy)");
 		rt.addValue("precision", r.accuracy());
 		rt.addValue("recall", r.accuracy());
+		rt.addValue("recall_low95", accuracy.low());
+		rt.addValue("recall_high95", accuracy.high());
 		rt.addValue("f1", r.accuracy());
+		rt.addValue("support", r.count());
+		rt.addRow();
+		rt.addValue("class", "balanced accuracy");
+		rt.addValue("recall", r.balancedAccuracy());
 		rt.addValue("support", r.count());
 		return rt;
 	}

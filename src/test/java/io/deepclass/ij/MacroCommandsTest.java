@@ -180,10 +180,17 @@ class MacroCommandsTest {
 		assertTrue(run.output().contains("heat 24"), run.output());
 		assertTrue(run.output().contains("montage "), run.output());
 		final ResultsTable metrics = Tables.last(ResultTables.EVALUATION);
-		assertEquals(3, metrics.size());
+		assertEquals(4, metrics.size());
 		assertEquals("all (accuracy)", metrics.getStringValue("class", 2));
 		assertTrue(metrics.getValue("precision", 2) >= 0.9);
 		assertEquals(40, (int) metrics.getValue("support", 2));
+		// the accuracy's 95 % interval (Wilson) around it, and the mean recall of the classes
+		final double low = metrics.getValue("recall_low95", 2), high = metrics.getValue(
+			"recall_high95", 2), accuracy = metrics.getValue("recall", 2);
+		assertTrue(low < accuracy && accuracy <= high && high <= 1 && low > 0.7, low + " " + high);
+		assertEquals("balanced accuracy", metrics.getStringValue("class", 3));
+		assertEquals((metrics.getValue("recall", 0) + metrics.getValue("recall", 1)) / 2, metrics
+			.getValue("recall", 3), 1e-9);
 	}
 
 	@Test
@@ -197,9 +204,9 @@ class MacroCommandsTest {
 			"\"Results\") + \" support=\" + Table.get(\"support\", 2, \"Results\"));\n" +
 			"Table.save(\"" + out.resolve("from-macro.csv") + "\", \"Results\");");
 		assertTrue(run.completed(), run.output());
-		assertTrue(run.output().contains("rows=3 last=all (accuracy) support=40"), run.output());
+		assertTrue(run.output().contains("rows=4 last=all (accuracy) support=40"), run.output());
 		final List<String> evaluation = Files.readAllLines(out.resolve("DeepClass Evaluation.csv"));
-		assertEquals(4, evaluation.size(), "header and 3 rows: " + evaluation);
+		assertEquals(5, evaluation.size(), "header and 4 rows: " + evaluation);
 		assertTrue(evaluation.get(3).contains("all (accuracy)"), evaluation.get(3));
 		final List<String> confusion = Files.readAllLines(out.resolve(
 			"DeepClass Confusion Matrix.csv"));

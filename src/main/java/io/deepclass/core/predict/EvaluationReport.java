@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.Interval;
 import io.deepclass.core.data.Dataset;
 
 /**
@@ -67,6 +68,63 @@ public record EvaluationReport(List<String> classNames, int count, double accura
 		}
 		return new EvaluationReport(classes, labelled, evaluation.accuracy(), confusion, precision,
 			recall, f1);
+	}
+
+	/** Classes with fewer test images than this get a warning: their recall says little. */
+	public static final int FEW_IMAGES = 10;
+
+	/** The accuracy's 95 % confidence interval (Wilson). */
+	public Interval accuracyInterval() {
+		long correct = 0;
+		for (int c = 0; c < confusion.length; c++)
+			correct += confusion[c][c];
+		return Interval.wilson(correct, count);
+	}
+
+	/** How many test images each class has. */
+	public int[] support() {
+		final int[] support = new int[confusion.length];
+		for (int a = 0; a < confusion.length; a++)
+			for (final int n : confusion[a])
+				support[a] += n;
+		return support;
+	}
+
+	/** The 95 % confidence interval (Wilson) of each class's recall. */
+	public Interval[] recallIntervals() {
+		final int[] support = support();
+		final Interval[] intervals = new Interval[support.length];
+		for (int c = 0; c < support.length; c++)
+			intervals[c] = Interval.wilson(confusion[c][c], support[c]);
+		return intervals;
+	}
+
+	/** The mean recall over the classes that have test images (chance: 1 / classes). */
+	public double balancedAccuracy() {
+		final int[] support = support();
+		double sum = 0;
+		int classes = 0;
+		for (int c = 0; c < support.length; c++)
+			if (support[c] > 0) {
+				sum += (double) confusion[c][c] / support[c];
+				classes++;
+			}
+		return classes == 0 ? Double.NaN : sum / classes;
+	}
+
+	/**
+	 * Warnings about how far the figures can be trusted: classes with fewer than
+	 * {@value #FEW_IMAGES} test images (or none).
+	 */
+	public List<String> warnings() {
+		final int[] support = support();
+		final List<String> warnings = new java.util.ArrayList<>();
+		for (int c = 0; c < support.length; c++)
+			if (support[c] < FEW_IMAGES) warnings.add("class '" + classNames.get(c) + "' has " + (support[
+				c] == 0 ? "no test images: its recall is unknown" : "only " + support[c] + " test " +
+					(support[c] == 1 ? "image" : "images") + ": its recall " + recallIntervals()[c].percent(
+						recall[c]) + " says little") + ". Evaluate on more labelled images of it.");
+		return warnings;
 	}
 
 	/** The confusion matrix as aligned text, rows = actual, columns = predicted. */
