@@ -23,6 +23,7 @@ import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;
 import io.deepclass.core.transfer.TransferTraining;
 import io.deepclass.core.train.Optimizer;
+import io.deepclass.core.train.TrainingDiagnosis;
 import io.deepclass.core.train.TrainingSettings;
 import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.ImageSamples;
@@ -159,6 +160,11 @@ public class TrainClassifierCommand implements Command {
 	@Parameter(label = "model_file", style = "save")
 	private File model_file;
 
+	@Parameter(label = "on_failure", choices = { "stop", "warn" }, description = "when the " +
+		"model learned nothing (accuracy at chance, a loss that never fell or exploded): stop " +
+		"(the command fails after saving the model, a macro stops) or warn and go on")
+	private String on_failure = "stop";
+
 	@Parameter(label = "save_tables", style = "directory", required = false, description = "a " +
 		"folder: every table this command makes is also written there as <title>.csv")
 	private File save_tables;
@@ -204,7 +210,14 @@ public class TrainClassifierCommand implements Command {
 		TrainingPipeline.save(trained, model_file.toPath());
 		log.info("DeepClass: model saved to " + model_file + (trained.result().cancelled()
 			? " (stopped after epoch " + trained.result().history().size() + ")" : ""));
-		history = ResultTables.history(trained.result().history());
+		final TrainingDiagnosis diagnosis = trained.diagnosis();
+		for (final String warning : diagnosis.messages())
+			log.warn("Train Classifier: " + warning);
+		history = ResultTables.history(trained.result().history(), diagnosis.messages());
+		if (diagnosis.learnedNothing() && "stop".equals(on_failure)) throw new DeepClassException(
+			"the model learned nothing: " + diagnosis.findings().stream().filter(f -> f.kind()
+				.learnedNothing()).findFirst().orElseThrow().message() + " It was saved to " +
+				model_file + " to look at; add on_failure=warn to go on with such a model.");
 		// the live plot window already shows it; headless and batch runs get it as an image
 		plot = monitor.showsPlot() ? null : monitor.plotImage();
 	}

@@ -36,10 +36,11 @@ class VisualizeFiltersMacroTest {
 			"channels=gray\");\n" + "t = getTitle();\n" +
 			"run(\"Train Classifier\", \"dataset=[\" + t + \"] architecture=custom " +
 			"custom_architecture=cnn:4-6,dense=16 epochs=3 batch_size=16 optimizer=adam " +
-			"learning_rate=0.003 validation_fraction=0.25 seed=42 model_file=[" + cnn + "]\");\n" +
+			"learning_rate=0.003 validation_fraction=0.25 seed=42 on_failure=warn model_file=[" + cnn +
+			"]\");\n" +
 			"run(\"Train Classifier\", \"dataset=[\" + t + \"] architecture=mlp100 epochs=1 " +
 			"batch_size=16 optimizer=adam learning_rate=0.003 validation_fraction=0.25 seed=42 " +
-			"model_file=[" + mlp + "]\");");
+			"on_failure=warn model_file=[" + mlp + "]\");");
 		assertTrue(run.completed(), run.output());
 	}
 

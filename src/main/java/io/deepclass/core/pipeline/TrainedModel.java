@@ -2,6 +2,7 @@ package io.deepclass.core.pipeline;
 
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.Dataset;
+import io.deepclass.core.train.TrainingDiagnosis;
 import io.deepclass.core.train.TrainingResult;
 
 /**
@@ -11,4 +12,11 @@ import io.deepclass.core.train.TrainingResult;
  */
 public record TrainedModel(ModelBundle bundle, TrainingResult result, Dataset train,
 	Dataset validation)
-{}
+{
+
+	/** What the history says about the model: learned nothing, memorises, or nothing to say. */
+	public TrainingDiagnosis diagnosis() {
+		return TrainingDiagnosis.of(result.history(), train, validation, bundle.info().training()
+			.settings());
+	}
+}
