@@ -3,6 +3,9 @@ package io.deepclass.core;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -89,6 +92,30 @@ public final class TemporaryFiles {
 		}
 		catch (final IOException | UnsupportedOperationException e) {
 			// the file is written; only its durability across a power cut is not guaranteed
+		}
+	}
+
+	/**
+	 * Deletes the files in {@code folder} matching {@code glob} that no process holds a lock on:
+	 * the leftovers of killed JVMs, whose files (image caches, epoch snapshots) are locked for as
+	 * long as they are in use. Best effort: a sweep that fails leaves files the next may take.
+	 */
+	public static void removeUnlocked(final Path folder, final String glob) {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, glob)) {
+			for (final Path f : files) {
+				try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
+					final FileLock lock = c.tryLock();
+					if (lock == null) continue; // another JVM's
+					lock.release();
+				}
+				catch (final OverlappingFileLockException e) {
+					continue; // this JVM's
+				}
+				Files.deleteIfExists(f);
+			}
+		}
+		catch (final IOException | RuntimeException e) {
+			// a sweep that fails leaves files that the next one may take
 		}
 	}
 }

@@ -25,6 +25,8 @@ import java.nio.file.StandardOpenOption;
  * when the JVM exits; one left by a killed JVM is deleted by the next writer in the same folder
  * (each store holds a lock on its file while it lives, so a file nobody holds is stale).
  */
+import io.deepclass.core.TemporaryFiles;
+
 public final class DiskImageStore implements ImageStore, AutoCloseable {
 
 	private static final Cleaner CLEANER = Cleaner.create();
@@ -114,22 +116,7 @@ public final class DiskImageStore implements ImageStore, AutoCloseable {
 
 	/** Deletes cache files in {@code folder} that no living store holds (left by a killed JVM). */
 	static void removeStale(final Path folder) {
-		try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, PREFIX + "*" + SUFFIX)) {
-			for (final Path f : files) {
-				try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
-					final FileLock lock = c.tryLock();
-					if (lock == null) continue; // another JVM's
-					lock.release();
-				}
-				catch (final OverlappingFileLockException e) {
-					continue; // this JVM's
-				}
-				Files.deleteIfExists(f);
-			}
-		}
-		catch (final IOException | RuntimeException e) {
-			// a sweep that fails leaves files that the next one may take
-		}
+		TemporaryFiles.removeUnlocked(folder, PREFIX + "*" + SUFFIX);
 	}
 
 	/** The default cache folder: {@code deepclass.cache} or the system's temporary folder. */

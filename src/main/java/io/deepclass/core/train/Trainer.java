@@ -18,14 +18,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
-import io.deepclass.core.data.Augmentation;
-import io.deepclass.core.data.Dataset;
-import io.deepclass.core.data.DiskImageStore;
-import io.deepclass.core.data.DatasetChecks;
-import io.deepclass.core.data.Normalization;
-import io.deepclass.core.data.Batches;
+import io.deepclass.core.TemporaryFiles;
 import io.deepclass.core.backend.NativeMemory;
 import io.deepclass.core.backend.NativeThreads;
+import io.deepclass.core.data.Augmentation;
+import io.deepclass.core.data.Batches;
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.DatasetChecks;
+import io.deepclass.core.data.DiskImageStore;
+import io.deepclass.core.data.Normalization;
 import io.deepclass.core.model.Network;
 
 /**
@@ -200,11 +201,17 @@ public final class Trainer {
 		/** Above this many bytes, the snapshot is kept in a file. */
 		static final long MEMORY_LIMIT = Long.getLong("deepclass.snapshot.memory", 64L << 20);
 
+		/** Snapshot files are named {@code deepclass-snapshot-<digits>.f32}. */
+		static final String PREFIX = "deepclass-snapshot-", SUFFIX = ".f32";
+
 		private final INDArray params;
 
 		private final INDArray updaterState;
 
 		private final Path file;
+
+		/** Open, and locked, for as long as the snapshot lives: a later run's sweep spares it. */
+		private final FileChannel channel;
 
 		Snapshot(final Network network) {
 			this(network, MEMORY_LIMIT);
@@ -215,22 +222,28 @@ public final class Trainer {
 			final INDArray p = network.params(), state = network.updaterState();
 			final long bytes = Float.BYTES * (p.length() + (state == null ? 0 : state.length()));
 			Path written = null;
+			FileChannel open = null;
 			if (bytes > memoryLimit && inHostMemory(p) && (state == null || inHostMemory(state))) {
 				try {
-					written = Files.createTempFile(DiskImageStore.defaultFolder(), "deepclass-snapshot-",
-						".f32");
+					final Path folder = DiskImageStore.defaultFolder();
+					// the snapshots of runs killed with kill -9 (no JVM holds their lock)
+					TemporaryFiles.removeUnlocked(folder, PREFIX + "*" + SUFFIX);
+					written = Files.createTempFile(folder, PREFIX, SUFFIX);
 					written.toFile().deleteOnExit();
-					try (FileChannel channel = FileChannel.open(written, StandardOpenOption.WRITE)) {
-						transfer(channel, p, true);
-						if (state != null) transfer(channel, state, true);
-					}
+					open = FileChannel.open(written, StandardOpenOption.READ, StandardOpenOption.WRITE);
+					open.tryLock();
+					transfer(open, p, true);
+					if (state != null) transfer(open, state, true);
 				}
 				catch (final IOException | RuntimeException e) {
+					close(open);
+					open = null;
 					delete(written);
 					written = null; // a full or read-only disk: kept in memory instead
 				}
 			}
 			file = written;
+			channel = open;
 			params = file != null ? null : p.dup();
 			updaterState = file != null || state == null ? null : state.dup();
 		}
@@ -247,7 +260,8 @@ public final class Trainer {
 				if (state != null && updaterState != null) state.assign(updaterState);
 				return;
 			}
-			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+			try {
+				channel.position(0);
 				transfer(channel, network.params(), false);
 				if (state != null && channel.position() < channel.size()) transfer(channel, state, false);
 			}
@@ -259,7 +273,18 @@ public final class Trainer {
 
 		/** Deletes the file, if any. */
 		void discard() {
+			close(channel);
 			delete(file);
+		}
+
+		private static void close(final FileChannel channel) {
+			if (channel == null) return;
+			try {
+				channel.close(); // releases the lock
+			}
+			catch (final IOException e) {
+				// deleting the file is what matters
+			}
 		}
 
 		private static void delete(final Path path) {
