@@ -22,6 +22,7 @@ import io.deepclass.core.pipeline.TrainedModel;
 import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;
 import io.deepclass.core.transfer.TransferTraining;
+import io.deepclass.core.train.LearningRateSchedule;
 import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingDiagnosis;
 import io.deepclass.core.train.TrainingSettings;
@@ -160,6 +161,21 @@ public class TrainClassifierCommand implements Command {
 	@Parameter(label = "model_file", style = "save")
 	private File model_file;
 
+	@Parameter(label = "early_stopping", min = "0", description = "stop when the validation loss " +
+		"has not improved for this many epochs and keep the best epoch (0: off)")
+	private int early_stopping = 0;
+
+	@Parameter(label = "lr_schedule", choices = { "constant", "step", "plateau" }, description =
+		"step: the learning rate times lr_factor every lr_every epochs; plateau: times lr_factor " +
+			"when the validation loss has not improved for lr_every epochs")
+	private String lr_schedule = "constant";
+
+	@Parameter(label = "lr_every", min = "1")
+	private int lr_every = 2;
+
+	@Parameter(label = "lr_factor")
+	private double lr_factor = 0.5;
+
 	@Parameter(label = "on_failure", choices = { "stop", "warn" }, description = "when the " +
 		"model learned nothing (accuracy at chance, a loss that never fell or exploded): stop " +
 		"(the command fails after saving the model, a macro stops) or warn and go on")
@@ -208,6 +224,7 @@ public class TrainClassifierCommand implements Command {
 		final TrainedModel trained = new TrainingPipeline(monitor, monitor).train(recipe, all);
 		monitor.finished(trained.result().cancelled());
 		TrainingPipeline.save(trained, model_file.toPath());
+		if (trained.result().stop() != null) log.info("DeepClass: " + trained.result().stop());
 		log.info("DeepClass: model saved to " + model_file + (trained.result().cancelled()
 			? " (stopped after epoch " + trained.result().history().size() + ")" : ""));
 		final TrainingDiagnosis diagnosis = trained.diagnosis();
@@ -234,11 +251,19 @@ public class TrainClassifierCommand implements Command {
 	private TrainingSettings settings() {
 		try {
 			return new TrainingSettings(epochs, batch_size, Optimizer.parse(optimizer), learning_rate,
-				0.9, null, seed, 10_000);
+				0.9, schedule(), seed, 10_000, early_stopping);
 		}
 		catch (final IllegalArgumentException e) {
 			throw new DeepClassException(e.getMessage() + ".", e);
 		}
+	}
+
+	private LearningRateSchedule schedule() {
+		return switch (lr_schedule) {
+			case "step" -> LearningRateSchedule.step(lr_every, lr_factor);
+			case "plateau" -> LearningRateSchedule.plateau(lr_every, lr_factor);
+			default -> LearningRateSchedule.NONE;
+		};
 	}
 
 	public ResultsTable history() {

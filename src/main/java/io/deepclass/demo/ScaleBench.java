@@ -82,7 +82,7 @@ public final class ScaleBench {
 		final int limit = batches > 0 ? Math.min(n, batches * batch) : n;
 		final var train = limit < n ? imported.dataset().head(limit) : imported.dataset();
 		final TrainingSettings settings = new TrainingSettings(1, batch, Optimizer.ADAM, 0.001, 0.9,
-			io.deepclass.core.train.LearningRateSchedule.NONE, 42, 1000);
+			io.deepclass.core.train.LearningRateSchedule.NONE, 42, 1000, 0);
 		final double[] rate = new double[1];
 		new TrainingPipeline(new TrainingListener() {
 

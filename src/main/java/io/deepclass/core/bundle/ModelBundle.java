@@ -45,14 +45,15 @@ public record ModelBundle(Network network, ModelInfo info) {
 		final TrainingSettings settings, final Normalization normalization,
 		final float[] classWeights, final Dataset train, final Dataset validation)
 	{
-		final EpochStats last = result.last();
+		final EpochStats last = result.kept();
 		final ModelInfo.Metrics metrics = last == null ? null : new ModelInfo.Metrics(last
 			.validationAccuracy(), last.validationLoss(), last.trainAccuracy(), last.trainLoss());
 		final ModelInfo info = new ModelInfo(ModelInfo.FORMAT, ModelInfo.FORMAT_VERSION, train
 			.classNames(), ModelInfo.Input.of(train.shape()), ModelInfo.Norm.of(normalization),
 			architecture, result.network().kind(), result.network().numParams(),
 			new ModelInfo.Training(settings, train.fingerprint(), train.size(), validation == null ? 0
-				: validation.size(), result.cancelled(), NativeBackend.device(), classWeights, "none"), result
+				: validation.size(), result.cancelled(), NativeBackend.device(), classWeights, "none",
+				result.stop()), result
 					.history(), metrics, Versions.deepclass(), Versions.dl4j(), OffsetDateTime.now(
 						ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
 		return new ModelBundle(result.network(), info);

@@ -68,11 +68,12 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 	/**
 	 * Training settings, the data they were applied to, the device that trained ("CPU
 	 * (onednn-avx2, 2 cores)", "GPU: NVIDIA ..."; null in files written before it was recorded),
-	 * and the loss's class weights (null: unweighted).
+	 * and the loss's class weights (null: unweighted); {@code stop}, with early stopping, which
+	 * epoch's weights the model holds and why training ended there (null otherwise).
 	 */
 	public record Training(TrainingSettings settings, String dataFingerprint, int trainingImages,
 		int validationImages, boolean cancelled, String device, float[] classWeights,
-		String augmentation)
+		String augmentation, String stop)
 	{}
 
 	/** Final figures: on the validation set when there was one. */
@@ -109,7 +110,8 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 		return new ModelInfo(format, formatVersion, classNames, input, normalization, architecture,
 			networkKind, parameterCount, t == null ? null : new Training(t.settings(), t
 				.dataFingerprint(), t.trainingImages(), t.validationImages(), t.cancelled(), t.device(), t
-					.classWeights(), augmentation), history, metrics, deepclassVersion, dl4jVersion, created);
+					.classWeights(), augmentation, t.stop()), history, metrics, deepclassVersion, dl4jVersion,
+			created);
 	}
 
 	/** This description for another network (kind and parameter count from the network). */

@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.deepclass.core.DeepClassException;
 import io.deepclass.core.TemporaryFiles;
 import io.deepclass.core.backend.NativeMemory;
 import io.deepclass.core.backend.NativeThreads;
@@ -48,6 +49,9 @@ public final class Trainer {
 	/** What a cancel returns to: the weights at the end of the last completed epoch. */
 	private Snapshot lastGood;
 
+	/** With early stopping: the weights of the epoch with the lowest validation loss so far. */
+	private Snapshot bestSnapshot;
+
 	public Trainer(final TrainingSettings settings, final TrainingListener listener,
 		final BooleanSupplier cancelRequested)
 	{
@@ -77,7 +81,8 @@ public final class Trainer {
 		finally {
 			// a snapshot in a file goes with the run, also when it fails (a diverged loss)
 			if (lastGood != null) lastGood.discard();
-			lastGood = null;
+			if (bestSnapshot != null) bestSnapshot.discard();
+			lastGood = bestSnapshot = null;
 		}
 	}
 
@@ -101,8 +106,13 @@ public final class Trainer {
 		final Dataset trainSample = train.head(settings.trainEvalLimit() > 0 ? settings
 			.trainEvalLimit() : n);
 
+		final boolean validated = validation != null && validation.size() > 0;
+		if (settings.earlyStopping() > 0 && !validated) throw new DeepClassException("early " +
+			"stopping watches the validation loss, and there is no validation set: set " +
+			"validation_fraction above 0, or early_stopping=0.");
 		final List<EpochStats> history = new ArrayList<>();
 		lastGood = new Snapshot(network);
+		EpochStats best = null;
 		double learningRate = settings.learningRate();
 		long trainingNanos = 0;
 		int batchesDone = 0;
@@ -151,6 +161,22 @@ public final class Trainer {
 				lastGood = new Snapshot(network);
 			}
 			listener.epochDone(stats);
+			if (settings.earlyStopping() > 0) {
+				if (best == null || stats.validationLoss() < best.validationLoss()) {
+					best = stats;
+					if (bestSnapshot != null) bestSnapshot.discard();
+					bestSnapshot = new Snapshot(network);
+				}
+				else if (epoch - best.epoch() >= settings.earlyStopping() || epoch == settings.epochs()) {
+					bestSnapshot.restore(network);
+					return new TrainingResult(network, history, false, best.epoch(), epoch < settings
+						.epochs() ? "stopped early after epoch " + epoch + ": the validation loss had not " +
+							"improved for " + (epoch - best.epoch()) + " epochs; kept epoch " + best.epoch() +
+							" (validation loss " + String.format(java.util.Locale.ROOT, "%.4f", best
+								.validationLoss()) + ")" : "kept epoch " + best.epoch() + ", the lowest " +
+									"validation loss");
+				}
+			}
 			final double next = settings.schedule().next(learningRate, history);
 			if (next != learningRate) {
 				learningRate = next;
