@@ -161,6 +161,11 @@ public class TrainClassifierCommand implements Command {
 	@Parameter(label = "model_file", style = "save")
 	private File model_file;
 
+	@Parameter(label = "initial_model", style = "open", required = false, description = "a " +
+		"model file to go on training (same classes and input; its architecture, normalisation " +
+		"and optimiser state are kept)")
+	private File initial_model;
+
 	@Parameter(label = "early_stopping", min = "0", description = "stop when the validation loss " +
 		"has not improved for this many epochs and keep the best epoch (0: off)")
 	private int early_stopping = 0;
@@ -221,7 +226,15 @@ public class TrainClassifierCommand implements Command {
 				new TransferTraining.Settings(TransferTraining.Strategy.parse(strategy), 0, 0,
 					fine_tune_epochs, 0.1).withUnfreeze(unfreeze, "freeze".equals(batchnorm))) : null);
 		final TrainingMonitor monitor = new TrainingMonitor(log::info);
-		final TrainedModel trained = new TrainingPipeline(monitor, monitor).train(recipe, all);
+		final TrainingPipeline pipeline = new TrainingPipeline(monitor, monitor);
+		final TrainedModel trained;
+		if (CommandSupport.given(initial_model)) {
+			log.info("DeepClass: going on training " + initial_model + "; its architecture, " +
+				"normalisation and backbone are kept");
+			trained = pipeline.continueTraining(CommandSupport.loadModel(initial_model), initial_model
+				.getName(), recipe, all);
+		}
+		else trained = pipeline.train(recipe, all);
 		monitor.finished(trained.result().cancelled());
 		TrainingPipeline.save(trained, model_file.toPath());
 		if (trained.result().stop() != null) log.info("DeepClass: " + trained.result().stop());

@@ -53,7 +53,7 @@ public record ModelBundle(Network network, ModelInfo info) {
 			architecture, result.network().kind(), result.network().numParams(),
 			new ModelInfo.Training(settings, train.fingerprint(), train.size(), validation == null ? 0
 				: validation.size(), result.cancelled(), NativeBackend.device(), classWeights, "none",
-				result.stop()), result
+				result.stop(), null), result
 					.history(), metrics, Versions.deepclass(), Versions.dl4j(), OffsetDateTime.now(
 						ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
 		return new ModelBundle(result.network(), info);

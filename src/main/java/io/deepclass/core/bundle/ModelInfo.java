@@ -69,11 +69,13 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 	 * Training settings, the data they were applied to, the device that trained ("CPU
 	 * (onednn-avx2, 2 cores)", "GPU: NVIDIA ..."; null in files written before it was recorded),
 	 * and the loss's class weights (null: unweighted); {@code stop}, with early stopping, which
-	 * epoch's weights the model holds and why training ended there (null otherwise).
+	 * epoch's weights the model holds and why training ended there (null otherwise);
+	 * {@code lineage}, for training continued from a saved model, which model and how many
+	 * epochs before and after (null for a model trained from scratch).
 	 */
 	public record Training(TrainingSettings settings, String dataFingerprint, int trainingImages,
 		int validationImages, boolean cancelled, String device, float[] classWeights,
-		String augmentation, String stop)
+		String augmentation, String stop, String lineage)
 	{}
 
 	/** Final figures: on the validation set when there was one. */
@@ -110,8 +112,18 @@ public record ModelInfo(String format, int formatVersion, List<String> className
 		return new ModelInfo(format, formatVersion, classNames, input, normalization, architecture,
 			networkKind, parameterCount, t == null ? null : new Training(t.settings(), t
 				.dataFingerprint(), t.trainingImages(), t.validationImages(), t.cancelled(), t.device(), t
-					.classWeights(), augmentation, t.stop()), history, metrics, deepclassVersion, dl4jVersion,
-			created);
+					.classWeights(), augmentation, t.stop(), t.lineage()), history, metrics, deepclassVersion,
+			dl4jVersion, created);
+	}
+
+	/** This description of a model whose training went on from another: {@code lineage} says how. */
+	public ModelInfo withLineage(final String lineage) {
+		final Training t = training;
+		return new ModelInfo(format, formatVersion, classNames, input, normalization, architecture,
+			networkKind, parameterCount, t == null ? null : new Training(t.settings(), t
+				.dataFingerprint(), t.trainingImages(), t.validationImages(), t.cancelled(), t.device(), t
+					.classWeights(), t.augmentation(), t.stop(), lineage), history, metrics, deepclassVersion,
+			dl4jVersion, created);
 	}
 
 	/** This description for another network (kind and parameter count from the network). */

@@ -47,6 +47,17 @@ public final class TrainingPipeline {
 	}
 
 	/**
+	 * Goes on training {@code initial} (saved as {@code initialName}) on {@code dataset} with the
+	 * recipe's settings, validation fraction and augmentation; see {@link ContinuedTraining}.
+	 */
+	public TrainedModel continueTraining(final ModelBundle initial, final String initialName,
+		final TrainingRecipe recipe, final Dataset dataset)
+	{
+		return ContinuedTraining.train(initial, initialName, recipe, dataset, listener,
+			cancelRequested);
+	}
+
+	/**
 	 * Trains on {@code train} and measures {@code validation} (may be null) after each epoch; the
 	 * recipe's validation fraction is not applied.
 	 */

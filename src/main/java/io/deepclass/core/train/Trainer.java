@@ -75,8 +75,20 @@ public final class Trainer {
 	public TrainingResult train(final Network network, final Normalization normalization,
 		final Dataset train, final Dataset validation)
 	{
+		return train(network, normalization, train, validation, List.of());
+	}
+
+	/**
+	 * As above, going on from a run that trained {@code network} for {@code before}'s epochs on
+	 * the same images: epochs are numbered on, the shuffle goes on where that run's would have,
+	 * and the returned history holds both runs' epochs. Without augmentation and dropout, two runs
+	 * of 2 epochs give the weights of one run of 4 bit for bit.
+	 */
+	public TrainingResult train(final Network network, final Normalization normalization,
+		final Dataset train, final Dataset validation, final List<EpochStats> before)
+	{
 		try {
-			return epochs(network, normalization, train, validation);
+			return epochs(network, normalization, train, validation, before);
 		}
 		finally {
 			// a snapshot in a file goes with the run, also when it fails (a diverged loss)
@@ -87,7 +99,7 @@ public final class Trainer {
 	}
 
 	private TrainingResult epochs(final Network network, final Normalization normalization,
-		final Dataset train, final Dataset validation)
+		final Dataset train, final Dataset validation, final List<EpochStats> before)
 	{
 		DatasetChecks.checkTrainable(train, "the training set");
 		NativeThreads.configure();
@@ -110,7 +122,9 @@ public final class Trainer {
 		if (settings.earlyStopping() > 0 && !validated) throw new DeepClassException("early " +
 			"stopping watches the validation loss, and there is no validation set: set " +
 			"validation_fraction above 0, or early_stopping=0.");
-		final List<EpochStats> history = new ArrayList<>();
+		final List<EpochStats> history = new ArrayList<>(before);
+		for (int e = 0; e < before.size(); e++)
+			permute(order, shuffle); // the order the earlier run's epochs used
 		lastGood = new Snapshot(network);
 		EpochStats best = null;
 		double learningRate = settings.learningRate();
@@ -151,7 +165,8 @@ public final class Trainer {
 			final double[] valEval = validation == null || validation.size() == 0 ? new double[] {
 				Double.NaN, Double.NaN } : lossAndAccuracy(network, normalization, validation);
 			final double seconds = (System.nanoTime() - epochStart) / 1e9;
-			final EpochStats stats = new EpochStats(epoch, lossSum / batches, trainEval[1], valEval[0],
+			final EpochStats stats = new EpochStats(before.size() + epoch, lossSum / batches,
+				trainEval[1], valEval[0],
 				valEval[1], learningRate, seconds, n / (epochTrainNanos / 1e9));
 			history.add(stats);
 			// what a cancel returns to; after the last epoch there is nothing left to cancel (for
@@ -167,11 +182,14 @@ public final class Trainer {
 					if (bestSnapshot != null) bestSnapshot.discard();
 					bestSnapshot = new Snapshot(network);
 				}
-				else if (epoch - best.epoch() >= settings.earlyStopping() || epoch == settings.epochs()) {
+				else if (stats.epoch() - best.epoch() >= settings.earlyStopping() || epoch == settings
+					.epochs())
+				{
 					bestSnapshot.restore(network);
 					return new TrainingResult(network, history, false, best.epoch(), epoch < settings
-						.epochs() ? "stopped early after epoch " + epoch + ": the validation loss had not " +
-							"improved for " + (epoch - best.epoch()) + " epochs; kept epoch " + best.epoch() +
+						.epochs() ? "stopped early after epoch " + stats.epoch() + ": the validation loss " +
+							"had not improved for " + (stats.epoch() - best.epoch()) + " epochs; kept epoch " +
+							best.epoch() +
 							" (validation loss " + String.format(java.util.Locale.ROOT, "%.4f", best
 								.validationLoss()) + ")" : "kept epoch " + best.epoch() + ", the lowest " +
 									"validation loss");
