@@ -252,8 +252,13 @@ public class ClassifyImagesCommand implements Command {
 
 	private void saveCsv() {
 		CommandSupport.checkWritable(save_csv, "CSV file");
-		if (!results.save(save_csv.getPath()))
-			throw new DeepClassException("could not write the results to '" + save_csv + "'.");
+		try {
+			io.deepclass.ij.Tables.writeCsv(results, save_csv.toPath());
+		}
+		catch (final java.io.IOException e) {
+			throw new DeepClassException("could not write the results to '" + save_csv + "': " + e
+				.getMessage() + ". Choose a writable save_csv.", e);
+		}
 		log.info("DeepClass: results saved to " + save_csv);
 	}
 
