@@ -103,6 +103,16 @@ class HostileCsvTest {
 		assertEquals(List.of("shard-0.csv", "shard-1.csv"), HostileFiles.names(dir));
 	}
 
+	@Test
+	void mergeRefusesAShardEndingInAHalfWrittenLine() throws IOException {
+		final Path shard = dir.resolve("shard-0.csv");
+		Files.writeString(shard, ResultsCsv.line(HEADER) + "x.png,0,0,a,0.5,0.5,0.5\ny.png,0,0");
+		final DeepClassException e = assertThrows(DeepClassException.class, () -> ResultsCsv.merge(
+			List.of(shard), List.of("x.png", "y.png"), dir.resolve("merged.csv")));
+		assertOneLine(e.getMessage(), "shard-0.csv", "half-written line", "resume=true");
+		assertEquals(List.of("shard-0.csv"), HostileFiles.names(dir));
+	}
+
 	/** File and class names that a spreadsheet would run as formulas, and CSV syntax in names. */
 	static final List<String> HOSTILE_NAMES = List.of("=cmd|' /C calc'!A0.png", "+1+2.png",
 		"-2+3.png", "@SUM(A1).png", "\t=tab.png", "\r=cr.png", "'quoted.png", "''=twice.png",
