@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +28,8 @@ import io.deepclass.core.train.TrainingSettings;
  * Classify Images on a list naming a device, a named pipe and a link to the pipe beside real
  * images whose names a spreadsheet would run as formulas: the run ends in bounded time, the
  * specials are skipped with their reason without being opened, a link to a real image is
- * classified, and resuming the CSV finds every row again.
+ * classified, and resuming the CSV finds every row again, class names that a spreadsheet would
+ * run as formulas included.
  */
 class HostileStreamingTest {
 
@@ -38,10 +40,18 @@ class HostileStreamingTest {
 
 	static Classifier classifier;
 
+	/** Class names from someone else's model that a spreadsheet would run as formulas. */
+	static final List<String> CLASSES = List.of("=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)");
+
 	@BeforeAll
 	static void model() {
-		classifier = new Classifier(TestData.model("mlp100", TestData.stripes(100, SIZE, 1), null,
-			TrainingSettings.defaults().withEpochs(1).withBatchSize(20)));
+		final Dataset stripes = TestData.stripes(100, SIZE, 1);
+		final String[] sources = new String[stripes.size()];
+		for (int i = 0; i < sources.length; i++)
+			sources[i] = stripes.source(i);
+		classifier = new Classifier(TestData.model("mlp100", new Dataset(stripes.shape(), CLASSES,
+			stripes.images(), stripes.labels(), sources), null, TrainingSettings.defaults().withEpochs(
+				1).withBatchSize(20)));
 	}
 
 	@Test
@@ -73,8 +83,19 @@ class HostileStreamingTest {
 		for (final String reason : skipped.values())
 			assertTrue(reason.contains("not a regular file") && !reason.contains("\n"), reason);
 		final String written = Files.readString(csv);
+		assertTrue(written.contains("\"'@SUM(A1)\"") || written.contains("\"'=HYPERLINK("), written);
+		final List<ResultsCsv.KeptRow> kept = new ArrayList<>();
 		final StreamingClassification.Summary again = assertTimeoutPreemptively(Duration.ofSeconds(
-			20), () -> engine.toCsv(files, false, csv, true, null, new StreamingClassification.Listener() {}));
+			20), () -> engine.toCsv(files, false, csv, true, null, new StreamingClassification.Listener() {
+
+				@Override
+				public void resumed(final List<ResultsCsv.KeptRow> rows) {
+					kept.addAll(rows);
+				}
+			}));
+		assertEquals(2, kept.size());
+		for (final ResultsCsv.KeptRow row : kept)
+			assertTrue(CLASSES.contains(row.predictedClass()), "class read back exactly: " + row);
 		assertEquals(2, again.alreadyDone(), "resume matches '=cmd...' and '-link.raw' exactly");
 		assertEquals(0, again.classified());
 		assertEquals(written, Files.readString(csv));
