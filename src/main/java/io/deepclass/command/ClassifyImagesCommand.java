@@ -165,7 +165,8 @@ public class ClassifyImagesCommand implements Command {
 				"': choose slice, stack, folder, list or rois.");
 		}
 		for (final var skipped : items.report().skipped())
-			log.warn("DeepClass: skipped " + skipped.source() + ": " + skipped.reason());
+			log.warn("DeepClass: skipped " + io.deepclass.core.SafeNames.oneLine(skipped.source()) +
+				": " + io.deepclass.core.SafeNames.oneLine(skipped.reason()));
 		final Dataset data = items.dataset();
 		final Predictions predictions = classifier.classify(data, IJ::escapePressed, done -> IJ
 			.showProgress(done, data.size()));

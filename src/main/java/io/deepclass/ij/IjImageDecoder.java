@@ -176,8 +176,8 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 					for (int b = 0; b < bands; b++)
 						bits += type.getBitsPerBand(b);
 				}
-				checkSize(file, reader.getFormatName(), reader.getWidth(0), reader.getHeight(0),
-					Math.max(4, (bits + 7) / 8), bands >= 3 ? 3 : 1);
+				checkSize(file, reader.getFormatName().toUpperCase(java.util.Locale.ROOT), reader
+					.getWidth(0), reader.getHeight(0), Math.max(4, (bits + 7) / 8), bands >= 3 ? 3 : 1);
 				image = reader.read(0);
 			}
 			finally {
