@@ -114,6 +114,26 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 		return new FileOpener(first).openImage();
 	}
 
+	/** A reason of ours, passed on as it is rather than wrapped as a reader's failure. */
+	private static final class Refusal extends IOException {
+
+		private static final long serialVersionUID = 1L;
+
+		Refusal(final String message) {
+			super(message);
+		}
+	}
+
+	/** The image's type as stored, or null when the reader cannot tell it without decoding. */
+	private static ImageTypeSpecifier rawType(final ImageReader reader) {
+		try {
+			return reader.getRawImageType(0);
+		}
+		catch (final IOException | RuntimeException e) {
+			return null; // e.g. a CMYK JPEG: the size check then assumes 4 bytes and 3 channels
+		}
+	}
+
 	/**
 	 * Refuses an image whose header declares more pixels than may be decoded, before any pixel
 	 * is allocated: more than {@value #MAX_PIXELS} pixels a plane (Java arrays, and so ImageJ's
@@ -127,10 +147,10 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 	{
 		final long pixels = width * height;
 		final double bytes = (double) pixels * Math.max(storedBytes, 4L * channels);
-		if (width <= 0 || height <= 0) throw new IOException("damaged " + format + " (declares " +
+		if (width <= 0 || height <= 0) throw new Refusal("damaged " + format + " (declares " +
 			width + " x " + height + " pixels)");
 		if (pixels > MAX_PIXELS || bytes > maxImageBytes())
-			throw new IOException(TOO_LARGE + " (its " + format + " header declares " + width + " x " +
+			throw new Refusal(TOO_LARGE + " (its " + format + " header declares " + width + " x " +
 				height + " pixels, " + gib(bytes) + " to decode; the limit is " + (pixels > MAX_PIXELS
 					? MAX_PIXELS + " pixels a plane" : gib(maxImageBytes()) + ", a quarter of the Java " +
 						"memory") + "), so it is not decoded; crop or scale it down, or cut it into tiles");
@@ -163,12 +183,12 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
 			final Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
 			if (readers == null || !readers.hasNext())
-				throw new IOException("damaged or unsupported image");
+				throw new Refusal("damaged or unsupported image");
 			final ImageReader reader = readers.next();
 			try {
 				reader.setInput(in, true, true);
 				// the header only: refuse a declared size too large before any pixel is allocated
-				final ImageTypeSpecifier type = reader.getRawImageType(0);
+				final ImageTypeSpecifier type = rawType(reader);
 				int bits = 32, bands = 3;
 				if (type != null) {
 					bands = type.getNumBands();
@@ -184,8 +204,10 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 				reader.dispose();
 			}
 		}
+		catch (final Refusal e) {
+			throw e;
+		}
 		catch (final IOException e) {
-			if (e.getMessage() != null && e.getMessage().startsWith(TOO_LARGE)) throw e;
 			throw new IOException("damaged image (" + e.getMessage() + ")", e);
 		}
 		if (image == null) throw new IOException("damaged or unsupported image");
