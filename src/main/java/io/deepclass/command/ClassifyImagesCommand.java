@@ -165,7 +165,8 @@ public class ClassifyImagesCommand implements Command {
 				"': choose slice, stack, folder, list or rois.");
 		}
 		for (final var skipped : items.report().skipped())
-			log.warn("DeepClass: skipped " + skipped.source() + ": " + skipped.reason());
+			log.warn("DeepClass: skipped " + io.deepclass.core.SafeNames.oneLine(skipped.source()) +
+				": " + io.deepclass.core.SafeNames.oneLine(skipped.reason()));
 		final Dataset data = items.dataset();
 		final Predictions predictions = classifier.classify(data, IJ::escapePressed, done -> IJ
 			.showProgress(done, data.size()));
@@ -252,8 +253,13 @@ public class ClassifyImagesCommand implements Command {
 
 	private void saveCsv() {
 		CommandSupport.checkWritable(save_csv, "CSV file");
-		if (!results.save(save_csv.getPath()))
-			throw new DeepClassException("could not write the results to '" + save_csv + "'.");
+		try {
+			io.deepclass.ij.Tables.writeCsv(results, save_csv.toPath());
+		}
+		catch (final java.io.IOException e) {
+			throw new DeepClassException("could not write the results to '" + save_csv + "': " + e
+				.getMessage() + ". Choose a writable save_csv.", e);
+		}
 		log.info("DeepClass: results saved to " + save_csv);
 	}
 

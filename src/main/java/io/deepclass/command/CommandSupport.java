@@ -105,6 +105,9 @@ final class CommandSupport {
 	static void checkWritable(final File file, final String what) {
 		if (file == null || file.getPath().isBlank())
 			throw new DeepClassException("no " + what + " given.");
+		if (file.exists() && !file.isFile()) // a pipe or device would block or swallow the output
+			throw new DeepClassException("the " + what + " '" + file + "' is not a regular file (" + (file
+				.isDirectory() ? "a folder" : "a device, pipe or socket") + "); choose a file name.");
 		final File dir = file.getAbsoluteFile().getParentFile();
 		if (dir != null && !dir.exists() && !dir.mkdirs())
 			throw new DeepClassException("cannot create the folder '" + dir + "' for the " + what + ".");

@@ -9,6 +9,7 @@ import ij.IJ;
 import ij.measure.ResultsTable;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.SafeNames;
 import io.deepclass.core.data.ImageDecoder;
 import io.deepclass.core.data.ImageFiles.ImageFile;
 import io.deepclass.core.predict.Classifier;
@@ -111,7 +112,8 @@ public final class BatchClassification implements StreamingClassification.Listen
 
 	@Override
 	public void skipped(final String source, final String reason) {
-		warn.accept("DeepClass: skipped " + source + ": " + reason);
+		warn.accept("DeepClass: skipped " + SafeNames.oneLine(source) + ": " + SafeNames.oneLine(
+			reason));
 	}
 
 	@Override

@@ -6,7 +6,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import java.util.Iterator;
+
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.stream.ImageInputStream;
 
 import ij.ImagePlus;
 import ij.io.FileInfo;
@@ -32,6 +37,11 @@ import ij.process.ShortProcessor;
  */
 public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder {
 
+	/** The most pixels a plane may hold: Java arrays have at most 2^31 - 1 elements. */
+	static final long MAX_PIXELS = Integer.MAX_VALUE;
+
+	static final String TOO_LARGE = "too large to decode";
+
 	private final ImageSamples.Options options;
 
 	/** Every channel of the first position of each file. */
@@ -49,6 +59,8 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 
 	@Override
 	public io.deepclass.core.data.DecodedImage decode(final Path file) throws IOException {
+		if (!Files.isRegularFile(file)) throw new IOException(Files.exists(file) ? io.deepclass.core.data.ImageFiles.NOT_REGULAR
+			: "vanished or a broken link");
 		if (!Files.isReadable(file)) throw new IOException("cannot be read (permissions?)");
 		if (Files.size(file) == 0) throw new IOException("empty file");
 		final String path = file.toString();
@@ -83,9 +95,12 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 		if (info == null || info.length == 0) throw new IOException("damaged TIFF (no image found)");
 		final FileInfo first = info[0];
 		final int channels = hyperstackChannels(first);
-		if (channels > 1 || info.length == 1 && first.nImages > 1 && first.description != null && first
-			.description.contains("slices="))
-		{
+		final boolean hyperstack = channels > 1 || info.length == 1 && first.nImages > 1 && first
+			.description != null && first.description.contains("slices=");
+		final long planes = !hyperstack ? 1 : info.length > 1 ? info.length : first.nImages;
+		checkSize(file, "TIFF", first.width, first.height, first.getBytesPerPixel() * planes,
+			first.getBytesPerPixel() == 3 ? 3 : Math.max(1, channels));
+		if (hyperstack) {
 			// an ImageJ hyperstack: ImageJ's opener sets its channels, slices and frames
 			final ImagePlus imp = new Opener().openImage(file.toString());
 			if (imp == null) throw new IOException("damaged TIFF hyperstack");
@@ -99,6 +114,62 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 		return new FileOpener(first).openImage();
 	}
 
+	/** A reason of ours, passed on as it is rather than wrapped as a reader's failure. */
+	private static final class Refusal extends IOException {
+
+		private static final long serialVersionUID = 1L;
+
+		Refusal(final String message) {
+			super(message);
+		}
+	}
+
+	/** The image's type as stored, or null when the reader cannot tell it without decoding. */
+	private static ImageTypeSpecifier rawType(final ImageReader reader) {
+		try {
+			return reader.getRawImageType(0);
+		}
+		catch (final IOException | RuntimeException e) {
+			return null; // e.g. a CMYK JPEG: the size check then assumes 4 bytes and 3 channels
+		}
+	}
+
+	/**
+	 * Refuses an image whose header declares more pixels than may be decoded, before any pixel
+	 * is allocated: more than {@value #MAX_PIXELS} pixels a plane (Java arrays, and so ImageJ's
+	 * processors, hold at most 2^31 - 1 elements), or more memory than {@link #maxImageBytes()}.
+	 *
+	 * @param storedBytes bytes a pixel takes as the reader decodes it (all planes read)
+	 * @param channels channels kept, each as 32-bit floats
+	 */
+	static void checkSize(final Path file, final String format, final long width,
+		final long height, final long storedBytes, final int channels) throws IOException
+	{
+		final long pixels = width * height;
+		final double bytes = (double) pixels * Math.max(storedBytes, 4L * channels);
+		if (width <= 0 || height <= 0) throw new Refusal("damaged " + format + " (declares " +
+			width + " x " + height + " pixels)");
+		if (pixels > MAX_PIXELS || bytes > maxImageBytes())
+			throw new Refusal(TOO_LARGE + " (its " + format + " header declares " + width + " x " +
+				height + " pixels, " + gib(bytes) + " to decode; the limit is " + (pixels > MAX_PIXELS
+					? MAX_PIXELS + " pixels a plane" : gib(maxImageBytes()) + ", a quarter of the Java " +
+						"memory") + "), so it is not decoded; crop or scale it down, or cut it into tiles");
+	}
+
+	/**
+	 * The most memory one decoded image may take: a quarter of the Java heap, because several
+	 * files are decoded at once (one per core, a few batches ahead) and each is held twice while
+	 * it is converted (ImageJ's pixels and the float copy).
+	 */
+	static long maxImageBytes() {
+		return Runtime.getRuntime().maxMemory() / 4;
+	}
+
+	private static String gib(final double bytes) {
+		return String.format(java.util.Locale.ROOT, bytes >= 1L << 30 ? "%.1f GiB" : "%.0f MiB",
+			bytes >= 1L << 30 ? bytes / (1L << 30) : bytes / (1L << 20));
+	}
+
 	/** The "channels=" of an ImageJ TIFF description, 1 when absent. */
 	private static int hyperstackChannels(final FileInfo info) {
 		if (info.description == null) return 1;
@@ -109,8 +180,32 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 
 	private static ImagePlus imageIO(final Path file) throws IOException {
 		final BufferedImage image;
-		try {
-			image = ImageIO.read(file.toFile());
+		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+			final Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+			if (readers == null || !readers.hasNext())
+				throw new Refusal("damaged or unsupported image");
+			final ImageReader reader = readers.next();
+			try {
+				reader.setInput(in, true, true);
+				// the header only: refuse a declared size too large before any pixel is allocated
+				final ImageTypeSpecifier type = rawType(reader);
+				int bits = 32, bands = 3;
+				if (type != null) {
+					bands = type.getNumBands();
+					bits = 0;
+					for (int b = 0; b < bands; b++)
+						bits += type.getBitsPerBand(b);
+				}
+				checkSize(file, reader.getFormatName().toUpperCase(java.util.Locale.ROOT), reader
+					.getWidth(0), reader.getHeight(0), Math.max(4, (bits + 7) / 8), bands >= 3 ? 3 : 1);
+				image = reader.read(0);
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (final Refusal e) {
+			throw e;
 		}
 		catch (final IOException e) {
 			throw new IOException("damaged image (" + e.getMessage() + ")", e);

@@ -2,13 +2,20 @@ package io.deepclass.ij;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import ij.measure.ResultsTable;
 
+import io.deepclass.core.CsvCells;
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.SafeNames;
 
 /**
  * Shows DeepClass tables under their titles. ImageJ finds tables by window title; headless there
@@ -32,20 +39,45 @@ public final class Tables {
 	}
 
 	/**
-	 * Writes {@code table} as {@code <folder>/<title>.csv} (characters a file name cannot hold
-	 * become '_'), creating the folder; returns the file.
+	 * Writes {@code table} as {@code <folder>/<title>.csv} (the title made a safe file name inside
+	 * the folder, see {@link SafeNames#fileName}), creating the folder; returns the file.
 	 */
 	public static File save(final ResultsTable table, final String title, final File folder) {
-		final File file = new File(folder, title.replaceAll("[\\\\/:*?\"<>|]", "_") + ".csv");
+		final File file = SafeNames.in(folder.toPath(), title, ".csv").toFile();
 		try {
 			Files.createDirectories(folder.toPath());
-			if (!table.save(file.getPath())) throw new IOException("ImageJ could not write it");
+			writeCsv(table, file.toPath());
 		}
 		catch (final IOException e) {
-			throw new DeepClassException("cannot save the table '" + title + "' to '" + file + "': " + e
-				.getMessage() + ". Choose a writable save_tables folder.", e);
+			throw new DeepClassException("cannot save the table '" + SafeNames.shown(title) + "' to '" +
+				file + "': " + e.getMessage() + ". Choose a writable save_tables folder.", e);
 		}
 		return file;
+	}
+
+	/**
+	 * Writes {@code table} as CSV with the numbers as ImageJ's own export formats them, but text
+	 * cells written so that a spreadsheet shows them as text, never running them as formulas,
+	 * and quoted as RFC 4180 says (see {@link CsvCells}); ImageJ's {@code ResultsTable.save}
+	 * writes a cell like {@code =HYPERLINK(...)} or one holding a quote as it is.
+	 */
+	public static void writeCsv(final ResultsTable table, final Path file) throws IOException {
+		final String[] headings = table.getHeadings();
+		final boolean numbers = table.showRowNumbers();
+		try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+			final List<String> cells = new ArrayList<>();
+			if (numbers) cells.add(" ");
+			cells.addAll(List.of(headings));
+			out.write(CsvCells.line(cells));
+			for (int row = 0; row < table.size(); row++) {
+				cells.clear();
+				if (numbers) cells.add(Integer.toString(row + 1));
+				for (final String heading : headings)
+					cells.add(heading.equals("Label") ? table.getLabel(row) : table.getStringValue(heading,
+						row));
+				out.write(CsvCells.line(cells));
+			}
+		}
 	}
 
 	/**

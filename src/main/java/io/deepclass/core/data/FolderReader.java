@@ -16,7 +16,8 @@ import java.util.concurrent.Future;
  * Reads a folder that holds one sub-folder per class (class name = sub-folder name), every
  * image in a sub-folder being an example of that class. Images are converted to one target
  * shape; files that cannot be decoded are skipped and listed in the {@link ImportReport}, never
- * touched. Sub-folders and files are taken in name order so that imports are reproducible.
+ * touched. Links are followed; an entry that is not a regular file then (a device, a named pipe,
+ * a broken link) is skipped with that reason without being opened. Sub-folders and files are taken in name order so that imports are reproducible.
  */
 public final class FolderReader {
 
@@ -137,6 +138,8 @@ public final class FolderReader {
 					final Path file = files.get(next++);
 					ahead.add(pool.submit(() -> {
 						try {
+							// a device or pipe could be read without end: only regular files are decoded
+							if (!Files.isRegularFile(file)) throw new IOException(ImageFiles.NOT_REGULAR);
 							return decoder.decode(file);
 						}
 						catch (final IOException | RuntimeException e) {

@@ -2,9 +2,9 @@ package io.deepclass.core.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -13,6 +13,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+
+import io.deepclass.core.DeepClassException;
+import io.deepclass.core.TextRecords;
 
 /**
  * The files a batch classification goes through, in a reproducible order, without opening any
@@ -33,6 +36,13 @@ public final class ImageFiles {
 
 	/** The files of a list, and how many duplicate lines were dropped. */
 	public record Listing(List<ImageFile> files, int duplicates) {}
+
+	/**
+	 * Why a listed path that is not a regular file after following links (a device such as
+	 * /dev/zero, a named pipe, a socket) is skipped: reading it could block or never end.
+	 */
+	public static final String NOT_REGULAR = "not a regular file (a device, pipe or socket, or a " +
+		"link to one), so it is not read; list or keep only image files";
 
 	private ImageFiles() {}
 
@@ -70,27 +80,46 @@ public final class ImageFiles {
 	}
 
 	/**
+	 * The longest line of a list file, in bytes: a path has at most 4 096 bytes on Linux and
+	 * 32 767 characters on Windows, so 64 KiB is more than any path and refuses a file of one
+	 * endless line at once.
+	 */
+	static final int MAX_LIST_LINE_BYTES = 64 << 10;
+
+	/**
 	 * The paths listed in {@code listFile} (UTF-8, one a line; blank lines and lines starting
 	 * with # are ignored; relative paths are taken from the list file's folder), in list order,
-	 * each once.
+	 * each once. Nothing listed is opened here; the decoder reads only regular files (after
+	 * following links), so a listed device or pipe is skipped, not read.
+	 *
+	 * @throws DatasetException when the list file is missing or not a regular file (a device or a
+	 *           named pipe, which could be read without end), has a line longer than
+	 *           {@value #MAX_LIST_LINE_BYTES} bytes or is not UTF-8 text
 	 */
 	public static Listing inList(final Path listFile) throws IOException {
-		if (!Files.isRegularFile(listFile))
-			throw new DatasetException("the list file '" + listFile + "' does not exist; give a text " +
-				"file with one image path per line.");
 		final Path base = listFile.toAbsolutePath().getParent();
 		final Set<Path> paths = new LinkedHashSet<>();
 		int lines = 0;
-		try (Stream<String> stream = Files.lines(listFile, StandardCharsets.UTF_8)) {
-			for (final String line : (Iterable<String>) stream::iterator) {
-				if (line.isBlank() || line.startsWith("#")) continue;
+		try (TextRecords list = TextRecords.lines(listFile, "the list file", MAX_LIST_LINE_BYTES,
+			"give a text file with one image path per line"))
+		{
+			for (TextRecords.Line line; (line = list.next()) != null;) {
+				if (line.text().isBlank() || line.text().startsWith("#")) continue;
 				lines++;
-				final Path path = Path.of(line.strip());
+				final Path path;
+				try {
+					path = Path.of(line.text().strip());
+				}
+				catch (final InvalidPathException e) {
+					throw new DatasetException("the list file '" + listFile + "': line " + list
+						.lineNumber() + " is not a path (" + e.getReason() + "); give a text file with " +
+						"one image path per line.");
+				}
 				paths.add(path.isAbsolute() ? path.normalize() : base.resolve(path).normalize());
 			}
 		}
-		catch (final UncheckedIOException e) {
-			throw e.getCause();
+		catch (final DeepClassException e) {
+			throw e instanceof DatasetException d ? d : new DatasetException(e.getMessage(), e);
 		}
 		return new Listing(paths.stream().map(p -> new ImageFile(p, null)).toList(), lines - paths
 			.size());
@@ -109,7 +138,9 @@ public final class ImageFiles {
 
 			@Override
 			public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) {
-				if (!hidden(file) && (attrs.isRegularFile() || Files.isRegularFile(file))) files.add(file);
+				// links are followed; a device, pipe or broken link is listed, and the decoder skips it
+				// with its reason, so it is reported, never read
+				if (!hidden(file) && !attrs.isDirectory() && !Files.isDirectory(file)) files.add(file);
 				return FileVisitResult.CONTINUE;
 			}
 
@@ -129,13 +160,15 @@ public final class ImageFiles {
 	}
 
 	/**
-	 * Sub-folders ({@code dirs}) or regular files of {@code folder}, not hidden, in name order
-	 * (also the class folders and images {@link FolderReader} reads).
+	 * Sub-folders ({@code dirs}) or the other entries of {@code folder} (files, and devices,
+	 * pipes or broken links, which the decoder skips with a warning instead of reading them), not
+	 * hidden, links followed, in name order (also the class folders and images
+	 * {@link FolderReader} reads).
 	 */
 	static List<Path> list(final Path folder, final boolean dirs) throws IOException {
 		final List<Path> result = new ArrayList<>();
 		try (Stream<Path> stream = Files.list(folder)) {
-			stream.filter(p -> !hidden(p) && (dirs ? Files.isDirectory(p) : Files.isRegularFile(p)))
+			stream.filter(p -> !hidden(p) && (dirs == Files.isDirectory(p)))
 				.forEach(result::add);
 		}
 		catch (final UncheckedIOException e) {

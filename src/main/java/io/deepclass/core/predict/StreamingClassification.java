@@ -21,6 +21,7 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.DecodedImage;
 import io.deepclass.core.data.ImageConverter;
 import io.deepclass.core.data.ImageDecoder;
+import io.deepclass.core.data.ImageFiles;
 import io.deepclass.core.data.ImageFiles.ImageFile;
 import io.deepclass.core.data.ImageShape;
 
@@ -275,7 +276,7 @@ public final class StreamingClassification {
 		catch (final NoSuchFileException e) {
 			throw new IOException("vanished (no longer there)", e);
 		}
-		if (!before.isRegularFile()) throw new IOException("not a file");
+		if (!before.isRegularFile()) throw new IOException(ImageFiles.NOT_REGULAR);
 		final DecodedImage image = decoder.decode(file);
 		final BasicFileAttributes after;
 		try {
