@@ -188,6 +188,7 @@ final class NetworkZip {
 						"model description declares gives it " + type.arrayElementsPerExample());
 			type = layer.getOutputType(i, type);
 			outputs.add(type);
+			checkActivations(outputs); // as they grow: before a later layer's check reads them
 		}
 		return outputs;
 	}
@@ -211,6 +212,9 @@ final class NetworkZip {
 	{
 		try {
 			return types.get();
+		}
+		catch (final ArrayEntry.TooLarge e) {
+			throw e;
 		}
 		catch (final RuntimeException e) {
 			throw new IllegalArgumentException("its network does not take the input its model " +

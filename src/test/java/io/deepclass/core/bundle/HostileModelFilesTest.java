@@ -140,7 +140,9 @@ class HostileModelFilesTest {
 			declared)), "its shape holds");
 
 		final String json = new String(configuration, StandardCharsets.UTF_8);
-		final String dense = json.replace("\"nout\" : 8", "\"nout\" : 10000000");
+		// the dense layer and the one after it agree, so only the parameters' length can tell
+		final String dense = json.replace("\"nout\" : 8", "\"nout\" : 10000000").replace(
+			"\"nin\" : 8", "\"nin\" : 10000000");
 		assertFalse(dense.equals(json), "the fixture has a dense layer of 8");
 		assertRefused("dense-10^7", withConfiguration(dense),
 			"its parameters do not fit its configuration");
