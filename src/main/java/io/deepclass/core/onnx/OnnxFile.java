@@ -26,7 +26,8 @@ final class OnnxFile {
 	/**
 	 * Largest file read: VGG-16, the largest backbone DeepClass supports, is 528 MB (VGG-19 548 MB);
 	 * twice that leaves room for any classifier while keeping the byte array Java must hold at once
-	 * (plus each tensor's decoded copy) within what a workstation's Fiji has.
+	 * (plus each tensor's decoded copy) within what a workstation's Fiji has; a file must also fit
+	 * in half of Java's maximum memory.
 	 */
 	static final long MAX_BYTES = 1L << 30;
 
@@ -35,7 +36,8 @@ final class OnnxFile {
 
 	/**
 	 * Most protobuf entries (fields and packed integers): a network with its weights as raw data
-	 * has a few thousand; two million empty messages already take about 150 MB of objects.
+	 * has a few thousand; an empty message is 2 bytes in the file and an object of some 70 bytes
+	 * (estimated from its fields), so this bounds the objects to about 150 MB.
 	 */
 	static final int MAX_ENTRIES = 2_000_000;
 
@@ -56,15 +58,15 @@ final class OnnxFile {
 		if (!Files.isRegularFile(path)) throw new OnnxException.Invalid("'" + file + "' is not a " +
 			"regular file (a folder, a device or a pipe); choose the .onnx network file itself.");
 		final long size = Files.size(path);
-		final Runtime rt = Runtime.getRuntime();
-		// the bytes and, one tensor at a time, their decoded copy must fit in what Java has left
-		final long room = (rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) / 3 * 2;
+		// the bytes and, one tensor at a time, their decoded copy: about twice the file. Half of
+		// Java's maximum, not of what is free now, so the answer does not depend on garbage
+		final long room = Runtime.getRuntime().maxMemory() / 2;
 		if (size > MAX_BYTES) throw new OnnxException.Invalid("'" + file + "' is " + mb(size) +
 			"; DeepClass reads ONNX networks up to " + mb(MAX_BYTES) + " (VGG-16, the largest " +
 			"backbone it supports, is 528 MB): choose the network file itself, not an archive or data.");
-		if (size > room) throw new OnnxException.Invalid("'" + file + "' is " + mb(size) + " and Java " +
-			"has room for " + mb(room) + " to read it; give Java more memory (Fiji: Edit > Options > " +
-			"Memory & Threads) or choose a smaller network.");
+		if (size > room) throw new OnnxException.Invalid("'" + file + "' is " + mb(size) + "; reading " +
+			"it takes about twice that and Java may use " + mb(2 * room) + ": give Java more memory " +
+			"(Fiji: Edit > Options > Memory & Threads) or choose a smaller network.");
 		if (size == 0) throw new OnnxException.Invalid("'" + file + "' is empty (0 bytes): the " +
 			"download or copy did not finish; get the file again.");
 		final byte[] bytes = new byte[(int) size];
