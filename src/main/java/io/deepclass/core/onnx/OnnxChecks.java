@@ -228,8 +228,8 @@ final class OnnxChecks {
 		for (final InputType t : types.values())
 			total += t.arrayElementsPerExample();
 		if (total > MAX_ACTIVATIONS) throw new OnnxException.Unsupported("'" + file + "': one image " +
-			"makes " + String.format(java.util.Locale.ROOT, "%,d", total) + " activation values (" + OnnxFile.mb(4 * total) +
-			"), more than DeepClass's " + OnnxFile.mb(4 * MAX_ACTIVATIONS) + "; choose a smaller input " +
-			"size (input_size) or network.");
+			"makes " + String.format(java.util.Locale.ROOT, "%,d", total) + " activation values (" +
+			OnnxFile.mb(4 * total) + "), more than DeepClass's " + OnnxFile.mb(4 * MAX_ACTIVATIONS) +
+			"; choose a smaller input size (input_size) or network.");
 	}
 }

@@ -152,8 +152,8 @@ final class OnnxFile {
 	private void count(final int n) {
 		entries += n;
 		if (entries > MAX_ENTRIES || entries < 0) throw invalid("it holds more than " + String.format(
-			Locale.ROOT, "%,d", MAX_ENTRIES) + " protobuf entries, which could exhaust memory; an image network " +
-			"holds a few thousand (its weights as raw data)");
+			Locale.ROOT, "%,d", MAX_ENTRIES) + " protobuf entries, which could exhaust memory; an " +
+			"image network holds a few thousand (its weights as raw data)");
 	}
 
 	private OnnxException.Invalid invalid(final String why) {
@@ -163,7 +163,7 @@ final class OnnxFile {
 	}
 
 	static String mb(final long bytes) {
-		return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30)) : String
-			.format(Locale.ROOT, "%d MB", Math.max(1, bytes >> 20));
+		return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30))
+			: String.format(Locale.ROOT, "%d MB", Math.max(1, bytes >> 20));
 	}
 }

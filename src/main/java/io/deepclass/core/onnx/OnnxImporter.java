@@ -175,8 +175,7 @@ public final class OnnxImporter {
 		String producer(final String tensor) {
 			final String vertex = vertices.get(tensor);
 			if (vertex == null) throw unsupported("its input '" + OnnxChecks.name(tensor) + "' is a " +
-				"constant or comes " +
-				"from nowhere; DeepClass maps only graph tensors here");
+				"constant or comes from nowhere; DeepClass maps only graph tensors here");
 			return vertex;
 		}
 
@@ -185,8 +184,7 @@ public final class OnnxImporter {
 			if (node.getInputCount() <= i || node.getInput(i).isEmpty()) return null;
 			final INDArray w = model.tensors.get(node.getInput(i));
 			if (w == null) throw unsupported("its input " + i + " ('" + OnnxChecks.name(node.getInput(
-				i)) + "') is " +
-				"computed, not a stored weight");
+				i)) + "') is computed, not a stored weight");
 			return w;
 		}
 
