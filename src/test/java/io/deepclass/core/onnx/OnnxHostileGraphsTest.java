@@ -170,4 +170,21 @@ class OnnxHostileGraphsTest {
 		System.out.printf("hostile samename.onnx (3005 nodes named 'relu'): imported in %d ms%n",
 			(System.nanoTime() - start) / 1_000_000);
 	}
+
+	/** A cut_at that is not there lists the last nodes, not all of a file's thousands. */
+	@Test
+	void aMissingCutNodeListsOnlyTheLastNodes() throws IOException {
+		final ModelProto.Builder m = classifier();
+		m.getGraphBuilder().getNodeBuilder(2).setInput(0, "r3000");
+		for (int k = 0; k < 3000; k++)
+			m.getGraphBuilder().addNode(2 + k, node("Relu", "relu" + k, in(k == 0 ? "r" : "r" + k), "r" +
+				(k + 1)));
+		final Path file = file("cut.onnx", m);
+		final var e = org.junit.jupiter.api.Assertions.assertThrows(io.deepclass.core
+			.DeepClassException.class, () -> io.deepclass.core.transfer.Backbone.load(file, "nowhere"));
+		System.out.printf("hostile cut.onnx: %s%n", e.getMessage());
+		org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("has no node 'nowhere' " +
+			"to cut at; its last 30 of ") && e.getMessage().contains("relu2999, pool, fc") && e
+				.getMessage().length() < 600, e.getMessage());
+	}
 }
