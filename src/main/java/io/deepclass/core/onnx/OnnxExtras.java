@@ -121,9 +121,13 @@ public final class OnnxExtras {
 
 		@Override
 		public InputType getOutputType(final int layerIndex, final InputType... types) {
-			if (types.length == 1 && types[0] instanceof InputType.InputTypeConvolutional c)
+			if (types.length == 1 && types[0] instanceof InputType.InputTypeConvolutional c) {
+				if (getFrom() < 0 || getTo() < getFrom() || getTo() >= c.getChannels())
+					throw new org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException("channels " +
+						getFrom() + " to " + getTo() + " of " + c.getChannels() + " do not exist");
 				return InputType.convolutional(c.getHeight(), c.getWidth(), getTo() - getFrom() + 1, c
 					.getFormat());
+			}
 			return super.getOutputType(layerIndex, types);
 		}
 

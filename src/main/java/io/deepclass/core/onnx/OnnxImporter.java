@@ -30,6 +30,9 @@ import onnx.OnnxMl;
  */
 public final class OnnxImporter {
 
+	/** Unmapped operators named in one message. */
+	private static final int MAX_LISTED = 20;
+
 	private OnnxImporter() {}
 
 	/** An imported network and the image input it takes (channels, height, width). */
@@ -63,17 +66,27 @@ public final class OnnxImporter {
 		// every operator without a mapper at once, before any other message about the graph
 		final java.util.Set<String> unknown = new java.util.LinkedHashSet<>();
 		for (final OnnxMl.NodeProto node : model.nodes)
-			if (!OnnxOperators.MAPPERS.containsKey(node.getOpType())) unknown.add(node.getOpType() +
-				" (node '" + node.getName() + "')");
+			if (!OnnxOperators.MAPPERS.containsKey(node.getOpType())) unknown.add(OnnxChecks.name(node
+				.getOpType()) + " (node '" + OnnxChecks.name(node.getName()) + "')");
 		if (!unknown.isEmpty())
 			throw new OnnxException.Unsupported("'" + context.file + "' uses ONNX operators DeepClass " +
-				"does not import: " + String.join(", ", unknown) + ". Supported: " + String.join(", ",
-					new TreeSet<>(OnnxOperators.MAPPERS.keySet())) + ".");
+				"does not import: " + String.join(", ", unknown.stream().limit(MAX_LISTED).toList()) + (
+					unknown.size() > MAX_LISTED ? " and " + (unknown.size() - MAX_LISTED) + " more" : "") +
+				". Supported: " + String.join(", ", new TreeSet<>(OnnxOperators.MAPPERS.keySet())) + ".");
+		OnnxChecks.graph(model, context.file);
 		for (final OnnxMl.NodeProto node : model.nodes) {
 			context.node = node;
-			OnnxOperators.MAPPERS.get(node.getOpType()).map(context);
-			if (node.getOutputCount() > 0 && OnnxOperators.nonNegative(context)) context.nonNegative.add(
-				node.getOutput(0));
+			try {
+				OnnxChecks.node(context);
+				OnnxOperators.MAPPERS.get(node.getOpType()).map(context);
+				if (OnnxOperators.nonNegative(context)) context.nonNegative.add(node.getOutput(0));
+			}
+			catch (final OnnxException e) {
+				throw e;
+			}
+			catch (final RuntimeException e) { // what the checks missed: still one line, no trace
+				throw context.invalid("cannot be mapped (" + e + ")");
+			}
 		}
 		final String out = context.producer(model.output);
 		context.builder.setOutputs(out);
@@ -84,12 +97,16 @@ public final class OnnxImporter {
 		// dense layer, so it is made explicit for the output to be N x classes as declared
 		final InputType last = conf.getLayerActivationTypes(input).get(out);
 		if (model.outputRank == 2 && last instanceof InputType.InputTypeConvolutional c) {
-			context.builder.addVertex(out + "_flat", new org.deeplearning4j.nn.conf.graph.PreprocessorVertex(
+			String flat = out + "_flat";
+			while (!context.names.add(flat))
+				flat += "_";
+			context.builder.addVertex(flat, new org.deeplearning4j.nn.conf.graph.PreprocessorVertex(
 				new org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor(c.getHeight(), c
 					.getWidth(), c.getChannels())), out);
-			context.builder.setOutputs(out + "_flat");
+			context.builder.setOutputs(flat);
 			conf = build(context);
 		}
+		OnnxChecks.budget(conf, input, context.params, context.file);
 		final ComputationGraph graph = new ComputationGraph(conf);
 		graph.init();
 		for (final Context.Param p : context.params) {
@@ -132,6 +149,14 @@ public final class OnnxImporter {
 
 		OnnxMl.NodeProto node;
 
+		/** DL4J names given, and the next number to try for each base name. */
+		private final java.util.Set<String> names = new java.util.HashSet<>(java.util.Set.of("input"));
+
+		private final Map<String, Integer> taken = new HashMap<>();
+
+		/** Longest DL4J name taken from a node's name. */
+		private static final int MAX_NAME = 200;
+
 		/** ONNX tensors that are never negative (for ceil-mode max-pooling). */
 		final java.util.Set<String> nonNegative = new java.util.HashSet<>();
 
@@ -149,8 +174,8 @@ public final class OnnxImporter {
 
 		String producer(final String tensor) {
 			final String vertex = vertices.get(tensor);
-			if (vertex == null) throw unsupported("its input '" + tensor + "' is a constant or comes " +
-				"from nowhere; DeepClass maps only graph tensors here");
+			if (vertex == null) throw unsupported("its input '" + OnnxChecks.name(tensor) + "' is a " +
+				"constant or comes from nowhere; DeepClass maps only graph tensors here");
 			return vertex;
 		}
 
@@ -158,8 +183,8 @@ public final class OnnxImporter {
 		INDArray weight(final int i) {
 			if (node.getInputCount() <= i || node.getInput(i).isEmpty()) return null;
 			final INDArray w = model.tensors.get(node.getInput(i));
-			if (w == null) throw unsupported("its input " + i + " ('" + node.getInput(i) + "') is " +
-				"computed, not a stored weight");
+			if (w == null) throw unsupported("its input " + i + " ('" + OnnxChecks.name(node.getInput(
+				i)) + "') is computed, not a stored weight");
 			return w;
 		}
 
@@ -169,14 +194,14 @@ public final class OnnxImporter {
 
 		/** Adds a layer named after the node's output, fed by the given vertices. */
 		String layer(final Layer layer, final String... inputs) {
-			final String name = uniqueName();
+			final String name = uniqueName("");
 			builder.addLayer(name, layer, inputs);
 			vertices.put(node.getOutput(0), name);
 			return name;
 		}
 
 		String vertex(final GraphVertex vertex, final String... inputs) {
-			final String name = uniqueName();
+			final String name = uniqueName("");
 			builder.addVertex(name, vertex, inputs);
 			vertices.put(node.getOutput(0), name);
 			return name;
@@ -184,14 +209,14 @@ public final class OnnxImporter {
 
 		/** A layer placed before the node's own (padding): its own name. */
 		String extra(final String suffix, final Layer layer, final String input) {
-			final String name = uniqueName() + "_" + suffix;
+			final String name = uniqueName("_" + suffix);
 			builder.addLayer(name, layer, input);
 			return name;
 		}
 
 		/** A vertex placed before the node's own (a slice of its input): its own name. */
 		String extraVertex(final String suffix, final GraphVertex vertex, final String... inputs) {
-			final String name = uniqueName() + "_" + suffix;
+			final String name = uniqueName("_" + suffix);
 			builder.addVertex(name, vertex, inputs);
 			return name;
 		}
@@ -205,12 +230,20 @@ public final class OnnxImporter {
 			params.add(new Param(layer, key, value));
 		}
 
-		private String uniqueName() {
-			final String base = (node.getName().isEmpty() ? node.getOpType() + "_" + node.getOutput(0)
-				: node.getName()).replaceAll("[^A-Za-z0-9_.-]", "_");
+		/**
+		 * A DL4J name from the node's (or, unnamed, its operator and output), numbered when taken:
+		 * a set and a counter per name keep this constant time when thousands of nodes share one.
+		 */
+		private String uniqueName(final String suffix) {
+			final String own = node.getName().isEmpty() ? node.getOpType() + "_" + node.getOutput(0)
+				: node.getName();
+			final String base = own.substring(0, Math.min(own.length(), MAX_NAME)).replaceAll(
+				"[^A-Za-z0-9_.-]", "_") + suffix;
 			String name = base;
-			for (int k = 2; vertices.containsValue(name) || name.equals("input"); k++)
+			for (int k = taken.getOrDefault(base, 2); !names.add(name); k++) {
 				name = base + "_" + k;
+				taken.put(base, k + 1);
+			}
 			return name;
 		}
 
@@ -240,8 +273,17 @@ public final class OnnxImporter {
 		}
 
 		OnnxException.Unsupported unsupported(final String what) {
-			return new OnnxException.Unsupported("'" + file + "': node '" + node.getName() + "' (" + node
-				.getOpType() + "): " + what + ".");
+			return new OnnxException.Unsupported(where() + what + ".");
+		}
+
+		/** A broken node: the file is damaged (or made so). */
+		OnnxException.Invalid invalid(final String what) {
+			return new OnnxException.Invalid(where() + what + "; the file is damaged: export it again.");
+		}
+
+		private String where() {
+			return "'" + file + "': node '" + OnnxChecks.name(node.getName()) + "' (" + OnnxChecks.name(
+				node.getOpType()) + "): ";
 		}
 	}
 }

@@ -1,18 +1,12 @@
 package io.deepclass.core.onnx;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
 
 import onnx.OnnxMl;
 
@@ -37,10 +31,14 @@ final class OnnxModel {
 
 	final long opset;
 
+	/** The file's name, for messages. */
+	final String file;
+
 	/** The file's metadata properties (key: value). */
 	final java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>();
 
 	private OnnxModel(final OnnxMl.ModelProto model, final String file) {
+		this.file = file;
 		for (final OnnxMl.StringStringEntryProto p : model.getMetadataPropsList())
 			metadata.put(p.getKey(), p.getValue());
 		final OnnxMl.GraphProto graph = model.getGraph();
@@ -52,12 +50,16 @@ final class OnnxModel {
 		if (opset < 7 || opset > 17) throw new OnnxException.Unsupported("'" + file + "' uses ONNX " +
 			"opset " + opset + "; DeepClass imports opsets 7 to 17. Export it again with " +
 			"opset_version=13 (torch.onnx.export).");
+		if (graph.getNodeCount() > OnnxChecks.MAX_NODES) throw new OnnxException.Unsupported("'" +
+			file + "' has " + graph.getNodeCount() + " nodes; DeepClass imports networks of up to " +
+			OnnxChecks.MAX_NODES + " (DenseNet-201 has a few thousand).");
 		for (final OnnxMl.TensorProto t : graph.getInitializerList())
-			tensors.put(t.getName(), array(t, file));
+			tensors.put(t.getName(), OnnxTensors.array(t, file));
 		for (final OnnxMl.NodeProto node : graph.getNodeList())
-			if (node.getOpType().equals("Constant")) for (final OnnxMl.AttributeProto a : node
-				.getAttributeList())
-				if (a.getName().equals("value")) tensors.put(node.getOutput(0), array(a.getT(), file));
+			if (node.getOpType().equals("Constant") && node.getOutputCount() > 0) for (
+				final OnnxMl.AttributeProto a : node.getAttributeList())
+				if (a.getName().equals("value")) tensors.put(node.getOutput(0), OnnxTensors.array(a.getT(),
+					file));
 		nodes = graph.getNodeList().stream().filter(n -> !n.getOpType().equals("Constant")).toList();
 		final List<OnnxMl.ValueInfoProto> inputs = graph.getInputList().stream().filter(i -> !tensors
 			.containsKey(i.getName())).toList();
@@ -70,15 +72,22 @@ final class OnnxModel {
 		outputRank = graph.getOutput(0).getType().getTensorType().getShape().getDimCount();
 		final OnnxMl.TensorShapeProto shape = inputs.get(0).getType().getTensorType().getShape();
 		if (shape.getDimCount() != 4)
-			throw new OnnxException.Unsupported("'" + file + "': its input '" + input + "' has " + shape
-				.getDimCount() + " dimensions; DeepClass imports image networks with N x C x H x W input.");
+			throw new OnnxException.Unsupported("'" + file + "': its input '" + OnnxChecks.name(input) +
+				"' has " + shape.getDimCount() + " dimensions; DeepClass imports image networks with N x " +
+				"C x H x W input.");
+		for (final OnnxMl.TensorShapeProto.Dimension d : shape.getDimList().subList(1, 4))
+			if (d.hasDimValue() && d.getDimValue() < 1) throw new OnnxException.Invalid("'" + file +
+				"': its input declares a size of " + d.getDimValue() + "; sizes are positive, the file " +
+				"is damaged: export it again.");
 		channels = shape.getDim(1).getDimValue();
 		height = shape.getDim(2).getDimValue();
 		width = shape.getDim(3).getDimValue();
 		if (channels < 1 || height < 1 || width < 1)
-			throw new OnnxException.Unsupported("'" + file + "': its input size is not fixed (" + shape
-				.getDim(1).getDimParam() + shape.getDim(2).getDimParam() + "); export it with a fixed C x " +
-				"H x W (only the batch size may vary).");
+			throw new OnnxException.Unsupported("'" + file + "': its input size is not fixed (" +
+				OnnxChecks.name(shape.getDim(1).getDimParam() + shape.getDim(2).getDimParam()) + "); " +
+				"export it with a fixed C x H x W (only the batch size may vary).");
+		OnnxChecks.input(file, channels, height, width, "export it at the size it was trained for " +
+			"(for example 3 x 224 x 224)");
 	}
 
 	/** This model taking square inputs of {@code size} pixels (0: as declared). */
@@ -86,6 +95,7 @@ final class OnnxModel {
 		if (size < 0) throw new OnnxException.Unsupported("an input size must be positive, not " +
 			size + ".");
 		if (size > 0) {
+			OnnxChecks.input(file, channels, size, size, "choose a smaller input_size");
 			height = size;
 			width = size;
 		}
@@ -93,45 +103,10 @@ final class OnnxModel {
 	}
 
 	static OnnxModel read(final Path file) throws IOException {
-		final OnnxMl.ModelProto model;
-		try {
-			model = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file));
-		}
-		catch (final InvalidProtocolBufferException e) {
-			throw new OnnxException.Invalid("'" + file.getFileName() + "' is not an ONNX model (" + e
-				.getMessage() + ").", e);
-		}
+		final OnnxMl.ModelProto model = OnnxFile.read(file);
 		if (!model.hasGraph() || model.getGraph().getNodeCount() == 0)
 			throw new OnnxException.Invalid("'" + file.getFileName() + "' is not an ONNX model: it has " +
 				"no graph.", null);
 		return new OnnxModel(model, file.getFileName().toString());
-	}
-
-	/** The tensor's values as a float array of its shape. */
-	private static INDArray array(final OnnxMl.TensorProto t, final String file) {
-		final long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-		final int n = (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-		final float[] values = new float[n];
-		switch (t.getDataType()) {
-			case 1 -> { // FLOAT
-				if (!t.getRawData().isEmpty()) t.getRawData().asReadOnlyByteBuffer().order(
-					ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-				else for (int i = 0; i < n; i++)
-					values[i] = t.getFloatData(i);
-			}
-			case 7 -> { // INT64
-				if (!t.getRawData().isEmpty()) {
-					final ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-					for (int i = 0; i < n; i++)
-						values[i] = b.getLong();
-				}
-				else for (int i = 0; i < n; i++)
-					values[i] = t.getInt64Data(i);
-			}
-			default -> throw new OnnxException.Unsupported("'" + file + "': tensor '" + t.getName() +
-				"' has ONNX data type " + t.getDataType() + "; DeepClass reads FLOAT and INT64 weights.");
-		}
-		return shape.length == 0 ? Nd4j.scalar(DataType.FLOAT, values[0]) : Nd4j.create(values, shape,
-			'c');
 	}
 }

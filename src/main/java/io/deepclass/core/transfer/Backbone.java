@@ -77,9 +77,14 @@ public record Backbone(ComputationGraph graph, String cut, long features, ImageS
 		final ComputationGraph graph = imported.graph();
 		final ComputationGraphConfiguration conf = graph.getConfiguration();
 		final String cut = cutAt == null || cutAt.isBlank() ? findCut(conf, onnx) : cutAt.trim();
-		if (!conf.getVertices().containsKey(cut))
+		if (!conf.getVertices().containsKey(cut)) {
+			// the last few (near the classifier, where one cuts): a file may have thousands
+			final List<String> order = conf.getTopologicalOrderStr();
+			final List<String> last = order.subList(Math.max(0, order.size() - 30), order.size());
 			throw new DeepClassException("'" + onnx.getFileName() + "' has no node '" + cut + "' to cut " +
-				"at; its nodes are " + String.join(", ", conf.getVertices().keySet()) + ".");
+				"at; its " + (last.size() < order.size() ? "last " + last.size() + " of " + order.size() +
+					" " : "") + "nodes are " + String.join(", ", last) + ".");
+		}
 		final ImageShape input = imported.input();
 		final var activations = graph.feedForward(Nd4j.zeros(DataType.FLOAT, input.batchShape(1)),
 			false);
