@@ -195,12 +195,15 @@ class HostileModelFilesTest {
 		final Path file = Files.write(dir.resolve(name + ".zip"), bytes);
 		final List<String> before = listing();
 		final ModelFormatException[] thrown = new ModelFormatException[1];
+		final long start = System.nanoTime();
 		final List<String> deserialised = DeserializationWatch.during(() -> {
 			thrown[0] = assertTimeoutPreemptively(LIMIT, () -> assertThrows(ModelFormatException.class,
 				() -> ModelFiles.load(file), name + " loaded"), name + " took longer than " + LIMIT);
 			return null;
 		});
 		final String message = thrown[0].getMessage();
+		System.out.println("HostileModelFilesTest: " + name + " refused in " + (System.nanoTime() -
+			start) / 1_000_000 + " ms: " + message);
 		assertTrue(message.startsWith("'" + name + ".zip'") && message.contains(expected) && !message
 			.contains("\n"), name + ": " + message);
 		assertEquals(List.of(), deserialised, name);
