@@ -16,11 +16,12 @@ import ij.gui.Roi;
 import ij.measure.ResultsTable;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.SafeNames;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.data.ImageFiles;
 import io.deepclass.core.data.ImageFiles.ImageFile;
+import io.deepclass.core.data.ImageFiles;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
@@ -30,9 +31,10 @@ import io.deepclass.ij.ClassOverlays;
 import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.FilterImages;
 import io.deepclass.ij.IjImageDecoder;
-import io.deepclass.ij.ImageSamples;
 import io.deepclass.ij.ImageInputs;
+import io.deepclass.ij.ImageSamples;
 import io.deepclass.ij.ResultTables;
+import io.deepclass.ij.Tables;
 
 /**
  * Plugins > DeepClass > Classify Images: applies a model to the current slice, all slices of
@@ -165,8 +167,8 @@ public class ClassifyImagesCommand implements Command {
 				"': choose slice, stack, folder, list or rois.");
 		}
 		for (final var skipped : items.report().skipped())
-			log.warn("DeepClass: skipped " + io.deepclass.core.SafeNames.oneLine(skipped.source()) +
-				": " + io.deepclass.core.SafeNames.oneLine(skipped.reason()));
+			log.warn("DeepClass: skipped " + SafeNames.oneLine(skipped.source()) +
+				": " + SafeNames.oneLine(skipped.reason()));
 		final Dataset data = items.dataset();
 		final Predictions predictions = classifier.classify(data, IJ::escapePressed, done -> IJ
 			.showProgress(done, data.size()));
@@ -254,9 +256,9 @@ public class ClassifyImagesCommand implements Command {
 	private void saveCsv() {
 		CommandSupport.checkWritable(save_csv, "CSV file");
 		try {
-			io.deepclass.ij.Tables.writeCsv(results, save_csv.toPath());
+			Tables.writeCsv(results, save_csv.toPath());
 		}
-		catch (final java.io.IOException e) {
+		catch (final IOException e) {
 			throw new DeepClassException("could not write the results to '" + save_csv + "': " + e
 				.getMessage() + ". Choose a writable save_csv.", e);
 		}

@@ -4,18 +4,24 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
+import ij.IJ;
 import ij.ImagePlus;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelFiles;
+import io.deepclass.core.bundle.ModelInfo;
+import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
+import io.deepclass.core.transfer.Backbones;
 import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.IjImageDecoder;
 import io.deepclass.ij.ImageSamples;
+import io.deepclass.ij.ReadingProgress;
 
 /** Input checks and loading shared by the commands, with messages that say what to do. */
 final class CommandSupport {
@@ -72,7 +78,7 @@ final class CommandSupport {
 	{
 		if (given(folder)) {
 			try {
-				return io.deepclass.ij.ReadingProgress.of(new io.deepclass.core.data.FolderReader(
+				return ReadingProgress.of(new FolderReader(
 					new IjImageDecoder(options), target)).read(folder.toPath());
 			}
 			catch (final IOException e) {
@@ -97,7 +103,7 @@ final class CommandSupport {
 	}
 
 	/** The channel choice and Z projection a model was trained with, to apply them again. */
-	static ImageSamples.Options sampleOptions(final io.deepclass.core.bundle.ModelInfo info) {
+	static ImageSamples.Options sampleOptions(final ModelInfo info) {
 		return new ImageSamples.Options(info.input().selectedChannels(), info.input()
 			.zMaxProjection());
 	}
@@ -117,22 +123,22 @@ final class CommandSupport {
 	}
 
 	/** A named backbone's file, downloaded into the cache on first use, with progress; Esc stops. */
-	static java.nio.file.Path backbone(final String name) {
-		final var source = io.deepclass.core.transfer.Backbones.ZOO_BACKBONES.get(name);
-		ij.IJ.resetEscape();
+	static Path backbone(final String name) {
+		final var source = Backbones.ZOO_BACKBONES.get(name);
+		IJ.resetEscape();
 		try {
-			return io.deepclass.core.transfer.Backbones.file(name, done -> {
-				ij.IJ.showProgress((double) done / source.size());
-				ij.IJ.showStatus("DeepClass: downloading " + name + ", " + done / 1_000_000 + " of " + source
+			return Backbones.file(name, done -> {
+				IJ.showProgress((double) done / source.size());
+				IJ.showStatus("DeepClass: downloading " + name + ", " + done / 1_000_000 + " of " + source
 					.size() / 1_000_000 + " MB (Esc stops)");
-			}, ij.IJ::escapePressed);
+			}, IJ::escapePressed);
 		}
 		catch (final IOException e) {
 			throw new DeepClassException("cannot download the backbone " + name + ": " + e.getMessage() +
 				". Use a local .onnx file (backbone=file backbone_file=...).", e);
 		}
 		finally {
-			ij.IJ.showProgress(1.0);
+			IJ.showProgress(1.0);
 		}
 	}
 }

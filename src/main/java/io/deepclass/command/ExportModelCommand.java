@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
@@ -98,7 +99,7 @@ public class ExportModelCommand implements Command {
 			BioImageIoPackage.write(model, images, predictions, cover, new BioImageIoPackage.Details(name,
 				description, authors == null || authors.isBlank() ? null : Arrays.stream(authors.split(
 					",")).map(String::trim).filter(s -> !s.isEmpty()).toList(), license), target);
-			log.info(String.format(java.util.Locale.ROOT, "DeepClass: wrote the bioimage.io package " +
+			log.info(String.format(Locale.ROOT, "DeepClass: wrote the bioimage.io package " +
 				"%s (model description %s; %d test images, accuracy %.1f%%)", target,
 				BioImageIoPackage.FORMAT_VERSION, images.size(), 100 * report.accuracy()));
 		}

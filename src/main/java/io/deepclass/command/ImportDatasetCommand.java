@@ -2,6 +2,8 @@ package io.deepclass.command;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -13,15 +15,18 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.data.DatasetChecks;
 import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.IdxReader;
 import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.ImportReport;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.IjImageDecoder;
-import io.deepclass.ij.ImageSamples;
 import io.deepclass.ij.ImageInputs;
+import io.deepclass.ij.ImageSamples;
+import io.deepclass.ij.ReadingProgress;
 import io.deepclass.ij.ResultTables;
 
 /**
@@ -129,7 +134,7 @@ public class ImportDatasetCommand implements Command {
 			throw new DeepClassException("source=folder needs folder=<a folder with one sub-folder " +
 				"per class>.");
 		try {
-			return io.deepclass.ij.ReadingProgress.of(new FolderReader(new IjImageDecoder(options),
+			return ReadingProgress.of(new FolderReader(new IjImageDecoder(options),
 				target)).read(folder.toPath());
 		}
 		catch (final IOException e) {
@@ -147,18 +152,18 @@ public class ImportDatasetCommand implements Command {
 				"and height at 0.");
 		try {
 			final var d = IdxReader.read(idx_images.toPath(), idx_labels.toPath(), idxClasses());
-			return new ImportResult(d, new io.deepclass.core.data.ImportReport(d.classNames(), d
-				.classCounts(), java.util.List.of(), io.deepclass.core.data.DatasetChecks.warnings(d)));
+			return new ImportResult(d, new ImportReport(d.classNames(), d
+				.classCounts(), List.of(), DatasetChecks.warnings(d)));
 		}
 		catch (final IOException e) {
 			throw new DeepClassException("cannot read the IDX files: " + e.getMessage(), e);
 		}
 	}
 
-	private java.util.List<String> idxClasses() {
+	private List<String> idxClasses() {
 		if (idx_classes == null || idx_classes.isBlank()) return null;
 		if (idx_classes.trim().equalsIgnoreCase("fashion-mnist")) return IdxReader.FASHION_MNIST_CLASSES;
-		return java.util.Arrays.stream(idx_classes.split(",")).map(String::trim).toList();
+		return Arrays.stream(idx_classes.split(",")).map(String::trim).toList();
 	}
 
 	private ImagePlus requireImage() {

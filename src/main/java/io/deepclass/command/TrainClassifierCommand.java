@@ -1,6 +1,7 @@
 package io.deepclass.command;
 
 import java.io.File;
+import java.nio.file.Path;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -21,11 +22,11 @@ import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.pipeline.TrainedModel;
 import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;
-import io.deepclass.core.transfer.TransferTraining;
 import io.deepclass.core.train.LearningRateSchedule;
 import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingDiagnosis;
 import io.deepclass.core.train.TrainingSettings;
+import io.deepclass.core.transfer.TransferTraining;
 import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.ImageSamples;
 import io.deepclass.ij.ResultTables;
@@ -203,7 +204,7 @@ public class TrainClassifierCommand implements Command {
 		if (pretrained && "file".equals(backbone) && !CommandSupport.given(backbone_file))
 			throw new DeepClassException("architecture=pretrained needs backbone=<a name> or " +
 				"backbone_file=<an .onnx network>; README shows how to export one from torchvision.");
-		final java.nio.file.Path backboneFile = !pretrained ? null : "file".equals(backbone)
+		final Path backboneFile = !pretrained ? null : "file".equals(backbone)
 			? backbone_file.toPath() : CommandSupport.backbone(backbone);
 		final ArchitectureSpec spec = ArchitectureSpec.parse(pretrained ? "linear" : "custom".equals(
 			architecture) ? custom_architecture : architecture);

@@ -1,5 +1,7 @@
 package io.deepclass.command;
 
+import java.awt.Rectangle;
+import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,7 +50,7 @@ public class VisualizeFiltersCommand implements Command {
 
 	@Parameter(label = "model_file", style = "open", required = false,
 		description = "not needed for fixed filters")
-	private java.io.File model_file;
+	private File model_file;
 
 	@Parameter(label = "image", required = false)
 	private ImagePlus image;
@@ -206,8 +208,8 @@ public class VisualizeFiltersCommand implements Command {
 		final String name = model.info().classNames().get(target);
 		final int w = model.info().inputShape().width(), h = model.info().inputShape().height();
 		final Roi roi = imp.getRoi();
-		final java.awt.Rectangle bounds = roi != null && roi.isArea() ? roi.getBounds()
-			: new java.awt.Rectangle(0, 0, imp.getWidth(), imp.getHeight());
+		final Rectangle bounds = roi != null && roi.isArea() ? roi.getBounds()
+			: new Rectangle(0, 0, imp.getWidth(), imp.getHeight());
 		final int slice = imp.getStackSize() > 1 ? imp.getCurrentSlice() : 0;
 		Overlay overlay = imp.getOverlay();
 		if (overlay == null) overlay = new Overlay();

@@ -1,5 +1,7 @@
 package io.deepclass.core;
 
+import java.util.Locale;
+
 /**
  * A 95 % confidence interval for a proportion (an accuracy, a recall): the Wilson score interval
  * (Wilson 1927; Newcombe 1998, method 3). Chosen over the normal ("Wald") interval, which is too
@@ -33,7 +35,7 @@ public record Interval(double low, double high) {
 
 	/** "92.0 % (95 % CI 75.0-97.8 %)". */
 	public String percent(final double value) {
-		return String.format(java.util.Locale.ROOT, "%.1f %% (95 %% CI %.1f-%.1f %%)", 100 * value,
+		return String.format(Locale.ROOT, "%.1f %% (95 %% CI %.1f-%.1f %%)", 100 * value,
 			100 * low, 100 * high);
 	}
 }

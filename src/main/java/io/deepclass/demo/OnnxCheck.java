@@ -1,10 +1,12 @@
 package io.deepclass.demo;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -26,7 +28,7 @@ import io.deepclass.core.onnx.OnnxImporter;
 public final class OnnxCheck {
 
 	/** Launchers print their figures on the console (this is not library code). */
-	private static final java.io.PrintStream OUT = System.out;
+	private static final PrintStream OUT = System.out;
 
 	private OnnxCheck() {}
 
@@ -48,9 +50,9 @@ public final class OnnxCheck {
 		}
 		final double importSeconds = (System.nanoTime() - start) / 1e9;
 		final INDArray actual = graph.outputSingle(false, input);
-		if (!java.util.Arrays.equals(actual.shape(), expected.shape())) {
-			OUT.println(model.getFileName() + ": output shape " + java.util.Arrays.toString(actual
-				.shape()) + ", PyTorch's " + java.util.Arrays.toString(expected.shape()) + " -> NOT equal");
+		if (!Arrays.equals(actual.shape(), expected.shape())) {
+			OUT.println(model.getFileName() + ": output shape " + Arrays.toString(actual
+				.shape()) + ", PyTorch's " + Arrays.toString(expected.shape()) + " -> NOT equal");
 			return;
 		}
 		final double scale = expected.amaxNumber().doubleValue();

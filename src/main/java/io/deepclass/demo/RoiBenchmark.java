@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Random;
 
@@ -16,11 +17,13 @@ import ij.io.FileSaver;
 import ij.process.ShortProcessor;
 
 import io.deepclass.core.backend.NativeBackend;
+import io.deepclass.core.data.Normalization;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;
 import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingSettings;
+import io.deepclass.ij.Headless;
 import io.deepclass.ij.HeadlessImageJ;
 import io.deepclass.ij.ImageInputs;
 import io.deepclass.ij.ImageSamples;
@@ -62,7 +65,7 @@ public final class RoiBenchmark {
 		TrainingPipeline.save(new TrainingPipeline(null, null).train(new TrainingRecipe(
 			ArchitectureSpec.parse("cnn:16-32,dense=32"), TrainingSettings.defaults().withEpochs(3)
 				.withBatchSize(32).withOptimizer(Optimizer.ADAM, 0.002).withSeed(1), 0.2)
-					.withNormalization(io.deepclass.core.data.Normalization.Method.PERCENTILE, 1, 99.8),
+					.withNormalization(Normalization.Method.PERCENTILE, 1, 99.8),
 			labelled.dataset()), model);
 
 		// a second image of new cells, classified through the command as a macro would
@@ -78,7 +81,7 @@ public final class RoiBenchmark {
 			" right++;\n" +
 			"print(\"Classify Images input=rois: \" + n + \" ROIs in \" + t + \" s = \" + round(n / t) + " +
 			"\" ROIs/s (overlay \" + o + \" outlines, \" + right + \" classes right)\");";
-		io.deepclass.ij.Headless.runMacro(macro, "");
+		Headless.runMacro(macro, "");
 		deleteAll(dir);
 	}
 
@@ -121,7 +124,7 @@ public final class RoiBenchmark {
 
 	private static void deleteAll(final Path dir) throws IOException {
 		try (var files = Files.walk(dir)) {
-			files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+			files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
 		}
 	}
 }

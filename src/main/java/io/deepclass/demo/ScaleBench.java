@@ -1,23 +1,28 @@
 package io.deepclass.demo;
 
 import java.awt.image.BufferedImage;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
+import javax.imageio.ImageIO;
+
+import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.data.DecodedImage;
+import io.deepclass.core.data.DiskImageStore;
 import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImageCollector;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;
 import io.deepclass.core.train.EpochStats;
+import io.deepclass.core.train.LearningRateSchedule;
 import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingListener;
 import io.deepclass.core.train.TrainingSettings;
@@ -38,7 +43,7 @@ import io.deepclass.ij.IjImageDecoder;
  */
 public final class ScaleBench {
 
-	private static final java.io.PrintStream OUT = System.out;
+	private static final PrintStream OUT = System.out;
 
 	private ScaleBench() {}
 
@@ -72,7 +77,7 @@ public final class ScaleBench {
 		final Random random = new Random(1);
 		final LabelledImageCollector collector = new LabelledImageCollector(List.of("a", "b", "c",
 			"d"), new ImageShape(1, size, size)).expect(n);
-		if (disk) collector.onDisk(io.deepclass.core.data.DiskImageStore.defaultFolder());
+		if (disk) collector.onDisk(DiskImageStore.defaultFolder());
 		else System.setProperty("deepclass.memory.budget", Long.toString(Long.MAX_VALUE));
 		long t = System.nanoTime();
 		for (int i = 0; i < n; i++)
@@ -82,7 +87,7 @@ public final class ScaleBench {
 		final int limit = batches > 0 ? Math.min(n, batches * batch) : n;
 		final var train = limit < n ? imported.dataset().head(limit) : imported.dataset();
 		final TrainingSettings settings = new TrainingSettings(1, batch, Optimizer.ADAM, 0.001, 0.9,
-			io.deepclass.core.train.LearningRateSchedule.NONE, 42, 1000, 0);
+			LearningRateSchedule.NONE, 42, 1000, 0);
 		final double[] rate = new double[1];
 		new TrainingPipeline(new TrainingListener() {
 
@@ -107,7 +112,7 @@ public final class ScaleBench {
 			for (int y = 0; y < size; y++)
 				for (int x = 0; x < size; x++)
 					image.getRaster().setSample(x, y, 0, (int) (p[y * size + x] - 1000) * 255 / 1000);
-			javax.imageio.ImageIO.write(image, "png", folder.resolve("class" + i % 4).resolve(String
+			ImageIO.write(image, "png", folder.resolve("class" + i % 4).resolve(String
 				.format("%06d.png", i)).toFile());
 		}
 	}

@@ -1,5 +1,6 @@
 package io.deepclass.demo;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -10,9 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
-import io.deepclass.core.engine.FastGraph;
 import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.backend.NativeThreads;
+import io.deepclass.core.engine.FastGraph;
 import io.deepclass.core.transfer.Backbone;
 import io.deepclass.core.transfer.TransferTraining;
 
@@ -26,7 +27,7 @@ import io.deepclass.core.transfer.TransferTraining;
 public final class TransferSpeed {
 
 	/** Launchers print their figures on the console (this is not library code). */
-	private static final java.io.PrintStream OUT = System.out;
+	private static final PrintStream OUT = System.out;
 
 	private TransferSpeed() {}
 

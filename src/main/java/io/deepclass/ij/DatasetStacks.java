@@ -7,6 +7,7 @@ import java.util.List;
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
 
+import ij.CompositeImage;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.ColorProcessor;
@@ -15,11 +16,14 @@ import ij.process.ImageProcessor;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.DatasetChecks;
 import io.deepclass.core.data.DatasetException;
+import io.deepclass.core.data.DecodedImage;
 import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.ImportReport;
 import io.deepclass.core.data.ImportResult;
-import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.core.data.LabelledImagesReader.LabelledImage;
+import io.deepclass.core.data.LabelledImagesReader;
 
 /**
  * A dataset as an ImageJ stack, the ImageJ way to hold a labelled image set: one slice per image,
@@ -80,7 +84,7 @@ public final class DatasetStacks {
 			// one sample per time point, all its channels: a composite hyperstack
 			imp.setDimensions(shape.channels(), 1, dataset.size());
 			imp.setOpenAsHyperStack(true);
-			final ij.CompositeImage composite = new ij.CompositeImage(imp, ij.CompositeImage.COMPOSITE);
+			final CompositeImage composite = new CompositeImage(imp, CompositeImage.COMPOSITE);
 			for (int c = 1; c <= shape.channels(); c++) {
 				composite.setC(c);
 				composite.resetDisplayRange();
@@ -185,7 +189,7 @@ public final class DatasetStacks {
 			final ImageSamples.Sample sample = samples.get(i);
 			var decoded = sample.image();
 			if (storedDepths != null && storedDepths.length == samples.size()) decoded =
-				new io.deepclass.core.data.DecodedImage(decoded.width(), decoded.height(), decoded
+				new DecodedImage(decoded.width(), decoded.height(), decoded
 					.channels(), decoded.pixels(), storedDepths[i]);
 			items.add(new LabelledImage(decoded, sample.label(), sample.source() + (sample.label() == null
 				? "" : " " + sample.label())));
@@ -252,9 +256,9 @@ public final class DatasetStacks {
 		}
 		final Dataset ordered = new Dataset(d.shape(), order, d.images(), labels, sources, depths);
 		final int[] counts = ordered.classCounts();
-		io.deepclass.core.data.DatasetChecks.checkTrainable(order, counts, what);
-		return new ImportResult(ordered, new io.deepclass.core.data.ImportReport(order, counts, read
-			.report().skipped(), io.deepclass.core.data.DatasetChecks.warnings(ordered)));
+		DatasetChecks.checkTrainable(order, counts, what);
+		return new ImportResult(ordered, new ImportReport(order, counts, read
+			.report().skipped(), DatasetChecks.warnings(ordered)));
 	}
 
 	/**

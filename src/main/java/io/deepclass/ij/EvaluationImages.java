@@ -2,8 +2,13 @@ package io.deepclass.ij;
 
 import java.awt.Color;
 import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 
 import ij.ImagePlus;
+import ij.io.FileSaver;
 import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 
@@ -61,7 +66,7 @@ public final class EvaluationImages {
 		}
 		cp.setColor(Color.black);
 		cp.drawString("rows: actual, columns: predicted; accuracy " + String.format(
-			java.util.Locale.ROOT, "%.1f%%", 100 * r.accuracy()), 4, margin + k * cell + 20);
+			Locale.ROOT, "%.1f%%", 100 * r.accuracy()), 4, margin + k * cell + 20);
 		return new ImagePlus("DeepClass Confusion Matrix", cp);
 	}
 
@@ -125,15 +130,15 @@ public final class EvaluationImages {
 	}
 
 	/** The image as PNG bytes. */
-	public static byte[] png(final ImagePlus image) throws java.io.IOException {
-		final java.nio.file.Path file = java.nio.file.Files.createTempFile("deepclass", ".png");
+	public static byte[] png(final ImagePlus image) throws IOException {
+		final Path file = Files.createTempFile("deepclass", ".png");
 		try {
-			if (!new ij.io.FileSaver(image).saveAsPng(file.toString()))
-				throw new java.io.IOException("'" + image.getTitle() + "' could not be written as PNG");
-			return java.nio.file.Files.readAllBytes(file);
+			if (!new FileSaver(image).saveAsPng(file.toString()))
+				throw new IOException("'" + image.getTitle() + "' could not be written as PNG");
+			return Files.readAllBytes(file);
 		}
 		finally {
-			java.nio.file.Files.deleteIfExists(file);
+			Files.deleteIfExists(file);
 		}
 	}
 }

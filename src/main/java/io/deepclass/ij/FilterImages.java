@@ -4,17 +4,25 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Rectangle;
 import java.util.List;
+import java.util.Locale;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.gui.ImageRoi;
+import ij.gui.Overlay;
+import ij.gui.Roi;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import ij.process.LUT;
 
+import io.deepclass.core.bundle.ModelBundle;
+import io.deepclass.core.data.Dataset;
 import io.deepclass.core.inspect.ConvKernels;
 import io.deepclass.core.inspect.FeatureMaps;
+import io.deepclass.core.inspect.NetworkInspector;
+import io.deepclass.core.predict.Predictions;
 
 /**
  * Images of what a network holds and sees: kernels on a diverging lookup table (blue negative,
@@ -72,7 +80,7 @@ public final class FilterImages {
 				for (int i = 0; i < kernel.length; i++)
 					fp.setf(i, scale == 0 ? 0 : kernel[i] / scale);
 				fp.setInterpolationMethod(ImageProcessor.NONE);
-				stack.addSlice(String.format(java.util.Locale.ROOT,
+				stack.addSlice(String.format(Locale.ROOT,
 					"conv%d filter %d channel %d (%.3g to %.3g)", k.number(), f + 1, c + 1, min, max), fp
 						.resize(k.width() * zoom, k.height() * zoom));
 			}
@@ -268,26 +276,26 @@ public final class FilterImages {
 	 * A heat map of where the network looked for each classified item (occlusion, or gradient x
 	 * input), over its ROI or its slice of {@code image}, added to the image's overlay.
 	 */
-	public static void saliencyOverlay(final io.deepclass.core.bundle.ModelBundle model,
-		final io.deepclass.core.data.Dataset data, final io.deepclass.core.predict.Predictions predictions,
-		final ImagePlus image, final ij.gui.Roi[] rois, final int[] slices, final int patchSize,
+	public static void saliencyOverlay(final ModelBundle model,
+		final Dataset data, final Predictions predictions,
+		final ImagePlus image, final Roi[] rois, final int[] slices, final int patchSize,
 		final boolean occlusion)
 	{
-		final io.deepclass.core.inspect.NetworkInspector inspector =
-			new io.deepclass.core.inspect.NetworkInspector(model);
+		final NetworkInspector inspector =
+			new NetworkInspector(model);
 		final int w = model.info().inputShape().width(), h = model.info().inputShape().height();
-		final ij.gui.Overlay overlay = image.getOverlay() != null ? image.getOverlay()
-			: new ij.gui.Overlay();
+		final Overlay overlay = image.getOverlay() != null ? image.getOverlay()
+			: new Overlay();
 		for (int i = 0; i < predictions.size(); i++) {
 			final int target = predictions.predicted()[i];
 			final float[] map = occlusion ? inspector.occlusion(data.image(i), target, 0, 0) : inspector
 				.gradientTimesInput(data.image(i), target);
-			final java.awt.Rectangle bounds = rois != null ? ImageInputs.patchBounds(rois[i], patchSize)
-				: new java.awt.Rectangle(0, 0, image.getWidth(), image.getHeight());
+			final Rectangle bounds = rois != null ? ImageInputs.patchBounds(rois[i], patchSize)
+				: new Rectangle(0, 0, image.getWidth(), image.getHeight());
 			final int slice = rois != null ? rois[i].getPosition() : image.getStackSize() > 1 ? slices[i]
 				: 0;
 			overlay.add(heatMap(map, w, h, bounds, slice, 0.5));
-			ij.IJ.showProgress(i + 1, predictions.size());
+			IJ.showProgress(i + 1, predictions.size());
 		}
 		image.setOverlay(overlay);
 	}

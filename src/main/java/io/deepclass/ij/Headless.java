@@ -1,5 +1,6 @@
 package io.deepclass.ij;
 
+import java.awt.HeadlessException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,8 @@ import java.nio.file.Paths;
 import java.util.concurrent.atomic.AtomicReference;
 
 import ij.IJ;
+import ij.Macro;
+import ij.WindowManager;
 import ij.macro.Interpreter;
 
 import io.deepclass.core.backend.NativeBackend;
@@ -65,7 +68,7 @@ public final class Headless {
 					".completed\");", argument);
 				completed.set(!"[aborted]".equals(result) && done);
 			}
-			catch (final java.awt.HeadlessException e) {
+			catch (final HeadlessException e) {
 				// ImageJ shows macro errors (undefined variable, a built-in's name used as a
 				// variable, bad syntax) in a dialog, which cannot open without a display
 				final int line = interpreter.getLineNumber();
@@ -81,7 +84,7 @@ public final class Headless {
 			}
 			catch (final RuntimeException e) {
 				// exit() and aborts end the macro by throwing "Macro canceled"; anything else is a bug
-				if (!ij.Macro.MACRO_CANCELED.equals(e.getMessage()))
+				if (!Macro.MACRO_CANCELED.equals(e.getMessage()))
 					IJ.log("DeepClass headless: the macro failed: " + e);
 			}
 			done = false;
@@ -91,7 +94,7 @@ public final class Headless {
 		thread.join();
 		// batch mode was switched on from outside the macro, so ImageJ keeps its images: drop them
 		for (final int id : Interpreter.getBatchModeImageIDs())
-			Interpreter.removeBatchModeImage(ij.WindowManager.getImage(id));
+			Interpreter.removeBatchModeImage(WindowManager.getImage(id));
 		Interpreter.batchMode = false;
 		return completed.get();
 	}

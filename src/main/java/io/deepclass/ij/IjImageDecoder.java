@@ -5,8 +5,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.util.Iterator;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -23,6 +25,11 @@ import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
 
+import io.deepclass.core.data.DatasetException;
+import io.deepclass.core.data.DecodedImage;
+import io.deepclass.core.data.ImageDecoder;
+import io.deepclass.core.data.ImageFiles;
+
 /**
  * Decodes image files with ImageJ 1's readers: TIFF (8-, 16-, 32-bit, RGB) through ImageJ's TIFF
  * decoder, PNG, JPEG, GIF and BMP through ImageIO as ImageJ does, any other format ImageJ knows
@@ -35,7 +42,7 @@ import ij.process.ShortProcessor;
  * a batch import must skip such a file instead, so TIFF and the ImageIO formats are read here in
  * a way that turns every failure into an {@link IOException}.
  */
-public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder {
+public final class IjImageDecoder implements ImageDecoder {
 
 	/** The most pixels a plane may hold: Java arrays have at most 2^31 - 1 elements. */
 	static final long MAX_PIXELS = Integer.MAX_VALUE;
@@ -58,8 +65,8 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 	}
 
 	@Override
-	public io.deepclass.core.data.DecodedImage decode(final Path file) throws IOException {
-		if (!Files.isRegularFile(file)) throw new IOException(Files.exists(file) ? io.deepclass.core.data.ImageFiles.NOT_REGULAR
+	public DecodedImage decode(final Path file) throws IOException {
+		if (!Files.isRegularFile(file)) throw new IOException(Files.exists(file) ? ImageFiles.NOT_REGULAR
 			: "vanished or a broken link");
 		if (!Files.isReadable(file)) throw new IOException("cannot be read (permissions?)");
 		if (Files.size(file) == 0) throw new IOException("empty file");
@@ -83,7 +90,7 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 		try {
 			return ImageSamples.of(imp, options, true).get(0).image();
 		}
-		catch (final io.deepclass.core.data.DatasetException e) {
+		catch (final DatasetException e) {
 			throw new IOException(e.getMessage(), e);
 		}
 	}
@@ -166,14 +173,14 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 	}
 
 	private static String gib(final double bytes) {
-		return String.format(java.util.Locale.ROOT, bytes >= 1L << 30 ? "%.1f GiB" : "%.0f MiB",
+		return String.format(Locale.ROOT, bytes >= 1L << 30 ? "%.1f GiB" : "%.0f MiB",
 			bytes >= 1L << 30 ? bytes / (1L << 30) : bytes / (1L << 20));
 	}
 
 	/** The "channels=" of an ImageJ TIFF description, 1 when absent. */
 	private static int hyperstackChannels(final FileInfo info) {
 		if (info.description == null) return 1;
-		final java.util.regex.Matcher m = java.util.regex.Pattern.compile("channels=(\\d+)").matcher(
+		final Matcher m = Pattern.compile("channels=(\\d+)").matcher(
 			info.description);
 		return m.find() ? Integer.parseInt(m.group(1)) : 1;
 	}
@@ -196,7 +203,7 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 					for (int b = 0; b < bands; b++)
 						bits += type.getBitsPerBand(b);
 				}
-				checkSize(file, reader.getFormatName().toUpperCase(java.util.Locale.ROOT), reader
+				checkSize(file, reader.getFormatName().toUpperCase(Locale.ROOT), reader
 					.getWidth(0), reader.getHeight(0), Math.max(4, (bits + 7) / 8), bands >= 3 ? 3 : 1);
 				image = reader.read(0);
 			}
@@ -230,7 +237,7 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 		private ImagePlusConverter() {}
 
 		/** The pixels of one processor: 3 channels for RGB, else 1 channel of raw values. */
-		public static io.deepclass.core.data.DecodedImage decoded(final ImageProcessor ip) {
+		public static DecodedImage decoded(final ImageProcessor ip) {
 			final int w = ip.getWidth();
 			final int h = ip.getHeight();
 			if (ip instanceof ColorProcessor cp) {
@@ -242,12 +249,12 @@ public final class IjImageDecoder implements io.deepclass.core.data.ImageDecoder
 					pixels[plane + i] = (rgb[i] >> 8) & 0xff;
 					pixels[2 * plane + i] = rgb[i] & 0xff;
 				}
-				return new io.deepclass.core.data.DecodedImage(w, h, 3, pixels, 24);
+				return new DecodedImage(w, h, 3, pixels, 24);
 			}
 			final float[] pixels = new float[w * h];
 			for (int i = 0; i < pixels.length; i++)
 				pixels[i] = ip.getf(i);
-			return new io.deepclass.core.data.DecodedImage(w, h, 1, pixels, ip.getBitDepth());
+			return new DecodedImage(w, h, 1, pixels, ip.getBitDepth());
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package io.deepclass.ij;
 
+import java.awt.GraphicsEnvironment;
+import java.awt.Rectangle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,13 +16,13 @@ import ij.process.ImageProcessor;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.DatasetException;
-import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.DecodedImage;
+import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImageCollector;
-import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.core.data.LabelledImagesReader.LabelledImage;
+import io.deepclass.core.data.LabelledImagesReader;
 
 /** Turns open images, their slices and their ROIs into datasets. */
 public final class ImageInputs {
@@ -55,7 +57,7 @@ public final class ImageInputs {
 	 */
 	public static Roi[] rois(final ImagePlus imp) {
 		// headless there is no ROI Manager (it is a window; asking for it in batch mode makes one)
-		final RoiManager manager = java.awt.GraphicsEnvironment.isHeadless() ? null : RoiManager
+		final RoiManager manager = GraphicsEnvironment.isHeadless() ? null : RoiManager
 			.getInstance();
 		if (manager != null && manager.getCount() > 0) return manager.getRoisAsArray();
 		final Overlay overlay = imp.getOverlay();
@@ -90,11 +92,11 @@ public final class ImageInputs {
 	}
 
 	/** Where {@link #patch} takes its pixels from (may reach outside the image). */
-	public static java.awt.Rectangle patchBounds(final Roi roi, final int patchSize) {
-		final java.awt.Rectangle b = roi.getBounds();
+	public static Rectangle patchBounds(final Roi roi, final int patchSize) {
+		final Rectangle b = roi.getBounds();
 		final int w = patchSize > 0 ? patchSize : Math.max(1, b.width);
 		final int h = patchSize > 0 ? patchSize : Math.max(1, b.height);
-		return new java.awt.Rectangle(patchSize > 0 ? b.x + b.width / 2 - w / 2 : b.x, patchSize > 0
+		return new Rectangle(patchSize > 0 ? b.x + b.width / 2 - w / 2 : b.x, patchSize > 0
 			? b.y + b.height / 2 - h / 2 : b.y, w, h);
 	}
 

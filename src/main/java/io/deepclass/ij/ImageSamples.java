@@ -1,7 +1,9 @@
 package io.deepclass.ij;
 
+import java.awt.Rectangle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -101,7 +103,7 @@ public final class ImageSamples {
 		final boolean currentOnly)
 	{
 		if (!isMultiDimensional(imp)) return currentOnly ? new int[] { imp.getCurrentSlice() }
-			: java.util.stream.IntStream.rangeClosed(1, imp.getStackSize()).toArray();
+			: IntStream.rangeClosed(1, imp.getStackSize()).toArray();
 		final boolean project = options.zMaxProjection() && imp.getNSlices() > 1;
 		final int z0 = currentOnly && !project ? imp.getSlice() : 1;
 		final int z1 = currentOnly && !project ? imp.getSlice() : project ? 1 : imp.getNSlices();
@@ -126,7 +128,7 @@ public final class ImageSamples {
 
 	/** The pixels of a patch of every channel at a stack position, read straight from the planes. */
 	static DecodedImage patch(final ImagePlus imp, final int z, final int t,
-		final java.awt.Rectangle r, final int[] channels)
+		final Rectangle r, final int[] channels)
 	{
 		final int nc = isMultiDimensional(imp) ? imp.getNChannels() : 1;
 		final ImageStack stack = imp.getStack();

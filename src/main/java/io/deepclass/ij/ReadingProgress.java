@@ -1,5 +1,7 @@
 package io.deepclass.ij;
 
+import java.util.Locale;
+
 import ij.IJ;
 
 import io.deepclass.core.data.FolderReader;
@@ -22,7 +24,7 @@ public final class ReadingProgress implements FolderReader.Progress {
 		final double seconds = (System.nanoTime() - start) / 1e9;
 		final double rate = done / Math.max(seconds, 1e-9);
 		final long left = Math.round((total - done) / Math.max(rate, 1e-9));
-		IJ.showStatus(String.format(java.util.Locale.ROOT, "DeepClass: reading images %d/%d, %.0f " +
+		IJ.showStatus(String.format(Locale.ROOT, "DeepClass: reading images %d/%d, %.0f " +
 			"img/s, %d:%02d left (Esc stops)", done, total, rate, left / 60, left % 60));
 	}
 

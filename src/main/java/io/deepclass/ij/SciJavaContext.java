@@ -1,5 +1,6 @@
 package io.deepclass.ij;
 
+import java.awt.GraphicsEnvironment;
 import java.util.List;
 
 import org.scijava.Context;
@@ -37,7 +38,7 @@ public final class SciJavaContext {
 			// (headless, SciJava already prints it to the console)
 			final LogService log = own.service(LogService.class);
 			log.setLevel(LogLevel.INFO);
-			if (!java.awt.GraphicsEnvironment.isHeadless()) log.addLogListener(message -> IJ.log(message.level() >= LogLevel.INFO ? message.text()
+			if (!GraphicsEnvironment.isHeadless()) log.addLogListener(message -> IJ.log(message.level() >= LogLevel.INFO ? message.text()
 				: LogLevel.prefix(message.level()) + ": " + message.text()));
 		}
 		return own;

@@ -1,5 +1,7 @@
 package org.nd4j.nativeblas;
 
+import org.nd4j.linalg.factory.Nd4j;
+
 /**
  * Compatibility shim, not part of ND4J: DL4J 1.0.0-M2.1 decides whether its oneDNN layer
  * helpers (convolution, pooling, BatchNorm) may run by calling
@@ -30,7 +32,7 @@ public final class Nd4jCpu {
 		 * (the GPU variant), where asking nd4j-native would load the CPU library too.
 		 */
 		public boolean isUseMKLDNN() {
-			if (!org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU()) return false;
+			if (!Nd4j.getEnvironment().isCPU()) return false;
 			return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance()
 				.isUseONEDNN();
 		}

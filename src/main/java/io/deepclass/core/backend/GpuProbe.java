@@ -1,5 +1,6 @@
 package io.deepclass.core.backend;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,7 @@ public final class GpuProbe {
 		}
 		try (InputStream in = process.getInputStream()) {
 			process.getOutputStream().close();
-			final var out = new java.io.ByteArrayOutputStream();
+			final var out = new ByteArrayOutputStream();
 			final Thread reader = new Thread(() -> {
 				try {
 					in.transferTo(out);

@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+
+import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Chooses the ND4J backend, CUDA or CPU ({@link BackendDecision}), and which build of the CPU
@@ -80,7 +85,7 @@ public final class NativeBackend {
 	 */
 	public static String device() {
 		final BackendDecision d = decision();
-		final boolean cpuLoaded = org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU();
+		final boolean cpuLoaded = Nd4j.getEnvironment().isCPU();
 		if (!cpuLoaded) return "GPU: " + (d.gpu() != null ? d.gpu().describe() : "CUDA") + (d
 			.runtime() != null && d.runtime().runtimeVersion() != null ? ", CUDA " + d.runtime()
 				.runtimeVersion() : "");
@@ -101,7 +106,7 @@ public final class NativeBackend {
 				.getClassLoader()))
 				return runtime;
 		}
-		catch (final java.util.ServiceConfigurationError | LinkageError e) {
+		catch (final ServiceConfigurationError | LinkageError e) {
 			// a GPU-variant class without JavaCPP's CUDA presets beside it: a broken install
 			return CudaRuntime.broken("the GPU variant is installed without its CUDA presets: " + e
 				.getMessage());
@@ -121,7 +126,7 @@ public final class NativeBackend {
 
 	/** The features libnd4j was built with, e.g. "ONEDNN OPENBLAS", read from the loaded build. */
 	public static String loadedBuild() {
-		final String info = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps()
+		final String info = NativeOpsHolder.getInstance().getDeviceNativeOps()
 			.buildInfo();
 		final StringBuilder features = new StringBuilder();
 		for (final String line : info.split("\n"))
@@ -133,7 +138,7 @@ public final class NativeBackend {
 	/** Whether DL4J's layers run through oneDNN (what DL4J itself asks before using it). */
 	public static boolean oneDnnLayers() {
 		try {
-			return org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled() && !Boolean
+			return BaseMKLDNNHelper.mklDnnEnabled() && !Boolean
 				.parseBoolean(System.getProperty(HELPERS_PROPERTY, "true"));
 		}
 		catch (final RuntimeException | LinkageError e) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.deepclass.core.Versions;
@@ -64,7 +65,7 @@ public final class SystemReport {
 			copy(env, info, "memory.available", "memory available");
 			final Object devices = env.get("cuda.devicesInformation");
 			if (devices != null) info.put("GPU devices", devices.toString());
-			info.put("off-heap limit", mib(org.bytedeco.javacpp.Pointer.maxBytes()));
+			info.put("off-heap limit", mib(Pointer.maxBytes()));
 			info.put("data type", Nd4j.dataType().toString());
 		}
 		catch (final Throwable e) {

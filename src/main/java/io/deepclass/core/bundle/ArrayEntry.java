@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UTFDataFormatException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Set;
 
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,7 +29,7 @@ final class ArrayEntry {
 	private static final int CHUNK = 1 << 20;
 
 	/** Allocation modes that store a buffer's length as a long, as ND4J writes since 1.0.0-beta. */
-	private static final java.util.Set<String> MODES = java.util.Set.of("LONG_SHAPE",
+	private static final Set<String> MODES = Set.of("LONG_SHAPE",
 		"MIXED_DATA_TYPES");
 
 	private ArrayEntry() {}

@@ -24,6 +24,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.core.JsonFactory;
 import org.nd4j.shade.jackson.core.JsonParser;
+import org.nd4j.shade.jackson.core.JsonProcessingException;
 import org.nd4j.shade.jackson.core.JsonToken;
 
 /**
@@ -125,7 +126,7 @@ final class ConfigurationJson {
 		}
 		catch (final IOException e) {
 			throw new IllegalArgumentException("its network configuration is not valid JSON (" +
-				ModelFiles.firstLine(e instanceof org.nd4j.shade.jackson.core.JsonProcessingException j ? j
+				ModelFiles.firstLine(e instanceof JsonProcessingException j ? j
 					.getOriginalMessage() : e.getMessage()) + ")", e);
 		}
 	}

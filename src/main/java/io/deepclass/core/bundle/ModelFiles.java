@@ -2,6 +2,7 @@ package io.deepclass.core.bundle;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -30,6 +34,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 
+import io.deepclass.core.TemporaryFiles;
 import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.model.Network;
 
@@ -71,7 +76,7 @@ public final class ModelFiles {
 		final Path target = file.toAbsolutePath();
 		final boolean existed = Files.exists(target);
 		try {
-			io.deepclass.core.TemporaryFiles.writeAtomically(target, TEMPORARY_SUFFIX, out -> {
+			TemporaryFiles.writeAtomically(target, TEMPORARY_SUFFIX, out -> {
 				try (ZipOutputStream zip = new ZipOutputStream(wrap.apply(out))) {
 					zip.putNextEntry(new ZipEntry(INFO_ENTRY));
 					zip.write(toJson(bundle.info()).getBytes(StandardCharsets.UTF_8));
@@ -202,7 +207,7 @@ public final class ModelFiles {
 			// DL4J unpacks its own entries without a limit or a checksum test
 			long unpacked = 0;
 			try (ZipFile network = new ZipFile(copy.toFile())) {
-				for (final ZipEntry e : java.util.Collections.list(network.entries())) {
+				for (final ZipEntry e : Collections.list(network.entries())) {
 					final CountingNull out = new CountingNull();
 					copyEntry(network, e, out, limit - unpacked, file);
 					unpacked += out.count;
@@ -263,8 +268,8 @@ public final class ModelFiles {
 	 * DL4J would read with Java deserialisation, a file smuggled in), or with one entry twice.
 	 */
 	private static void checkEntries(final ZipFile zip, final Path file) {
-		final java.util.Set<String> names = new java.util.HashSet<>();
-		for (final ZipEntry e : java.util.Collections.list(zip.entries()))
+		final Set<String> names = new HashSet<>();
+		for (final ZipEntry e : Collections.list(zip.entries()))
 			if (!(e.getName().equals(INFO_ENTRY) || e.getName().equals(NETWORK_ENTRY)) || !names.add(e
 				.getName())) throw foreignEntry(file, e.getName());
 	}
@@ -355,7 +360,7 @@ public final class ModelFiles {
 	}
 
 	/** Lets DL4J close what it thinks is its stream without closing the zip around it. */
-	private static final class NonClosing extends java.io.FilterOutputStream {
+	private static final class NonClosing extends FilterOutputStream {
 
 		NonClosing(final OutputStream out) {
 			super(out);

@@ -1,14 +1,18 @@
 package io.deepclass.core.bundle;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -69,7 +73,7 @@ final class NetworkZip {
 	{
 		try (ZipFile zip = new ZipFile(zipFile.toFile())) {
 			final Set<String> names = new HashSet<>();
-			for (final ZipEntry e : java.util.Collections.list(zip.entries()))
+			for (final ZipEntry e : Collections.list(zip.entries()))
 				if (!ENTRIES.contains(e.getName()) || !names.add(e.getName()))
 					throw ModelFiles.foreignEntry(modelFile, ModelFiles.NETWORK_ENTRY + "/" + e.getName());
 			final String json = configuration(zip);
@@ -112,7 +116,7 @@ final class NetworkZip {
 		}
 		try (InputStream in = zip.getInputStream(entry)) {
 			// the size was measured by unpacking the entry before, so it is the real one
-			return ArrayEntry.read(new java.io.BufferedInputStream(in, 1 << 16), entry.getSize(), name);
+			return ArrayEntry.read(new BufferedInputStream(in, 1 << 16), entry.getSize(), name);
 		}
 	}
 
@@ -174,7 +178,7 @@ final class NetworkZip {
 	private static List<InputType> layerOutputs(final MultiLayerConfiguration conf,
 		final InputType input)
 	{
-		final List<InputType> outputs = new java.util.ArrayList<>();
+		final List<InputType> outputs = new ArrayList<>();
 		InputType type = input;
 		for (int i = 0; i < conf.getConfs().size(); i++) {
 			final InputPreProcessor pre = conf.getInputPreProcess(i);
@@ -194,7 +198,7 @@ final class NetworkZip {
 	}
 
 	private static <T> T configuration(final String json, final String key, final String kind,
-		final java.util.function.Supplier<T> parse)
+		final Supplier<T> parse)
 	{
 		if (!json.contains("\"" + key + "\"")) throw new IllegalArgumentException("its network " +
 			"is not a " + kind + " as its model description says");
@@ -208,7 +212,7 @@ final class NetworkZip {
 	}
 
 	private static Collection<InputType> activations(
-		final java.util.function.Supplier<Collection<InputType>> types)
+		final Supplier<Collection<InputType>> types)
 	{
 		try {
 			return types.get();

@@ -1,9 +1,16 @@
 package io.deepclass.core.data;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
-import java.util.function.UnaryOperator;
 import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,7 +42,7 @@ public final class Batches {
 	/** Where the next batch is read in the background, for images on disk. */
 	private float[] spare;
 
-	private java.util.List<java.util.concurrent.Future<?>> pending;
+	private List<Future<?>> pending;
 
 	private int[] pendingIndices;
 
@@ -47,7 +54,7 @@ public final class Batches {
 	 */
 	static final int READERS = 8;
 
-	private static final java.util.concurrent.ExecutorService PREFETCH = java.util.concurrent.Executors
+	private static final ExecutorService PREFETCH = Executors
 		.newFixedThreadPool(READERS, r -> {
 			final Thread t = new Thread(r, "deepclass-prefetch");
 			t.setDaemon(true);
@@ -142,7 +149,7 @@ public final class Batches {
 		pendingIndices = indices;
 		pendingFrom = from;
 		pendingTo = to;
-		pending = new java.util.ArrayList<>();
+		pending = new ArrayList<>();
 		final int n = to - from, chunk = (n + READERS - 1) / READERS;
 		for (int start = 0; start < n; start += chunk) {
 			final int first = start, last = Math.min(n, start + chunk);
@@ -163,7 +170,7 @@ public final class Batches {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted while reading images", e);
 		}
-		catch (final java.util.concurrent.ExecutionException e) {
+		catch (final ExecutionException e) {
 			throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e
 				.getCause());
 		}
@@ -176,7 +183,7 @@ public final class Batches {
 	public INDArray oneHot(final int[] indices, final int from, final int to) {
 		final int k = dataset.numClasses();
 		final int n = to - from;
-		java.util.Arrays.fill(labels, 0, n * k, 0f);
+		Arrays.fill(labels, 0, n * k, 0f);
 		for (int i = 0; i < n; i++)
 			labels[i * k + dataset.label(indices[from + i])] = 1f;
 		if (oneHot == null || oneHot.size(0) != n) oneHot = Nd4j.createUninitialized(DataType.FLOAT,
@@ -187,7 +194,7 @@ public final class Batches {
 	private static INDArray fill(final INDArray target, final float[] values, final int length) {
 		if (HOST_MEMORY) ((FloatPointer) target.data().pointer()).put(values, 0, length);
 		// CUDA arrays live on the GPU: ND4J copies them over
-		else target.assign(Nd4j.createFromArray(java.util.Arrays.copyOf(values, length)).reshape(
+		else target.assign(Nd4j.createFromArray(Arrays.copyOf(values, length)).reshape(
 			target.shape()));
 		return target;
 	}

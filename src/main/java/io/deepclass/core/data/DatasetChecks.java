@@ -1,7 +1,10 @@
 package io.deepclass.core.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
 
 /** Checks that a labelled dataset can train a classifier, with messages that say what to fix. */
 public final class DatasetChecks {
@@ -46,7 +49,7 @@ public final class DatasetChecks {
 	 */
 	public static List<String> warnings(final Dataset dataset) {
 		final List<String> warnings = new ArrayList<>();
-		final java.util.TreeMap<Integer, Integer> depths = new java.util.TreeMap<>();
+		final TreeMap<Integer, Integer> depths = new TreeMap<>();
 		final float[] maxima = new float[dataset.size()];
 		final float[] pixels = new float[dataset.shape().size()];
 		for (int i = 0; i < dataset.size(); i++) {
@@ -67,11 +70,11 @@ public final class DatasetChecks {
 		}
 		if (maxima.length >= 2) {
 			final float[] sorted = maxima.clone();
-			java.util.Arrays.sort(sorted);
+			Arrays.sort(sorted);
 			final float low = Math.max(Normalization.percentile(sorted, 5), 0);
 			final float high = Normalization.percentile(sorted, 95);
 			if (high > RANGE_FACTOR * Math.max(low, 1e-6f))
-				warnings.add(String.format(java.util.Locale.ROOT, "image intensity ranges differ by a " +
+				warnings.add(String.format(Locale.ROOT, "image intensity ranges differ by a " +
 					"factor of %.0f (brightest pixel per image: %.4g at the 5th percentile of images, " +
 					"%.4g at the 95th). Train with normalization=percentile, which scales each image " +
 					"to its own range.", high / Math.max(low, 1e-6f), low, high));

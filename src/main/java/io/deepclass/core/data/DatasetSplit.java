@@ -1,6 +1,7 @@
 package io.deepclass.core.data;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -26,7 +27,7 @@ public record DatasetSplit(Dataset train, Dataset validation) {
 		final List<Integer> train = new ArrayList<>();
 		final List<Integer> validation = new ArrayList<>();
 		for (final List<Integer> members : byClass) {
-			java.util.Collections.shuffle(members, random);
+			Collections.shuffle(members, random);
 			int nVal = (int) Math.round(members.size() * validationFraction);
 			if (members.size() >= 2) nVal = Math.max(1, Math.min(nVal, members.size() - 1));
 			else nVal = 0;

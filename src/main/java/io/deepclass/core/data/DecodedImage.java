@@ -1,5 +1,7 @@
 package io.deepclass.core.data;
 
+import java.util.Arrays;
+
 /**
  * Pixels of one image as a decoder returns them: channel-planar float values, 1 channel for
  * gray images (8-, 16- or 32-bit, values as stored) or 3 for RGB (0..255 per channel), and the
@@ -51,7 +53,7 @@ public record DecodedImage(int width, int height, int channels, float[] pixels, 
 	public static int[] parseChannels(final String text) {
 		if (text == null || text.isBlank()) return null;
 		try {
-			final int[] channels = java.util.Arrays.stream(text.split("[,;\\s]+")).filter(s -> !s
+			final int[] channels = Arrays.stream(text.split("[,;\\s]+")).filter(s -> !s
 				.isEmpty()).mapToInt(Integer::parseInt).toArray();
 			if (channels.length == 0) return null;
 			return channels;

@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Reads a folder that holds one sub-folder per class (class name = sub-folder name), every
@@ -32,7 +34,7 @@ public final class FolderReader {
 
 	private Progress progress = (done, total) -> {};
 
-	private java.util.function.BooleanSupplier cancel = () -> false;
+	private BooleanSupplier cancel = () -> false;
 
 	/**
 	 * @param target the shape every image is converted to, or null to take the first image's
@@ -48,7 +50,7 @@ public final class FolderReader {
 	 * what was read, when {@code cancelled} says so.
 	 */
 	public FolderReader withProgress(final Progress listener,
-		final java.util.function.BooleanSupplier cancelled)
+		final BooleanSupplier cancelled)
 	{
 		progress = listener == null ? (done, total) -> {} : listener;
 		cancel = cancelled == null ? () -> false : cancelled;
@@ -121,7 +123,7 @@ public final class FolderReader {
 	 * listed as skipped with the reason.
 	 */
 	private void decodeInto(final LabelledImageCollector collector, final List<Path> files,
-		final java.util.function.IntUnaryOperator label)
+		final IntUnaryOperator label)
 	{
 		final int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), files
 			.size()));

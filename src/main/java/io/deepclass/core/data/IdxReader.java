@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
@@ -94,7 +95,7 @@ public final class IdxReader {
 		for (int i = 0; i < n; i++)
 			sources[i] = sourceName + "#" + (i + 1);
 		final int[] bitDepths = new int[n];
-		java.util.Arrays.fill(bitDepths, 8);
+		Arrays.fill(bitDepths, 8);
 		return new Dataset(new ImageShape(1, rows, cols), names, new ArrayImageStore(pixels, rows *
 			cols), labelArray, sources, bitDepths);
 	}

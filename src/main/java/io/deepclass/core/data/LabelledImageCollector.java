@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Gathers decoded, labelled images into a {@link Dataset} of one shape, with the import report.
@@ -174,7 +175,7 @@ public final class LabelledImageCollector {
 			labelArray, sources.toArray(String[]::new), bitDepths.stream().mapToInt(
 				Integer::intValue).toArray());
 		final List<String> notes = new ArrayList<>(DatasetChecks.warnings(dataset));
-		if (store instanceof DiskImageStore d) notes.add(String.format(java.util.Locale.ROOT,
+		if (store instanceof DiskImageStore d) notes.add(String.format(Locale.ROOT,
 			"%d images (%.1f GB as floats) are kept in a disk cache in %s, not in memory (more " +
 				"than the memory budget of %.1f GB); it is deleted when no longer used or when Fiji " +
 				"closes", count, (double) count * n * 4 / 1e9, d.file().getParent(), memoryBudget() /

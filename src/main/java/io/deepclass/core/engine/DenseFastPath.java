@@ -1,5 +1,7 @@
 package io.deepclass.core.engine;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -8,8 +10,11 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.layers.OutputLayer;
+import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.MultiLayerUpdater;
@@ -118,12 +123,12 @@ final class DenseFastPath {
 				if (!(layer.conf().getLayer() instanceof FeedForwardLayer conf) || !plain(layer, conf))
 					return null;
 				final boolean output = l == depth;
-				if (output != (layer instanceof org.deeplearning4j.nn.layers.OutputLayer)) return null;
-				if (!output && !(layer instanceof org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer))
+				if (output != (layer instanceof OutputLayer)) return null;
+				if (!output && !(layer instanceof DenseLayer))
 					return null;
 				final IActivation activation = conf.getActivationFn();
 				if (output) {
-					final var outConf = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) conf;
+					final var outConf = (BaseOutputLayer) conf;
 					if (!(activation instanceof ActivationSoftmax) || outConf.getLossFn()
 						.getClass() != LossMCXENT.class || ((LossMCXENT) outConf.getLossFn())
 							.getWeights() != null) return null;
@@ -164,7 +169,7 @@ final class DenseFastPath {
 			.hasLayerNorm();
 	}
 
-	private static boolean isEmpty(final java.util.Collection<?> c) {
+	private static boolean isEmpty(final Collection<?> c) {
 		return c == null || c.isEmpty();
 	}
 
@@ -339,7 +344,7 @@ final class DenseFastPath {
 	private static void columnSums(final float[] values, final int n, final int width,
 		final float[] sums)
 	{
-		java.util.Arrays.fill(sums, 0, width, 0f);
+		Arrays.fill(sums, 0, width, 0f);
 		for (int i = 0; i < n; i++) {
 			final int row = i * width;
 			for (int j = 0; j < width; j++)

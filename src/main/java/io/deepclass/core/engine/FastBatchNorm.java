@@ -1,5 +1,6 @@
 package io.deepclass.core.engine;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 
@@ -379,7 +380,7 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 					values[i] = v;
 			}
 			final long[] shape = dense() ? new long[] { 1, c } : new long[] { length, 1 };
-			if (vectors[slot] == null || !java.util.Arrays.equals(vectors[slot].shape(), shape)) try (
+			if (vectors[slot] == null || !Arrays.equals(vectors[slot].shape(), shape)) try (
 				MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces())
 			{
 				vectors[slot] = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
@@ -389,7 +390,7 @@ final class FastBatchNorm implements BatchNormalizationHelper {
 		}
 
 		private INDArray ones(final long[] shape) {
-			if (ones == null || !java.util.Arrays.equals(ones.shape(), shape)) try (
+			if (ones == null || !Arrays.equals(ones.shape(), shape)) try (
 				MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces())
 			{
 				ones = Nd4j.ones(DataType.FLOAT, shape);

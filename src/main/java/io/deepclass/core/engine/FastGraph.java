@@ -3,10 +3,12 @@ package io.deepclass.core.engine;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,8 +45,8 @@ public final class FastGraph {
 		if (graph.getVertices() == null) return;
 		for (final GraphVertex vertex : graph.getVertices()) {
 			if (!(vertex instanceof LayerVertex layerVertex) || !layerVertex.hasLayer()) continue;
-			org.deeplearning4j.nn.api.Layer layer = layerVertex.getLayer();
-			if (layer instanceof org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer wrapper)
+			Layer layer = layerVertex.getLayer();
+			if (layer instanceof BaseWrapperLayer wrapper)
 				layer = wrapper.getUnderlying();
 			final boolean single = vertex.getOutputVertices() != null && vertex
 				.getOutputVertices().length == 1 && !vertex.isOutputVertex();

@@ -2,6 +2,7 @@ package io.deepclass.core.engine;
 
 import java.lang.reflect.Field;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.deeplearning4j.nn.api.Layer;
@@ -12,11 +13,15 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.AbstractLayer;
+import org.deeplearning4j.nn.layers.ActivationLayer;
 import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.layers.OutputLayer;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.DepthwiseConvolution2DLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
+import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
@@ -124,18 +129,18 @@ public final class FastLayers {
 	 * BatchNormalization layer gets its helper in place).
 	 */
 	private static Layer fast(final Layer layer) {
-		if (layer.getClass() == org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class)
+		if (layer.getClass() == DenseLayer.class)
 			return copyState((BaseLayer<?>) layer, new Dense(layer.conf(), dataType(layer)));
-		if (layer.getClass() == org.deeplearning4j.nn.layers.OutputLayer.class)
+		if (layer.getClass() == OutputLayer.class)
 			return copyState((BaseLayer<?>) layer, new Output(layer.conf(), dataType(layer)));
-		if (layer.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class)
+		if (layer.getClass() == ConvolutionLayer.class)
 			return copyState((BaseLayer<?>) layer, new OneDnnLayers.Convolution(layer.conf(), dataType(
 				layer)));
 		if (layer.getClass() == DepthwiseConvolution2DLayer.class) return copyState((BaseLayer<?>) layer,
 			new OneDnnDepthwise(layer.conf(), dataType(layer)));
 		if (layer.getClass() == SubsamplingLayer.class) return copyLayerState(
 			(AbstractLayer<?>) layer, new OneDnnLayers.Pooling(layer.conf(), dataType(layer)));
-		if (layer.getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class)
+		if (layer.getClass() == ActivationLayer.class)
 			return copyLayerState((AbstractLayer<?>) layer, new OneDnnLayers.Activation(layer.conf(),
 				dataType(layer)));
 		if (layer instanceof BatchNormalization batchNorm) installHelper(batchNorm);
@@ -191,12 +196,12 @@ public final class FastLayers {
 	}
 
 	/** The DL4J layer classes {@link #install} replaces. */
-	private static final java.util.Set<Class<?>> REPLACED = java.util.Set.of(
-		org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class,
-		org.deeplearning4j.nn.layers.OutputLayer.class,
-		org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class,
+	private static final Set<Class<?>> REPLACED = Set.of(
+		DenseLayer.class,
+		OutputLayer.class,
+		ConvolutionLayer.class,
 		DepthwiseConvolution2DLayer.class, SubsamplingLayer.class,
-		org.deeplearning4j.nn.layers.ActivationLayer.class);
+		ActivationLayer.class);
 
 	private static DataType dataType(final Layer layer) {
 		return layer.params() != null ? layer.params().dataType() : Nd4j.dataType();
@@ -268,7 +273,7 @@ public final class FastLayers {
 	}
 
 	/** DL4J's DenseLayer with direct matrix products forward and backward. */
-	static final class Dense extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
+	static final class Dense extends DenseLayer {
 
 		Dense(final NeuralNetConfiguration conf, final DataType dataType) {
 			super(conf, dataType);
@@ -339,7 +344,7 @@ public final class FastLayers {
 	}
 
 	/** DL4J's OutputLayer with direct matrix products forward and backward. */
-	static final class Output extends org.deeplearning4j.nn.layers.OutputLayer {
+	static final class Output extends OutputLayer {
 
 		Output(final NeuralNetConfiguration conf, final DataType dataType) {
 			super(conf, dataType);

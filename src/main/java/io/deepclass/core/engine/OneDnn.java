@@ -1,7 +1,10 @@
 package io.deepclass.core.engine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.dnnl.IntMemoryMap;
@@ -234,12 +237,12 @@ final class OneDnn {
 		/** 64 bytes, oneDNN's preferred alignment. */
 		private static final long ALIGN = 64;
 
-		private final java.util.List<Pointer> buffers = new java.util.ArrayList<>();
+		private final List<Pointer> buffers = new ArrayList<>();
 
-		private final java.util.List<Long> sizes = new java.util.ArrayList<>();
+		private final List<Long> sizes = new ArrayList<>();
 
 		/** Which buffers this call holds. */
-		private final java.util.BitSet used = new java.util.BitSet();
+		private final BitSet used = new BitSet();
 
 		/** A buffer of at least {@code bytes}, distinct from the others handed out in this call. */
 		Pointer next(final long bytes) {

@@ -3,8 +3,11 @@ package io.deepclass.core.engine;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.ActivationLayer;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
@@ -37,7 +40,7 @@ final class OneDnnLayers {
 	 * "Same" mode, dilation, NHWC, other data types) run DL4J's code; with DL4J's own
 	 * oneDNN helper the pre-activations are still kept instead of computed a second time.
 	 */
-	static final class Convolution extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
+	static final class Convolution extends ConvolutionLayer {
 
 		private INDArray lastZ;
 
@@ -218,7 +221,7 @@ final class OneDnnLayers {
 			final org.deeplearning4j.nn.conf.layers.SubsamplingLayer c = layerConf();
 			return OneDnn.available() && !oneDnnFailed && maskArray == null && input != null && input
 				.rank() == 4 && dataType == DataType.FLOAT && OneDnn.plain(input) && c
-					.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.MAX && c
+					.getPoolingType() == PoolingType.MAX && c
 						.getCnn2dDataFormat() == CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same &&
 				c.getDilation()[0] == 1 && c.getDilation()[1] == 1;
 		}
@@ -300,7 +303,7 @@ final class OneDnnLayers {
 	 * primitives: no copy of the input in either pass. Other activations, dropout and non-plain arrays run
 	 * DL4J's code, as does everything after oneDNN refused a shape.
 	 */
-	static final class Activation extends org.deeplearning4j.nn.layers.ActivationLayer {
+	static final class Activation extends ActivationLayer {
 
 		private OneDnnRelu relu;
 

@@ -17,10 +17,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.TemporaryFiles;
 import io.deepclass.core.Versions;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelFiles;
@@ -99,7 +101,7 @@ public final class BioImageIoPackage {
 		if (!images.shape().equals(shape)) throw new DeepClassException("the test images are " +
 			images.shape() + " but the model takes " + shape + ".");
 		if (info.normalizationValues().method() == Normalization.Method.BIT_DEPTH) {
-			final java.util.Set<Float> maxima = new java.util.TreeSet<>();
+			final Set<Float> maxima = new TreeSet<>();
 			for (int i = 0; i < images.size(); i++)
 				maxima.add(Normalization.bitDepthMaximum(images.bitDepth(i), images.image(i)));
 			if (maxima.size() > 1) throw new DeepClassException("the test images mix bit depths " +
@@ -136,7 +138,7 @@ public final class BioImageIoPackage {
 	}
 
 	private static void write(final Map<String, byte[]> files, final Path zip) throws IOException {
-		io.deepclass.core.TemporaryFiles.writeAtomically(zip, ".part", out -> {
+		TemporaryFiles.writeAtomically(zip, ".part", out -> {
 			try (ZipOutputStream z = new ZipOutputStream(out)) {
 				for (final var e : files.entrySet()) {
 					z.putNextEntry(new ZipEntry(e.getKey()));

@@ -3,6 +3,7 @@ package io.deepclass.core.export;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -18,7 +19,10 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
+import com.google.gson.Gson;
+
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.TemporaryFiles;
 import io.deepclass.core.Versions;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelFiles;
@@ -28,6 +32,7 @@ import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
 import io.deepclass.core.model.Network;
 import io.deepclass.core.onnx.OnnxExtras;
+
 import onnx.OnnxMl;
 
 /**
@@ -64,7 +69,7 @@ public final class OnnxExporter {
 	/** Writes the model to {@code file} (through a temporary file: no partial file on failure). */
 	public static void write(final ModelBundle bundle, final Path file) throws IOException {
 		final OnnxMl.ModelProto model = export(bundle);
-		io.deepclass.core.TemporaryFiles.writeAtomically(file, ".part", model::writeTo);
+		TemporaryFiles.writeAtomically(file, ".part", model::writeTo);
 	}
 
 	/**
@@ -91,7 +96,7 @@ public final class OnnxExporter {
 	public static String preprocessing(final ModelInfo info) {
 		final Normalization n = info.normalizationValues();
 		final String scaling = switch (n.method()) {
-			case PERCENTILE -> String.format(java.util.Locale.ROOT, "each image and channel scaled " +
+			case PERCENTILE -> String.format(Locale.ROOT, "each image and channel scaled " +
 				"to its own percentiles: (x - p%s) / (p%s - p%s), numpy's linear interpolation",
 				number(n.lowPercentile()), number(n.highPercentile()), number(n.lowPercentile()));
 			case BIT_DEPTH -> "values divided by the stored bit depth's maximum: 255 (8-bit, RGB), " +
@@ -129,7 +134,7 @@ public final class OnnxExporter {
 			.setProducerVersion(String.valueOf(Versions.deepclass())).setDomain("io.deepclass")
 			.setDocString(info.architecture() + ": class probabilities for " + String.join(", ", info
 				.classNames())).addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(OPSET))
-			.setGraph(w.graph).addMetadataProps(meta(CLASSES, new com.google.gson.Gson().toJson(info
+			.setGraph(w.graph).addMetadataProps(meta(CLASSES, new Gson().toJson(info
 				.classNames()))).addMetadataProps(meta(PREPROCESSING, preprocessing(info)))
 			.addMetadataProps(meta(MODEL_CARD, ModelFiles.toJson(info))).build();
 	}

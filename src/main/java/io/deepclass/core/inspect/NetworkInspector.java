@@ -1,6 +1,8 @@
 package io.deepclass.core.inspect;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,14 +16,15 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.backend.NativeThreads;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.backend.NativeThreads;
 import io.deepclass.core.model.Network;
 
 /**
@@ -127,11 +130,11 @@ public final class NetworkInspector {
 				System.arraycopy(base, 0, data, i * base.length, base.length);
 				for (int ch = 0; ch < c; ch++)
 					for (int y = y0; y < y0 + p; y++)
-						java.util.Arrays.fill(data, i * base.length + ch * plane + y * w + x0, i *
+						Arrays.fill(data, i * base.length + ch * plane + y * w + x0, i *
 							base.length + ch * plane + y * w + x0 + p, 0f);
 			}
 			final INDArray out = model.network().output(Nd4j.create(n * base.length == data.length
-				? data : java.util.Arrays.copyOf(data, n * base.length), shape.batchShape(n), 'c'));
+				? data : Arrays.copyOf(data, n * base.length), shape.batchShape(n), 'c'));
 			for (int i = 0; i < n; i++) {
 				final double drop = reference - logProbability(out, i, target);
 				final int y0 = ys[(start + i) / xs.length], x0 = xs[(start + i) % xs.length];
@@ -167,7 +170,7 @@ public final class NetworkInspector {
 		final int target)
 	{
 		final float[] x = normalised(image);
-		final INDArray labels = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, model.info()
+		final INDArray labels = Nd4j.zeros(DataType.FLOAT, 1, model.info()
 			.classNames().size());
 		labels.putScalar(0, target, 1f);
 		final INDArray input = Nd4j.create(x, shape.batchShape(1), 'c');
@@ -270,7 +273,7 @@ public final class NetworkInspector {
 		final INDArray x = features(image, 1);
 		if (model.network() instanceof Network.Sequential s) {
 			final List<INDArray> list = s.model().feedForward(x, false);
-			final Map<String, INDArray> byName = new java.util.HashMap<>();
+			final Map<String, INDArray> byName = new HashMap<>();
 			for (int i = 1; i < list.size(); i++)
 				byName.put(Integer.toString(i - 1), list.get(i));
 			return byName;

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,6 +19,7 @@ import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.deepclass.core.onnx.OnnxImporter.Context;
+
 import onnx.OnnxMl;
 
 /**
@@ -228,7 +230,7 @@ final class OnnxChecks {
 		for (final InputType t : types.values())
 			total += t.arrayElementsPerExample();
 		if (total > MAX_ACTIVATIONS) throw new OnnxException.Unsupported("'" + file + "': one image " +
-			"makes " + String.format(java.util.Locale.ROOT, "%,d", total) + " activation values (" +
+			"makes " + String.format(Locale.ROOT, "%,d", total) + " activation values (" +
 			OnnxFile.mb(4 * total) + "), more than DeepClass's " + OnnxFile.mb(4 * MAX_ACTIVATIONS) +
 			"; choose a smaller input size (input_size) or network.");
 	}

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -123,7 +124,7 @@ public final class OnnxExtras {
 		public InputType getOutputType(final int layerIndex, final InputType... types) {
 			if (types.length == 1 && types[0] instanceof InputType.InputTypeConvolutional c) {
 				if (getFrom() < 0 || getTo() < getFrom() || getTo() >= c.getChannels())
-					throw new org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException("channels " +
+					throw new InvalidInputTypeException("channels " +
 						getFrom() + " to " + getTo() + " of " + c.getChannels() + " do not exist");
 				return InputType.convolutional(c.getHeight(), c.getWidth(), getTo() - getFrom() + 1, c
 					.getFormat());

@@ -4,20 +4,27 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.deepclass.core.backend.NativeBackend;
+import io.deepclass.core.data.ImageShape;
+
 import onnx.OnnxMl;
 
 /**
@@ -40,8 +47,8 @@ public final class OnnxImporter {
 	 * An imported network, the input shape it takes, and the file's metadata (DeepClass's own
 	 * exports state their preprocessing and classes there).
 	 */
-	public record Imported(ComputationGraph graph, io.deepclass.core.data.ImageShape input,
-		java.util.Map<String, String> metadata)
+	public record Imported(ComputationGraph graph, ImageShape input,
+		Map<String, String> metadata)
 	{}
 
 	/** The network in {@code file}, initialised with its weights, in inference mode. */
@@ -64,7 +71,7 @@ public final class OnnxImporter {
 		final OnnxModel model = OnnxModel.read(file).withSize(size);
 		final Context context = new Context(model, file.getFileName().toString());
 		// every operator without a mapper at once, before any other message about the graph
-		final java.util.Set<String> unknown = new java.util.LinkedHashSet<>();
+		final Set<String> unknown = new LinkedHashSet<>();
 		for (final OnnxMl.NodeProto node : model.nodes)
 			if (!OnnxOperators.MAPPERS.containsKey(node.getOpType())) unknown.add(OnnxChecks.name(node
 				.getOpType()) + " (node '" + OnnxChecks.name(node.getName()) + "')");
@@ -100,8 +107,8 @@ public final class OnnxImporter {
 			String flat = out + "_flat";
 			while (!context.names.add(flat))
 				flat += "_";
-			context.builder.addVertex(flat, new org.deeplearning4j.nn.conf.graph.PreprocessorVertex(
-				new org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor(c.getHeight(), c
+			context.builder.addVertex(flat, new PreprocessorVertex(
+				new CnnToFeedForwardPreProcessor(c.getHeight(), c
 					.getWidth(), c.getChannels())), out);
 			context.builder.setOutputs(flat);
 			conf = build(context);
@@ -117,8 +124,8 @@ public final class OnnxImporter {
 					target.length() + ".");
 			target.assign(p.value().reshape('c', target.shape()));
 		}
-		return new Imported(graph, new io.deepclass.core.data.ImageShape((int) model.channels,
-			(int) model.height, (int) model.width), java.util.Map.copyOf(model.metadata));
+		return new Imported(graph, new ImageShape((int) model.channels,
+			(int) model.height, (int) model.width), Map.copyOf(model.metadata));
 	}
 
 	private static ComputationGraphConfiguration build(final Context context) {
@@ -150,7 +157,7 @@ public final class OnnxImporter {
 		OnnxMl.NodeProto node;
 
 		/** DL4J names given, and the next number to try for each base name. */
-		private final java.util.Set<String> names = new java.util.HashSet<>(java.util.Set.of("input"));
+		private final Set<String> names = new HashSet<>(Set.of("input"));
 
 		private final Map<String, Integer> taken = new HashMap<>();
 
@@ -158,7 +165,7 @@ public final class OnnxImporter {
 		private static final int MAX_NAME = 200;
 
 		/** ONNX tensors that are never negative (for ceil-mode max-pooling). */
-		final java.util.Set<String> nonNegative = new java.util.HashSet<>();
+		final Set<String> nonNegative = new HashSet<>();
 
 		Context(final OnnxModel model, final String file) {
 			this.model = model;

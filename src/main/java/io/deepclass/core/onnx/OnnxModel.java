@@ -3,6 +3,7 @@ package io.deepclass.core.onnx;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +36,7 @@ final class OnnxModel {
 	final String file;
 
 	/** The file's metadata properties (key: value). */
-	final java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>();
+	final Map<String, String> metadata = new LinkedHashMap<>();
 
 	private OnnxModel(final OnnxMl.ModelProto model, final String file) {
 		this.file = file;

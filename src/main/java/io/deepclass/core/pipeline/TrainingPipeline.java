@@ -2,6 +2,8 @@ package io.deepclass.core.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import io.deepclass.core.DeepClassException;
@@ -98,7 +100,7 @@ public final class TrainingPipeline {
 		try {
 			backbone = Backbone.load(p.backbone(), p.cutAt(), p.inputSize());
 		}
-		catch (final java.io.IOException e) {
+		catch (final IOException e) {
 			throw new DeepClassException("cannot read the backbone '" + p.backbone() + "': " + e
 				.getMessage(), e);
 		}
@@ -149,14 +151,14 @@ public final class TrainingPipeline {
 	 * "gray" for one channel, "red", "green", "blue" for RGB images, else "C" and the source
 	 * channel's number (the chosen ones, in their order).
 	 */
-	static java.util.List<String> channelNames(final Dataset train, final int[] selected) {
+	static List<String> channelNames(final Dataset train, final int[] selected) {
 		final int channels = train.shape().channels();
-		if (channels == 1 && selected == null) return java.util.List.of("gray");
+		if (channels == 1 && selected == null) return List.of("gray");
 		boolean rgb = channels == 3 && selected == null && train.size() > 0;
 		for (int i = 0; rgb && i < train.size(); i++)
 			rgb = train.bitDepth(i) == 24;
-		if (rgb) return java.util.List.of("red", "green", "blue");
-		final java.util.List<String> names = new java.util.ArrayList<>();
+		if (rgb) return List.of("red", "green", "blue");
+		final List<String> names = new ArrayList<>();
 		for (int c = 0; c < channels; c++)
 			names.add("C" + (selected != null ? selected[c] : c + 1));
 		return names;

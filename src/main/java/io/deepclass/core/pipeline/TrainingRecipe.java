@@ -1,10 +1,13 @@
 package io.deepclass.core.pipeline;
 
+import java.nio.file.Path;
+
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.Augmentation;
 import io.deepclass.core.data.Normalization;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.train.TrainingSettings;
+import io.deepclass.core.transfer.TransferTraining;
 
 /**
  * How to make a model from a labelled dataset: which network, how to train it, which part of
@@ -29,8 +32,8 @@ public record TrainingRecipe(ArchitectureSpec architecture, TrainingSettings set
 	 * {@code cutAt}, or found; for square inputs of {@code inputSize} pixels, 0: its own), trained
 	 * as {@code transfer} says.
 	 */
-	public record Pretrained(java.nio.file.Path backbone, String cutAt, int inputSize,
-		io.deepclass.core.transfer.TransferTraining.Settings transfer)
+	public record Pretrained(Path backbone, String cutAt, int inputSize,
+		TransferTraining.Settings transfer)
 	{}
 
 	public TrainingRecipe {

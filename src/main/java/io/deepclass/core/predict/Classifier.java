@@ -1,13 +1,14 @@
 package io.deepclass.core.predict;
 
+import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
+import io.deepclass.core.backend.NativeThreads;
 import io.deepclass.core.bundle.IncompatibleModelException;
 import io.deepclass.core.bundle.ModelBundle;
-import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.Batches;
-import io.deepclass.core.backend.NativeThreads;
+import io.deepclass.core.data.Dataset;
 import io.deepclass.core.model.Network;
 
 /**
@@ -50,7 +51,7 @@ public final class Classifier {
 		int done = 0;
 		while (done < all.length && all[done] != null)
 			done++;
-		final float[][] probabilities = java.util.Arrays.copyOf(all, done);
+		final float[][] probabilities = Arrays.copyOf(all, done);
 		final int[] predicted = new int[done];
 		final String[] sources = new String[done];
 		for (int i = 0; i < done; i++) {

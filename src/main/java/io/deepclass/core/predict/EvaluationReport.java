@@ -1,10 +1,12 @@
 package io.deepclass.core.predict;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.Interval;
@@ -49,11 +51,11 @@ public record EvaluationReport(List<String> classNames, int count, double accura
 				"evaluated.");
 		final Evaluation evaluation = new Evaluation(classes);
 		final INDArray labelArray = Nd4j.create(labels, new long[] { n, k }, 'c').get(
-			org.nd4j.linalg.indexing.NDArrayIndex.interval(0, labelled),
-			org.nd4j.linalg.indexing.NDArrayIndex.all());
+			NDArrayIndex.interval(0, labelled),
+			NDArrayIndex.all());
 		final INDArray probArray = Nd4j.create(probs, new long[] { n, k }, 'c').get(
-			org.nd4j.linalg.indexing.NDArrayIndex.interval(0, labelled),
-			org.nd4j.linalg.indexing.NDArrayIndex.all());
+			NDArrayIndex.interval(0, labelled),
+			NDArrayIndex.all());
 		evaluation.eval(labelArray, probArray);
 		final int[][] confusion = new int[k][k];
 		final double[] precision = new double[k];
@@ -118,7 +120,7 @@ public record EvaluationReport(List<String> classNames, int count, double accura
 	 */
 	public List<String> warnings() {
 		final int[] support = support();
-		final List<String> warnings = new java.util.ArrayList<>();
+		final List<String> warnings = new ArrayList<>();
 		for (int c = 0; c < support.length; c++)
 			if (support[c] < FEW_IMAGES) warnings.add("class '" + classNames.get(c) + "' has " + (support[
 				c] == 0 ? "no test images: its recall is unknown" : "only " + support[c] + " test " +

@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -314,7 +315,7 @@ public final class ResultsCsv implements Closeable {
 				"list, e.g. '" + SafeNames.shown(rows.keySet().iterator().next()) + "'; merge with the list the shards " +
 				"were cut from.");
 		}
-		Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
 		return missing;
 	}
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -21,8 +22,8 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.DecodedImage;
 import io.deepclass.core.data.ImageConverter;
 import io.deepclass.core.data.ImageDecoder;
-import io.deepclass.core.data.ImageFiles;
 import io.deepclass.core.data.ImageFiles.ImageFile;
+import io.deepclass.core.data.ImageFiles;
 import io.deepclass.core.data.ImageShape;
 
 /**
@@ -261,7 +262,7 @@ public final class StreamingClassification {
 			}
 		}
 		final int n = ok.size();
-		return new Batch(ok, java.util.Arrays.copyOf(pixels, n * shape.size()), java.util.Arrays
+		return new Batch(ok, Arrays.copyOf(pixels, n * shape.size()), Arrays
 			.copyOf(depths, n), skipped);
 	}
 
@@ -306,7 +307,7 @@ public final class StreamingClassification {
 
 	private static int[] filled(final int n, final int value) {
 		final int[] a = new int[n];
-		java.util.Arrays.fill(a, value);
+		Arrays.fill(a, value);
 		return a;
 	}
 }

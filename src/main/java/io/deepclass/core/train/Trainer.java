@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 
@@ -190,7 +191,7 @@ public final class Trainer {
 						.epochs() ? "stopped early after epoch " + stats.epoch() + ": the validation loss " +
 							"had not improved for " + (stats.epoch() - best.epoch()) + " epochs; kept epoch " +
 							best.epoch() +
-							" (validation loss " + String.format(java.util.Locale.ROOT, "%.4f", best
+							" (validation loss " + String.format(Locale.ROOT, "%.4f", best
 								.validationLoss()) + ")" : "kept epoch " + best.epoch() + ", the lowest " +
 									"validation loss");
 				}

@@ -3,6 +3,7 @@ package io.deepclass.core.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import io.deepclass.core.Interval;
 import io.deepclass.core.data.Dataset;
@@ -101,17 +102,17 @@ public record TrainingDiagnosis(List<Finding> findings) {
 	}
 
 	/** Training accuracy far above validation, with validation loss rising at the end. */
-	private static java.util.Optional<Finding> overfitting(final List<EpochStats> history,
+	private static Optional<Finding> overfitting(final List<EpochStats> history,
 		final boolean validated)
 	{
-		if (!validated || history.size() < 3) return java.util.Optional.empty();
+		if (!validated || history.size() < 3) return Optional.empty();
 		final EpochStats last = history.get(history.size() - 1);
 		EpochStats best = history.get(0);
 		for (final EpochStats e : history)
 			if (e.validationLoss() < best.validationLoss()) best = e;
 		if (last.trainAccuracy() - last.validationAccuracy() <= OVERFIT_GAP || best == last || !(last
-			.validationLoss() > best.validationLoss() * 1.1)) return java.util.Optional.empty();
-		return java.util.Optional.of(new Finding(Kind.OVERFITTING, "training accuracy " + percent(last
+			.validationLoss() > best.validationLoss() * 1.1)) return Optional.empty();
+		return Optional.of(new Finding(Kind.OVERFITTING, "training accuracy " + percent(last
 			.trainAccuracy()) + " but validation " + percent(last.validationAccuracy()) + ", and the " +
 			"validation loss rose from " + number(best.validationLoss()) + " (epoch " + best.epoch() +
 			") to " + number(last.validationLoss()) + ": the model memorises its training images. " +

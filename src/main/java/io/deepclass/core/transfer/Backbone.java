@@ -2,6 +2,7 @@ package io.deepclass.core.transfer;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -14,9 +15,12 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
+import com.google.gson.JsonParser;
+
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
+import io.deepclass.core.onnx.OnnxException;
 import io.deepclass.core.onnx.OnnxImporter;
 
 /**
@@ -41,12 +45,12 @@ public record Backbone(ComputationGraph graph, String cut, long features, ImageS
 		final String card = metadata == null ? null : metadata.get(DEEPCLASS_MODEL_CARD);
 		if (card == null) return null;
 		try {
-			final var norm = com.google.gson.JsonParser.parseString(card).getAsJsonObject().getAsJsonObject(
+			final var norm = JsonParser.parseString(card).getAsJsonObject().getAsJsonObject(
 				"normalization");
 			final Normalization.Method method = norm == null || !norm.has("method")
 				? Normalization.Method.DATASET : Normalization.Method.parse(norm.get("method").getAsString());
 			final float[] zero = new float[input.channels()], one = new float[input.channels()];
-			java.util.Arrays.fill(one, 1);
+			Arrays.fill(one, 1);
 			return new Normalization(method, zero, one, norm == null || !norm.has("lowPercentile") ? 0
 				: norm.get("lowPercentile").getAsDouble(), norm == null || !norm.has("highPercentile") ? 0
 					: norm.get("highPercentile").getAsDouble());
@@ -70,7 +74,7 @@ public record Backbone(ComputationGraph graph, String cut, long features, ImageS
 		try {
 			imported = OnnxImporter.importNetwork(onnx, size);
 		}
-		catch (final io.deepclass.core.onnx.OnnxException.Unsupported e) {
+		catch (final OnnxException.Unsupported e) {
 			throw size > 0 ? new DeepClassException(e.getMessage() + " At input_size=" + size + " the " +
 				"network may not fit together: use its own size (input_size=0).", e) : e;
 		}
