@@ -43,6 +43,12 @@ if [ "$#" -eq 0 ]; then
   check "main pass" "$main_tests" "$main_skipped" "${MIN_TESTS:-250}"
   check "dialog/Macro Recorder pass" "$gui_tests" "$gui_skipped" 2
 fi
+# The end-to-end checks that judge a result (ONNX Runtime against DeepClass; a headless macro
+# in plain ImageJ 1.x on the real Fashion-MNIST files): in CI, or with E2E=1. The others in
+# src/test/e2e/ are manual checks (README there).
+if [ "$#" -eq 0 ] && { [ "${CI:-}" = true ] || [ -n "${E2E:-}" ]; }; then
+  src/test/e2e/ci_e2e.sh target/e2e-ci
+fi
 # The GPU variant (both ND4J backends; CUDA's Java classes only, no CUDA natives) must compile,
 # choose the CPU here, and pass core's backend-independent tests: every core test of the main
 # pass. DEEPCLASS_SKIP_GPU_VARIANT=1 skips it, e.g. when running a single test with -Dtest=...
