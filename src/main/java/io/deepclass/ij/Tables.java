@@ -33,6 +33,14 @@ public final class Tables {
 		if (!java.awt.GraphicsEnvironment.isHeadless()) table.show(title);
 	}
 
+	/**
+	 * Forgets every table kept so far, so that what {@link #last} returns afterwards was made by
+	 * a later command (tests call it before each macro; a leftover must not pass for a result).
+	 */
+	static void clear() {
+		LAST.clear();
+	}
+
 	/** The table last shown with this title, or null. */
 	public static ResultsTable last(final String title) {
 		return LAST.get(title);

@@ -37,7 +37,9 @@ import io.deepclass.core.transfer.TransferTraining;
  * {@code src/test/e2e/export_e2e.sh}, which then checks the files with Python's ONNX checker and
  * numpy.
  * <p>
- * {@code ExportBench <out> <threads> [DeepClass model files of Fashion-MNIST classes ...]}
+ * {@code ExportBench <out> <threads> [DeepClass model files of Fashion-MNIST classes ...]};
+ * {@code -Darchitectures=linear,lenet} trains only those, and it exits 1 when a difference is
+ * above {@code -Dmax.difference} (default 1e-4) or not a number.
  */
 public final class ExportBench {
 
@@ -51,7 +53,9 @@ public final class ExportBench {
 		final Dataset test = IdxReader.readSplit(fm, "t10k", IdxReader.FASHION_MNIST_CLASSES).head(2000);
 		final List<Object[]> models = new ArrayList<>();
 		final TrainingSettings settings = TrainingSettings.defaults().withEpochs(1).withSeed(42);
-		for (final String a : ArchitectureSpec.REFERENCE)
+		final List<String> architectures = System.getProperty("architectures") == null
+			? ArchitectureSpec.REFERENCE : List.of(System.getProperty("architectures").split(","));
+		for (final String a : architectures)
 			models.add(new Object[] { a, new TrainingPipeline(null, null).train(new TrainingRecipe(
 				ArchitectureSpec.parse(a), settings, 0.1).withNormalization(Normalization.Method.PERCENTILE,
 					1, 99.8), train).bundle() });
@@ -62,6 +66,9 @@ public final class ExportBench {
 		System.out.printf(Locale.ROOT, "%-28s %12s %14s %14s %8s%n", "model", "max |dp|",
 			"DeepClass img/s", "ORT img/s", "ORT/DC");
 		final OrtEnvironment env = OrtEnvironment.getEnvironment();
+		// -Dmax.difference: the largest probability difference that passes (CI's end-to-end check)
+		final double maxDifference = Double.parseDouble(System.getProperty("max.difference", "1e-4"));
+		final List<String> failed = new ArrayList<>();
 		for (final Object[] m : models) {
 			final String name = ((String) m[0]).replaceAll("[^A-Za-z0-9_.-]", "_");
 			final ModelBundle model = (ModelBundle) m[1];
@@ -101,6 +108,12 @@ public final class ExportBench {
 			}
 			System.out.printf(Locale.ROOT, "%-28s %12.2e %14.0f %14.0f %8.2f%n", name, largest,
 				deepclass, ort, ort / deepclass);
+			if (!(largest <= maxDifference)) failed.add(name + " (" + largest + ")");
+		}
+		if (!failed.isEmpty()) {
+			System.out.println("FAILED: ONNX Runtime's probabilities differ from DeepClass's by more " +
+				"than " + maxDifference + ": " + String.join(", ", failed));
+			System.exit(1);
 		}
 	}
 

@@ -2,10 +2,8 @@ package io.deepclass.ij;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +33,9 @@ class MacroCommandsTest {
 
 	static Path train, test, flat, model;
 
+	/** The history table the training macro made (read before any other macro runs). */
+	static ResultsTable trainingHistory;
+
 	@BeforeAll
 	static void trainAModel() throws IOException {
 		train = MacroHarness.stripesFolder(dir.resolve("train"), 80, 16, 1, false);
@@ -53,6 +54,7 @@ class MacroCommandsTest {
 		assertTrue(run.output().contains("DeepClass epoch 4:"), "a Log line per epoch: " + run
 			.output());
 		assertTrue(Files.isRegularFile(model));
+		trainingHistory = MacroHarness.table(ResultTables.HISTORY);
 	}
 
 	@Test
@@ -65,7 +67,7 @@ class MacroCommandsTest {
 				"getInfo(\"slice.label\"));");
 			assertTrue(run.completed(), run.output());
 			assertTrue(run.output().contains("8x8 80 horizontal/"), run.output());
-			final ResultsTable report = Tables.last(ResultTables.IMPORT_REPORT);
+			final ResultsTable report = MacroHarness.table(ResultTables.IMPORT_REPORT);
 			assertEquals(3, report.size());
 			assertEquals("horizontal", report.getStringValue("name", 0));
 			assertEquals(40, (int) report.getValue("images", 1));
@@ -83,7 +85,7 @@ class MacroCommandsTest {
 		assertEquals(List.of("horizontal", "vertical"), bundle.info().classNames());
 		assertEquals(4, bundle.info().history().size());
 		assertEquals(60, bundle.info().training().trainingImages(), "75 % of 80");
-		final ResultsTable history = Tables.last(ResultTables.HISTORY);
+		final ResultsTable history = trainingHistory;
 		assertEquals(4, history.size());
 		assertTrue(history.getValue("validation_accuracy", 3) >= 0.9, "stripes are learnt: " +
 			history.getValue("validation_accuracy", 3));
@@ -99,7 +101,7 @@ class MacroCommandsTest {
 		assertEquals(11, lines.size(), "header and 10 rows");
 		assertTrue(lines.get(0).contains("class") && lines.get(0).contains("p_horizontal") && lines
 			.get(0).contains("p_vertical"), lines.get(0));
-		final ResultsTable results = Tables.last(ResultTables.RESULTS);
+		final ResultsTable results = MacroHarness.table(ResultTables.RESULTS);
 		int right = 0;
 		for (int i = 0; i < results.size(); i++) {
 			final String source = results.getStringValue("source", i);
@@ -116,11 +118,11 @@ class MacroCommandsTest {
 		final MacroHarness.Run run = MacroHarness.run("setBatchMode(true);\nrun(\"Classify Images\", " +
 			"\"model_file=[" + model + "] input=folder folder=[" + test + "]\");");
 		assertTrue(run.completed(), run.output());
-		final ResultsTable confusion = Tables.last(ResultTables.CONFUSION);
+		final ResultsTable confusion = MacroHarness.table(ResultTables.CONFUSION);
 		assertEquals(2, confusion.size());
 		final double correct = confusion.getValue("horizontal", 0) + confusion.getValue("vertical", 1);
 		assertTrue(correct >= 36, "diagonal " + correct + " of 40");
-		assertEquals("horizontal", Tables.last(ResultTables.RESULTS).getStringValue("true_class", 0));
+		assertEquals("horizontal", MacroHarness.table(ResultTables.RESULTS).getStringValue("true_class", 0));
 	}
 
 	@Test
@@ -146,7 +148,7 @@ class MacroCommandsTest {
 		assertEquals(ClassOverlays.color(0), left.getStrokeColor());
 		assertEquals(ClassOverlays.color(1), right.getStrokeColor());
 		assertFalse(left.getStrokeColor().equals(right.getStrokeColor()));
-		final ResultsTable results = Tables.last(ResultTables.RESULTS);
+		final ResultsTable results = MacroHarness.table(ResultTables.RESULTS);
 		assertEquals(2, (int) results.getValue("roi", 1));
 	}
 
@@ -166,7 +168,19 @@ class MacroCommandsTest {
 			(TextRoi) first).getText());
 		assertEquals(40, overlay.get(39).getPosition());
 		assertTrue(run.output().contains("legend: 1"), run.output());
-		assertNotNull(Tables.last(ResultTables.CONFUSION), "a DeepClass stack knows its truth");
+		// a DeepClass stack knows its truth: the matrix counts this stack's 40 slices
+		final ResultsTable results = MacroHarness.table(ResultTables.RESULTS);
+		final ResultsTable confusion = MacroHarness.table(ResultTables.CONFUSION);
+		assertEquals(40, results.size());
+		final List<String> classes = List.of("horizontal", "vertical");
+		final int[][] counts = new int[2][2];
+		for (int i = 0; i < results.size(); i++)
+			counts[classes.indexOf(results.getStringValue("true_class", i))][classes.indexOf(results
+				.getStringValue("class", i))]++;
+		for (int actual = 0; actual < 2; actual++)
+			for (int predicted = 0; predicted < 2; predicted++)
+				assertEquals(counts[actual][predicted], (int) confusion.getValue(classes.get(predicted),
+					actual));
 	}
 
 	@Test
@@ -179,7 +193,7 @@ class MacroCommandsTest {
 		assertTrue(run.completed(), run.output());
 		assertTrue(run.output().contains("heat 24"), run.output());
 		assertTrue(run.output().contains("montage "), run.output());
-		final ResultsTable metrics = Tables.last(ResultTables.EVALUATION);
+		final ResultsTable metrics = MacroHarness.table(ResultTables.EVALUATION);
 		assertEquals(4, metrics.size());
 		assertEquals("all (accuracy)", metrics.getStringValue("class", 2));
 		assertTrue(metrics.getValue("precision", 2) >= 0.9);
@@ -231,7 +245,7 @@ class MacroCommandsTest {
 	void systemCheckReportsTheBackend() {
 		final MacroHarness.Run run = MacroHarness.run("run(\"DeepClass System Check\");");
 		assertTrue(run.completed(), run.output());
-		final ResultsTable t = Tables.last("DeepClass System Check");
+		final ResultsTable t = MacroHarness.table("DeepClass System Check");
 		boolean cpu = false;
 		for (int i = 0; i < t.size(); i++)
 			if (t.getStringValue("item", i).equals("backend")) cpu = t.getStringValue("value", i)
@@ -272,6 +286,12 @@ class MacroCommandsTest {
 
 	@Test
 	void recordedOptionsReplayToTheSameResult() {
+		final MacroHarness.Run first = MacroHarness.run("run(\"Classify Images\", \"model_file=[" +
+			model + "] input=folder folder=[" + flat + "] overlay\");");
+		assertTrue(first.completed(), first.output());
+		final ResultsTable original = MacroHarness.table(ResultTables.RESULTS);
+		assertEquals(10, original.size());
+
 		final java.util.Map<String, Object> recorded = new java.util.LinkedHashMap<>();
 		recorded.put("model_file", model.toString());
 		recorded.put("input", "folder");
@@ -282,7 +302,16 @@ class MacroCommandsTest {
 		assertEquals("model_file=" + model + " input=folder folder=" + flat + " overlay", line);
 		final MacroHarness.Run run = MacroHarness.run("run(\"Classify Images\", \"" + line + "\");");
 		assertTrue(run.completed(), run.output());
-		assertEquals(10, Tables.last(ResultTables.RESULTS).size());
-		assertEquals(Color.class, ClassOverlays.color(3).getClass());
+		final ResultsTable replayed = MacroHarness.table(ResultTables.RESULTS);
+		assertFalse(original == replayed, "the replay made its own table");
+		assertEquals(List.of(original.getHeadings()), List.of(replayed.getHeadings()));
+		assertEquals(original.size(), replayed.size());
+		for (int i = 0; i < original.size(); i++)
+			for (final String column : original.getHeadings()) {
+				assertEquals(original.getStringValue(column, i), replayed.getStringValue(column, i),
+					column + ", row " + i);
+				assertEquals(original.getValue(column, i), replayed.getValue(column, i), 1e-6, column +
+					", row " + i);
+			}
 	}
 }

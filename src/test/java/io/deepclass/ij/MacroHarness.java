@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.io.FileSaver;
+import ij.measure.ResultsTable;
 import ij.process.ByteProcessor;
 
 import io.deepclass.core.TestData;
@@ -30,7 +31,12 @@ public final class MacroHarness {
 		return run(code, "");
 	}
 
+	/**
+	 * Runs a macro after forgetting every DeepClass table an earlier macro made, so a test reads
+	 * {@link Tables#last} tables this macro made or finds none.
+	 */
 	static Run run(final String code, final String argument) {
+		Tables.clear();
 		try {
 			HeadlessImageJ.install();
 		}
@@ -51,6 +57,16 @@ public final class MacroHarness {
 		finally {
 			System.setOut(stdout);
 		}
+	}
+
+	/**
+	 * The table with this title that the last macro made; fails when it made none (a table of an
+	 * earlier macro never stands in for it: {@link #run} forgets them).
+	 */
+	static ResultsTable table(final String title) {
+		final ResultsTable table = Tables.last(title);
+		if (table == null) throw new AssertionError("the macro made no table '" + title + "'");
+		return table;
 	}
 
 	/** Macro-callable: keeps the current image for the test to inspect. */

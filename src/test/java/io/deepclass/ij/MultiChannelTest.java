@@ -139,7 +139,7 @@ class MultiChannelTest {
 		final MacroHarness.Run run = MacroHarness.run("setBatchMode(true);\nopen(\"" + test +
 			"\");\nrun(\"Classify Images\", \"model_file=[" + model + "] input=stack\");");
 		assertTrue(run.completed(), run.output());
-		final ResultsTable results = Tables.last(ResultTables.RESULTS);
+		final ResultsTable results = MacroHarness.table(ResultTables.RESULTS);
 		assertEquals(20, results.size(), "one row per time point (Z projected as in training)");
 		int correct = 0;
 		for (int i = 0; i < 20; i++)

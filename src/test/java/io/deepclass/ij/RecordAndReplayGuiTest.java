@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.awt.Choice;
 import java.awt.EventQueue;
@@ -25,6 +24,7 @@ import ij.gui.GenericDialog;
 import ij.measure.ResultsTable;
 import ij.plugin.frame.Recorder;
 
+import io.deepclass.core.CiRequirement;
 import io.deepclass.core.TestData;
 import io.deepclass.core.bundle.ModelFiles;
 import io.deepclass.core.data.Dataset;
@@ -33,7 +33,7 @@ import io.deepclass.core.train.TrainingSettings;
 /**
  * The Macro Recorder records what a user enters in a DeepClass dialog, and replaying the
  * recorded line runs the same command with the same result. Needs a display: CI runs it under
- * xvfb-run; without a display it is skipped.
+ * xvfb-run; without a display it is skipped, and fails in CI.
  */
 @Tag("gui")
 class RecordAndReplayGuiTest {
@@ -43,7 +43,9 @@ class RecordAndReplayGuiTest {
 
 	@Test
 	void recordedLineReplaysToTheSameResults() throws Exception {
-		assumeFalse(GraphicsEnvironment.isHeadless(), "needs a display (run under xvfb-run)");
+		CiRequirement.require(!GraphicsEnvironment.isHeadless(), "there is no display (run under " +
+			"xvfb-run)");
+		Tables.clear();
 		final Path flat = MacroHarness.stripesFolder(dir.resolve("my images"), 8, 16, 3, true);
 		final Path model = dir.resolve("model.zip");
 		final Dataset train = TestData.stripes(80, 16, 1);
@@ -69,6 +71,7 @@ class RecordAndReplayGuiTest {
 			assertFalse(plugin.isAlive(), "the command finished");
 			Recorder.saveCommand();
 			final ResultsTable first = Tables.last(ResultTables.RESULTS);
+			assertNotNull(first, "the dialog's run made a results table");
 			assertEquals(8, first.size());
 
 			final Matcher m = Pattern.compile("run\\(\"Classify Images\", \"(.*)\"\\);").matcher(recorder
@@ -84,8 +87,7 @@ class RecordAndReplayGuiTest {
 			final MacroHarness.Run replay = MacroHarness.run("run(\"Classify Images\", \"" + options
 				.replace("\\", "\\\\") + "\");");
 			assertTrue(replay.completed(), replay.output());
-			final ResultsTable second = Tables.last(ResultTables.RESULTS);
-			assertNotNull(second);
+			final ResultsTable second = MacroHarness.table(ResultTables.RESULTS);
 			assertFalse(first == second, "a new run");
 			assertEquals(first.size(), second.size());
 			for (int i = 0; i < first.size(); i++) {
@@ -105,7 +107,9 @@ class RecordAndReplayGuiTest {
 	 */
 	@Test
 	void commandWithoutParametersOpensNoDialog() throws Exception {
-		assumeFalse(GraphicsEnvironment.isHeadless(), "needs a display (run under xvfb-run)");
+		CiRequirement.require(!GraphicsEnvironment.isHeadless(), "there is no display (run under " +
+			"xvfb-run)");
+		Tables.clear();
 		final Thread plugin = new Thread(() -> new DeepClassPlugIn().run("check"),
 			"Run$_DeepClass test");
 		plugin.start();

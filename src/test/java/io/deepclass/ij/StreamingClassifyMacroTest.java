@@ -52,7 +52,7 @@ class StreamingClassifyMacroTest {
 	@Test
 	void streamedCsvHoldsWhatTheInMemoryTableHolds() throws IOException {
 		classify("input=folder folder=[" + test + "]");
-		final ResultsTable memory = Tables.last(ResultTables.RESULTS);
+		final ResultsTable memory = MacroHarness.table(ResultTables.RESULTS);
 		final Path csv = dir.resolve("streamed.csv");
 		final MacroHarness.Run run = classify("input=folder folder=[" + test + "] save_csv=[" + csv +
 			"]");
@@ -72,9 +72,30 @@ class StreamingClassifyMacroTest {
 			assertEquals(memory.getStringValue("true_class", i), f[7]);
 			assertEquals((int) memory.getValue("correct", i), Integer.parseInt(f[8]));
 		}
-		final ResultsTable confusion = Tables.last(ResultTables.CONFUSION);
+		final ResultsTable confusion = MacroHarness.table(ResultTables.CONFUSION);
+		assertConfusionCounts(lines, confusion);
 		assertTrue(confusion.getValue("horizontal", 0) + confusion.getValue("vertical", 1) >= 36,
 			"the confusion matrix, counted as the rows stream by");
+	}
+
+	/**
+	 * The confusion table holds, cell by cell, the (true class, class) pairs of the CSV's rows:
+	 * it was counted from this run's rows, not left by another run.
+	 */
+	static void assertConfusionCounts(final List<String> csv, final ResultsTable confusion) {
+		final List<String> classes = List.of("horizontal", "vertical");
+		final int[][] counts = new int[2][2];
+		for (final String line : csv.subList(1, csv.size())) {
+			final String[] f = line.split(",");
+			counts[classes.indexOf(f[7])][classes.indexOf(f[3])]++;
+		}
+		assertEquals(2, confusion.size(), "a row per actual class");
+		for (int actual = 0; actual < 2; actual++) {
+			assertEquals(classes.get(actual), confusion.getStringValue("actual", actual));
+			for (int predicted = 0; predicted < 2; predicted++)
+				assertEquals(counts[actual][predicted], (int) confusion.getValue(classes.get(predicted),
+					actual), "actual " + classes.get(actual) + ", predicted " + classes.get(predicted));
+		}
 	}
 
 	@Test
@@ -153,13 +174,14 @@ class StreamingClassifyMacroTest {
 	void resumedConfusionMatrixCountsTheWholeCsv() throws IOException {
 		final Path csv = dir.resolve("resumed-confusion.csv");
 		classify("input=folder folder=[" + test + "] save_csv=[" + csv + "]");
-		final ResultsTable whole = Tables.last(ResultTables.CONFUSION);
+		final ResultsTable whole = MacroHarness.table(ResultTables.CONFUSION);
 		final List<String> full = Files.readAllLines(csv);
 		Files.write(csv, full.subList(0, 1 + 15)); // a run stopped after 15 files
 		final MacroHarness.Run resumed = classify("input=folder folder=[" + test + "] save_csv=[" +
 			csv + "] resume");
 		assertTrue(resumed.output().contains("classified 25 of 40 files"), resumed.output());
-		final ResultsTable again = Tables.last(ResultTables.CONFUSION);
+		final ResultsTable again = MacroHarness.table(ResultTables.CONFUSION);
+		assertConfusionCounts(Files.readAllLines(csv), again);
 		double total = 0;
 		for (final String predicted : List.of("horizontal", "vertical"))
 			for (int actual = 0; actual < 2; actual++) {

@@ -33,7 +33,7 @@ public final class Npy {
 		final StringBuilder shape = new StringBuilder();
 		for (final long d : array.shape())
 			shape.append(d).append(", ");
-		if (array.shape().length > 1) shape.setLength(shape.length() - 1); // (1, 2) but (3,)
+		if (array.shape().length > 1) shape.setLength(shape.length() - 2); // (1, 2) but (3,)
 		final String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape.toString()
 			.trim() + "), }";
 		// magic, version, header length, header: together a multiple of 64, ending in '\n'

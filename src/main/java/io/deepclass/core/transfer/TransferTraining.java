@@ -246,12 +246,17 @@ public final class TransferTraining {
 			final INDArray scale = gamma.div(org.nd4j.linalg.ops.transforms.Transforms.sqrt(layer
 				.getParam("var").add(bn.getEps()), false));
 			folded.put(e.getKey(), new INDArray[] { scale, beta.sub(layer.getParam("mean").mul(scale)) });
-			final var affine = new org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop(
-				new org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D.Builder(1, 1).nIn(gamma
-					.length()).depthMultiplier(1).hasBias(true).activation(Activation.IDENTITY)
+			final var depthwise = new org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D.Builder(1,
+				1).nIn(gamma.length()).depthMultiplier(1).hasBias(true).activation(Activation.IDENTITY)
 					.convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Truncate).weightInit(WeightInit.ZERO)
 					.biasInit(0).updater(new org.nd4j.linalg.learning.config.NoOp()).name(e.getKey())
-					.build());
+					.build();
+			// in the frozen part (unfreeze > 0) nothing below needs gradients, and the frozen layer
+			// above passes none: passing them through here fails DL4J's backward pass
+			final org.deeplearning4j.nn.conf.layers.Layer affine = lv.getLayerConf()
+				.getLayer() instanceof org.deeplearning4j.nn.conf.layers.misc.FrozenLayer
+					? new org.deeplearning4j.nn.conf.layers.misc.FrozenLayer(depthwise)
+					: new org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop(depthwise);
 			affine.setLayerName(e.getKey());
 			lv.getLayerConf().setLayer(affine);
 		}

@@ -68,4 +68,29 @@ class DatasetSplitTest {
 		assertEquals(Math.sqrt((14 * 14 + 12 * 12 + 4 * 4 + 4 * 4 + 10 * 10 + 8 * 8 + 16 * 16 + 36 *
 			36) / 8.0), n.std()[0], 1e-4);
 	}
+
+	/**
+	 * Two channels with other statistics, computed by hand: channel 0 holds 1, 3, 5, 7 (mean 4,
+	 * population variance (9 + 1 + 1 + 9) / 4 = 5), channel 1 holds 10, 20, 30, 60 (mean 30,
+	 * variance (400 + 100 + 0 + 900) / 4 = 350); each channel is standardised with its own.
+	 */
+	@Test
+	void normalizationFitsEachChannelOnItsOwnPixels() {
+		// channel-planar images of 1x2 pixels: image 0 = {1, 3 | 10, 20}, image 1 = {5, 7 | 30, 60}
+		final float[] pixels = { 1, 3, 10, 20, 5, 7, 30, 60 };
+		final Dataset d = new Dataset(new ImageShape(2, 1, 2), List.of("a", "b"),
+			new ArrayImageStore(pixels, 4), new int[] { 0, 1 }, new String[] { "x", "y" });
+		final Normalization n = Normalization.fit(d);
+		assertEquals(2, n.mean().length);
+		assertEquals(4f, n.mean()[0], 1e-5);
+		assertEquals(30f, n.mean()[1], 1e-5);
+		assertEquals(Math.sqrt(5), n.std()[0], 1e-5);
+		assertEquals(Math.sqrt(350), n.std()[1], 1e-4);
+		final float[] img = d.image(1);
+		n.apply(img, 0, 1, d.shape());
+		assertEquals((5 - 4) / Math.sqrt(5), img[0], 1e-5);
+		assertEquals((7 - 4) / Math.sqrt(5), img[1], 1e-5);
+		assertEquals((30 - 30) / Math.sqrt(350), img[2], 1e-5);
+		assertEquals((60 - 30) / Math.sqrt(350), img[3], 1e-5);
+	}
 }

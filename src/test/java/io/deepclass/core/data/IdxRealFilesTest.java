@@ -2,7 +2,6 @@ package io.deepclass.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +10,11 @@ import java.nio.file.Paths;
 
 import org.junit.jupiter.api.Test;
 
+import io.deepclass.core.CiRequirement;
+
 /**
  * The real Fashion-MNIST test files from the Debian package dataset-fashion-mnist, which .ci/run
- * installs. Skipped (not failed) where the package is absent.
+ * installs. Skipped where the package is absent, failed in CI.
  */
 class IdxRealFilesTest {
 
@@ -21,7 +22,7 @@ class IdxRealFilesTest {
 
 	@Test
 	void readsTheDebianFashionMnistTestSet() throws IOException {
-		assumeTrue(Files.isDirectory(DIR), "dataset-fashion-mnist is not installed");
+		CiRequirement.require(Files.isDirectory(DIR), "dataset-fashion-mnist is not installed");
 		final Dataset test = IdxReader.readSplit(DIR, "t10k", IdxReader.FASHION_MNIST_CLASSES);
 		assertEquals(10_000, test.size());
 		assertEquals(new ImageShape(1, 28, 28), test.shape());

@@ -98,7 +98,8 @@ class BioImageIoPackageTest {
 	{
 		final String source = (String) d.get("source");
 		assertNotNull(files.get(source), what + ": " + source + " is in the package");
-		assertEquals(BioImageIoPackage.sha256(files.get(source)), d.get("sha256"), what + " sha256");
+		assertEquals(NpyNumpyFixturesTest.sha256(files.get(source)), d.get("sha256"), what +
+			" sha256 of the packaged file's bytes");
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -159,6 +159,52 @@ class TrainerTest {
 		assertFalse(r.cancelled());
 	}
 
+	/**
+	 * The rate the optimiser uses, not the one written to the history: read from the DL4J
+	 * updater's configuration at every batch, through the network's own accessor.
+	 */
+	@Test
+	void stepScheduleLowersTheOptimisersLearningRate() {
+		final TrainingSettings s = TrainingSettings.defaults().withEpochs(3).withSchedule(
+			LearningRateSchedule.step(1, 0.5));
+		final Network net = network("mlp:8", s);
+		final List<List<Double>> perEpoch = List.of(new ArrayList<>(), new ArrayList<>(),
+			new ArrayList<>());
+		final TrainingListener spy = new TrainingListener() {
+
+			@Override
+			public void batchDone(final BatchProgress p) {
+				perEpoch.get(p.epoch() - 1).add(optimiserLearningRate(net));
+			}
+		};
+		final TrainingResult r = new Trainer(s, spy, null).train(net, Normalization.fit(train), train,
+			validation);
+		final double[] expected = { 0.01, 0.005, 0.0025 };
+		for (int e = 0; e < 3; e++) {
+			assertFalse(perEpoch.get(e).isEmpty());
+			for (final double used : perEpoch.get(e))
+				assertEquals(expected[e], used, 1e-12, "the optimiser's rate in epoch " + (e + 1));
+			assertEquals(expected[e], r.history().get(e).learningRate(), 1e-12);
+		}
+	}
+
+	/** Every layer's learning rate as the DL4J updater configuration holds it; all must agree. */
+	static double optimiserLearningRate(final Network network) {
+		final java.util.Set<Double> rates = new java.util.TreeSet<>();
+		if (network.model() instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork m) {
+			for (int i = 0; i < m.getnLayers(); i++)
+				if (m.getLayer(i).numParams() > 0) rates.add(m.getLearningRate(i));
+		}
+		else {
+			final org.deeplearning4j.nn.graph.ComputationGraph g =
+				(org.deeplearning4j.nn.graph.ComputationGraph) network.model();
+			for (final org.deeplearning4j.nn.api.Layer l : g.getLayers())
+				if (l.numParams() > 0) rates.add(g.getLearningRate(l.conf().getLayer().getLayerName()));
+		}
+		assertEquals(1, rates.size(), "one rate for all layers: " + rates);
+		return rates.iterator().next();
+	}
+
 	@Test
 	void plateauScheduleWaitsForPatienceEpochsWithoutImprovement() {
 		final LearningRateSchedule plateau = LearningRateSchedule.plateau(2, 0.1);

@@ -146,6 +146,17 @@ class TransferTrainingTest {
 		assertTrue(changed, "fine-tuning trains the backbone");
 		assertEquals(5, r.result().history().size(), "3 head epochs, then 2 fine-tuning");
 		assertEquals(0.001, r.result().history().get(4).learningRate(), 1e-12);
+		// the rate the optimiser of every trainable layer uses, not only the one in the history
+		int trainable = 0;
+		for (final org.deeplearning4j.nn.api.Layer l : tuned.getLayers()) {
+			if (l instanceof FrozenLayer || l instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop
+				|| l.numParams() == 0)
+				continue;
+			final String name = l.conf().getLayer().getLayerName();
+			assertEquals(0.001, tuned.getLearningRate(name), 1e-12, "the optimiser's rate for " + name);
+			trainable++;
+		}
+		assertTrue(trainable >= 2, "the head and some of the backbone are trained: " + trainable);
 	}
 
 	@Test
