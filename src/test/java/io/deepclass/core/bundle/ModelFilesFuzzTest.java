@@ -58,7 +58,7 @@ import io.deepclass.core.train.TrainingSettings;
 /**
  * Damaged and hostile model files, made from a good one with a fixed seed: flipped bytes,
  * truncations, broken and hostile JSON, missing, extra and oversized entries, foreign networks.
- * Each must load within a second as the intact model (or a consistent other one), or fail with
+ * Each must load within three seconds as the intact model (or a consistent other one), or fail with
  * a {@link ModelFormatException} or {@link IOException} whose message names the file and says
  * what to do; never a hang, an OutOfMemoryError or another exception.
  */
@@ -69,7 +69,8 @@ class ModelFilesFuzzTest {
 
 	private static final Dataset TRAIN = TestData.stripes(80, 12, 5);
 
-	private static final Duration LIMIT = Duration.ofSeconds(1);
+	/** Within seconds, also on a loaded 2-core machine (the slowest case takes about 0.6 s alone). */
+	private static final Duration LIMIT = Duration.ofSeconds(3);
 
 	private static final List<String> FIXES = List.of("Train the model again or use another copy",
 		"Choose a model saved by", "Update DeepClass", "train the model again",
