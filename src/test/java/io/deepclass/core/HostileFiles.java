@@ -56,4 +56,12 @@ public final class HostileFiles {
 			return files.map(p -> p.getFileName().toString()).sorted().toList();
 		}
 	}
+
+	/** Asserts that {@code message} is one line holding each of {@code parts}. */
+	public static void assertOneLine(final String message, final String... parts) {
+		org.junit.jupiter.api.Assertions.assertFalse(message.contains("\n"), message);
+		for (final String part : parts)
+			org.junit.jupiter.api.Assertions.assertTrue(message.contains(part), "'" + part + "' in: " +
+				message);
+	}
 }

@@ -37,13 +37,7 @@ class HostileInputsMacroTest {
 
 	@BeforeAll
 	static void trainAModel() throws IOException {
-		final Path train = MacroHarness.stripesFolder(dir.resolve("train"), 40, 16, 1, false);
-		model = dir.resolve("stripes.zip");
-		final MacroHarness.Run run = MacroHarness.run("setBatchMode(true);\n" +
-			"run(\"Train Classifier\", \"folder=[" + train + "] architecture=custom " +
-			"custom_architecture=mlp:16 epochs=1 batch_size=16 optimizer=adam learning_rate=0.003 " +
-			"validation_fraction=0.25 seed=42 on_failure=warn model_file=[" + model + "]\");");
-		assertTrue(run.completed() && Files.isRegularFile(model), run.output());
+		model = MacroHarness.stripesModel(dir);
 	}
 
 	/** The macro's output and what went to standard error (where headless warnings go). */

@@ -96,4 +96,19 @@ public final class MacroHarness {
 	static String path(final Path p) {
 		return p.toAbsolutePath().toString();
 	}
+
+	/**
+	 * A model of the stripes of {@link #stripesFolder} (80 images of 16 x 16, seed 1) trained by
+	 * Train Classifier through a macro, as {@code <dir>/stripes.zip}; its folder is
+	 * {@code <dir>/train}.
+	 */
+	static Path stripesModel(final Path dir) throws IOException {
+		final Path train = stripesFolder(dir.resolve("train"), 80, 16, 1, false);
+		final Path model = dir.resolve("stripes.zip");
+		final Run run = run("setBatchMode(true);\n" + "run(\"Train Classifier\", \"folder=[" + train +
+			"] architecture=custom custom_architecture=mlp:32 epochs=3 batch_size=16 optimizer=adam " +
+			"learning_rate=0.003 validation_fraction=0.25 seed=42 model_file=[" + model + "]\");");
+		if (!run.completed() || !Files.isRegularFile(model)) throw new AssertionError(run.output());
+		return model;
+	}
 }

@@ -32,14 +32,8 @@ class StreamingClassifyMacroTest {
 
 	@BeforeAll
 	static void trainAModel() throws IOException {
-		final Path train = MacroHarness.stripesFolder(dir.resolve("train"), 80, 16, 1, false);
 		test = MacroHarness.stripesFolder(dir.resolve("test"), 40, 16, 2, false);
-		model = dir.resolve("stripes.zip");
-		final MacroHarness.Run run = MacroHarness.run("setBatchMode(true);\n" +
-			"run(\"Train Classifier\", \"folder=[" + train + "] architecture=custom " +
-			"custom_architecture=mlp:32 epochs=3 batch_size=16 optimizer=adam learning_rate=0.003 " +
-			"validation_fraction=0.25 seed=42 model_file=[" + model + "]\");");
-		assertTrue(run.completed() && Files.isRegularFile(model), run.output());
+		model = MacroHarness.stripesModel(dir);
 	}
 
 	static MacroHarness.Run classify(final String options) {

@@ -1,6 +1,7 @@
 package io.deepclass.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.deepclass.core.HostileFiles.assertOneLine;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -43,12 +44,6 @@ class HostileListTest {
 			assertTrue(HostileFiles.allocated() - before < 64L << 20, "bounded memory");
 			return e;
 		});
-	}
-
-	private static void assertOneLine(final String message, final String... parts) {
-		assertFalse(message.contains("\n"), message);
-		for (final String part : parts)
-			assertTrue(message.contains(part), "'" + part + "' in: " + message);
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package io.deepclass.core.predict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.deepclass.core.HostileFiles.assertOneLine;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -47,12 +48,6 @@ class HostileCsvTest {
 			assertTrue(allocated < 64L << 20, "bounded memory: " + (allocated >> 20) + " MiB allocated");
 			return e;
 		});
-	}
-
-	private static void assertOneLine(final String message, final String... parts) {
-		assertFalse(message.contains("\n"), message);
-		for (final String part : parts)
-			assertTrue(message.contains(part), "'" + part + "' in: " + message);
 	}
 
 	@Test
