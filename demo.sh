@@ -15,7 +15,7 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] && [ "$(id -u)" = 0 ] && command -
     >/dev/null 2>&1 || echo "demo: could not install it; using the embedded sample"
 fi
 
-mvn -q -DskipTests package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
+mvn -q -DskipTests package dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/classpath.txt
 # ND4J's native ops use one OpenMP thread per core unless told otherwise.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 # Only the quick JIT (C1): on small machines the optimising compiler (C2) competes with the
@@ -24,4 +24,4 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 # against 18.3k/34.6k/35.9k with both, lenet 7.3k/7.8k/7.6k against 5.6k/7.0k/7.5k, the same
 # losses. Set DEEPCLASS_JVM_OPTS to choose others (e.g. "" for the JVM's defaults).
 # shellcheck disable=SC2086
-exec java -Xmx2g ${DEEPCLASS_JVM_OPTS--XX:TieredStopAtLevel=1} -cp "target/classes:$(cat target/classpath.txt)" io.deepclass.demo.FashionMnistDemo "$@"
+exec java -Xmx2g ${DEEPCLASS_JVM_OPTS--XX:TieredStopAtLevel=1} -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" io.deepclass.demo.FashionMnistDemo "$@"

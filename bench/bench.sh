@@ -35,10 +35,10 @@ if [ ! -f "$PEER" ] || ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
   have_peer=0
 fi
 
-mvn -q -DskipTests package dependency:build-classpath -DincludeScope=runtime \
+mvn -q -DskipTests package dependency:build-classpath -DincludeScope=test \
   -Dmdep.outputFile=target/classpath.txt
 OUT=target/bench; mkdir -p "$OUT"; : > "$OUT/results.jsonl"
-CP="target/classes:$(cat target/classpath.txt)"
+CP="target/test-classes:target/classes:$(cat target/classpath.txt)"
 export OMP_NUM_THREADS=$THREADS
 
 for model in $MODELS; do

@@ -34,14 +34,14 @@ nvidia-smi --query-gpu=name,compute_cap,memory.total,driver_version --format=csv
 
 echo "== building the GPU variant (mvn -Dcuda package)"
 start=$(date +%s)
-mvn -q -B -Dcuda -DskipTests clean package dependency:build-classpath -DincludeScope=runtime \
+mvn -q -B -Dcuda -DskipTests clean package dependency:build-classpath -DincludeScope=test \
   -Dmdep.outputFile=target/classpath.txt
 echo "built in $(( $(date +%s) - start )) s: $(ls target/DeepClass_-*-gpu.jar)"
-CP="target/classes:$(cat target/classpath.txt)"
+CP="target/test-classes:target/classes:$(cat target/classpath.txt)"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 
 echo "== System Check"
-java -Xmx4g -cp "$CP" io.deepclass.demo.SystemCheck
+java -Xmx4g -cp "$CP" io.deepclass.cluster.SystemCheck
 
 echo "== bncnn, $EPOCHS epoch(s), batch $BATCH: train, save, reload, classify the test set"
 java -Xmx4g -cp "$CP" io.deepclass.demo.FashionMnistDemo --model bncnn --epochs "$EPOCHS" \

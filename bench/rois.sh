@@ -7,9 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1500}
-mvn -q -DskipTests package dependency:build-classpath -DincludeScope=runtime \
+mvn -q -DskipTests package dependency:build-classpath -DincludeScope=test \
   -Dmdep.outputFile=target/classpath.txt
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 /usr/bin/time -f "peak RSS %M KB, wall %e s" java -Xmx4g -XX:TieredStopAtLevel=1 \
-  -Djava.awt.headless=true -cp "target/classes:$(cat target/classpath.txt)" \
+  -Djava.awt.headless=true -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
   io.deepclass.demo.RoiBenchmark "$N" 2>&1 | grep -v SLF4J

@@ -11,9 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}; SIZE=${2:-128}; SUBSET=${3:-5000}; ARCH=${4:-bncnn}; PNGS=${5:-20000}
 BATCHES=${6:-0}
-mvn -q -DskipTests package dependency:build-classpath -DincludeScope=runtime \
+mvn -q -DskipTests package dependency:build-classpath -DincludeScope=test \
   -Dmdep.outputFile=target/classpath.txt
-CP="target/classes:$(cat target/classpath.txt)"
+CP="target/test-classes:target/classes:$(cat target/classpath.txt)"
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(nproc)}
 OUT=target/scale; mkdir -p "$OUT"
 run() { # label, heap, java args...

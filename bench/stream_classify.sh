@@ -20,8 +20,8 @@ SUBSET=${2:-10000}
 [ "$SUBSET" -le "$N" ] || SUBSET=$N
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time missing (apt-get install time)"; exit 2; }
 OUT=$PWD/target/bench/stream; mkdir -p "$OUT"; : > "$OUT/results.jsonl"
-mvn -q -o compile dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
-CP="$PWD/target/classes:$(cat target/classpath.txt)"
+mvn -q -o test-compile dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/classpath.txt
+CP="$PWD/target/test-classes:$PWD/target/classes:$(cat target/classpath.txt)"
 JVM=${DEEPCLASS_JVM_OPTS:--Xmx1g}
 
 IMAGES=$OUT/images-$N

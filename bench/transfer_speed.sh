@@ -10,7 +10,7 @@ SECONDS_EACH=${1:-10}
 PEER=${PEER:-../shared/bench/pytorch_transfer_peer.py}
 OUT=target/transfer-speed; mkdir -p "$OUT"; : > "$OUT/results.jsonl"
 /usr/bin/python3 bench/onnx_exactness.py "$OUT" 224 resnet18 mobilenet_v2 2>&1 | grep -v -i warn
-mvn -q -DskipTests package dependency:build-classpath -DincludeScope=runtime \
+mvn -q -DskipTests package dependency:build-classpath -DincludeScope=test \
   -Dmdep.outputFile=target/classpath.txt
 export OMP_NUM_THREADS=2
 for m in resnet18 mobilenet_v2; do
@@ -18,7 +18,7 @@ for m in resnet18 mobilenet_v2; do
     /usr/bin/python3 "$PEER" speed --backbone "$m" --size "$size" --batch 32 --threads 2 \
       --seconds "$SECONDS_EACH" 2>/dev/null | tee -a "$OUT/results.jsonl"
     /usr/bin/time -f "peak_rss_kb %M" -o "$OUT/time.txt" java -Xmx4g -XX:TieredStopAtLevel=1 \
-      -cp "target/classes:$(cat target/classpath.txt)" io.deepclass.demo.TransferSpeed \
+      -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" io.deepclass.demo.TransferSpeed \
       "$OUT/$m.onnx" "$size" 32 "$SECONDS_EACH" > "$OUT/deepclass.txt" 2>&1 || cat "$OUT/deepclass.txt"
     rss=$(awk '/peak_rss_kb/ {print $2}' "$OUT/time.txt")
     grep '^{' "$OUT/deepclass.txt" | sed "s/}\$/, \"peak_rss_mb\": $((rss / 1024))}/" \

@@ -14,7 +14,7 @@ export OMP_NUM_THREADS=2
 [ -f "$OUT/pre/backbone.onnx" ] || /usr/bin/python3 "$PEER" pretrain --backbone resnet18 --size 32 \
   --epochs 1 --out "$OUT/pre" 2>/dev/null | tee -a "$OUT/results.jsonl"
 [ -d "$OUT/digits/train" ] || /usr/bin/python3 bench/transfer_table.py "$OUT/digits"
-mvn -q -DskipTests package dependency:build-classpath -DincludeScope=runtime \
+mvn -q -DskipTests package dependency:build-classpath -DincludeScope=test \
   -Dmdep.outputFile=target/classpath.txt
 for n in 10 50 0; do
   for s in scratch features finetune; do
@@ -22,7 +22,7 @@ for n in 10 50 0; do
       --train "$OUT/digits/train" --test "$OUT/digits/test" --per-class "$n" --strategy "$s" \
       --epochs "$EPOCHS" 2>/dev/null | tee -a "$OUT/results.jsonl"
     java -Xmx4g -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
-      -cp "target/classes:$(cat target/classpath.txt)" io.deepclass.demo.TransferTable \
+      -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" io.deepclass.demo.TransferTable \
       "$OUT/pre/backbone.onnx" "$OUT/digits/train" "$OUT/digits/test" "$n" "$s" "$EPOCHS" 2>&1 \
       | grep '^{' | tee -a "$OUT/results.jsonl"
   done

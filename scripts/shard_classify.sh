@@ -51,4 +51,4 @@ for i in "${!pids[@]}"; do
   wait "${pids[$i]}" || { echo "shard ${shards[$i]%.csv} failed, see ${shards[$i]%.csv}.log"; failed=1; }
 done
 [ $failed = 0 ] || exit 1
-java -cp "$DEEPCLASS_CP" io.deepclass.demo.MergeShards "$LIST_ABS" "$OUT" "${shards[@]}"
+java -cp "$DEEPCLASS_CP" io.deepclass.cluster.MergeShards "$LIST_ABS" "$OUT" "${shards[@]}"

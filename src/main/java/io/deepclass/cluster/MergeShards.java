@@ -1,4 +1,4 @@
-package io.deepclass.demo;
+package io.deepclass.cluster;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,7 +12,7 @@ import io.deepclass.core.predict.ResultsCsv;
 
 /**
  * Joins the result CSVs of shards of one file list into one CSV in the list's order:
- * {@code java -cp <jars> io.deepclass.demo.MergeShards list.txt merged.csv shard-0.csv ...}.
+ * {@code java -cp <jars> io.deepclass.cluster.MergeShards list.txt merged.csv shard-0.csv ...}.
  * {@code scripts/shard_classify.sh} runs it after its shards; on a cluster, run it once every
  * job-array task has finished. Exit code 0 when merged (files skipped by a shard are counted),
  * 1 on an error.
@@ -24,7 +24,7 @@ public final class MergeShards {
 	public static void main(final String[] args) {
 		final PrintStream out = System.out;
 		if (args.length < 3) {
-			out.println("usage: io.deepclass.demo.MergeShards list.txt merged.csv shard.csv...");
+			out.println("usage: io.deepclass.cluster.MergeShards list.txt merged.csv shard.csv...");
 			System.exit(2);
 		}
 		try {

@@ -1,4 +1,4 @@
-package io.deepclass.demo;
+package io.deepclass.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,7 +29,7 @@ class MergeShardsTest {
 	private static Exit merge(final Path... args) throws IOException, InterruptedException {
 		final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
 			"bin", "java").toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System
-				.getProperty("java.class.path"), "io.deepclass.demo.MergeShards"));
+				.getProperty("java.class.path"), "io.deepclass.cluster.MergeShards"));
 		for (final Path a : args)
 			command.add(a.toString());
 		final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -1,4 +1,4 @@
-package io.deepclass.demo;
+package io.deepclass.cluster;
 
 import java.io.PrintStream;
 import java.util.Map;
