@@ -7,6 +7,7 @@ import java.util.List;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -29,6 +30,7 @@ import io.deepclass.core.predict.Predictions;
 import io.deepclass.ij.BatchClassification;
 import io.deepclass.ij.ClassOverlays;
 import io.deepclass.ij.DatasetStacks;
+import io.deepclass.ij.DeepClassPlugIn;
 import io.deepclass.ij.FilterImages;
 import io.deepclass.ij.IjImageDecoder;
 import io.deepclass.ij.ImageInputs;
@@ -55,7 +57,8 @@ import io.deepclass.ij.Tables;
  * an interrupted run: {@code run("Classify Images", "model_file=/data/model.zip input=list
  * list_file=/data/todo.txt resize save_csv=/data/results.csv resume");}
  */
-@Plugin(type = Command.class, headless = true, label = "Classify Images")
+@Plugin(type = Command.class, headless = true, label = "Classify Images", attrs = @Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "classify"))
 public class ClassifyImagesCommand implements Command {
 
 	@Parameter

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -18,6 +19,7 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
+import io.deepclass.ij.DeepClassPlugIn;
 import io.deepclass.ij.EvaluationImages;
 import io.deepclass.ij.ResultTables;
 
@@ -30,7 +32,8 @@ import io.deepclass.ij.ResultTables;
  * Macro: {@code run("Evaluate Classifier", "model_file=/data/model.zip
  * dataset=[DeepClass dataset test]");}
  */
-@Plugin(type = Command.class, headless = true, label = "Evaluate Classifier")
+@Plugin(type = Command.class, headless = true, label = "Evaluate Classifier", attrs = @Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "evaluate"))
 public class EvaluateClassifierCommand implements Command {
 
 	@Parameter

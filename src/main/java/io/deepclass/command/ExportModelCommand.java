@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -21,6 +22,7 @@ import io.deepclass.core.export.OnnxExporter;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
+import io.deepclass.ij.DeepClassPlugIn;
 import io.deepclass.ij.EvaluationImages;
 
 /**
@@ -32,7 +34,8 @@ import io.deepclass.ij.EvaluationImages;
  * Macro: {@code run("Export Model", "model_file=/data/model.zip format=bioimage.io
  * output=/data/cells.zip folder=/data/test");}
  */
-@Plugin(type = Command.class, headless = true, label = "Export Model")
+@Plugin(type = Command.class, headless = true, label = "Export Model", attrs = @Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "export"))
 public class ExportModelCommand implements Command {
 
 	@Parameter

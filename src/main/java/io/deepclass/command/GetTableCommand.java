@@ -1,9 +1,11 @@
 package io.deepclass.command;
 
 import org.scijava.command.Command;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import io.deepclass.ij.DeepClassPlugIn;
 import io.deepclass.ij.ResultTables;
 import io.deepclass.ij.Tables;
 
@@ -16,7 +18,8 @@ import io.deepclass.ij.Tables;
  * Macro: {@code run("Get DeepClass Table", "table=[DeepClass Training History]");
  * print(Table.get("validation_accuracy", Table.size - 1, "Results"));}
  */
-@Plugin(type = Command.class, headless = true, label = "Get DeepClass Table")
+@Plugin(type = Command.class, headless = true, label = "Get DeepClass Table", attrs = @Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "table"))
 public class GetTableCommand implements Command {
 
 	@Parameter(label = "table", choices = { ResultTables.IMPORT_REPORT, ResultTables.HISTORY,

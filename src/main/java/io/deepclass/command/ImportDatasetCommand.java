@@ -8,6 +8,7 @@ import java.util.List;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -23,6 +24,7 @@ import io.deepclass.core.data.ImportReport;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.ij.DatasetStacks;
+import io.deepclass.ij.DeepClassPlugIn;
 import io.deepclass.ij.IjImageDecoder;
 import io.deepclass.ij.ImageInputs;
 import io.deepclass.ij.ImageSamples;
@@ -39,7 +41,8 @@ import io.deepclass.ij.ResultTables;
  * channels=gray");} or {@code run("Import Dataset", "source=idx idx_images=/data/train-images-idx3-ubyte.gz
  * idx_labels=/data/train-labels-idx1-ubyte.gz idx_classes=fashion-mnist");}
  */
-@Plugin(type = Command.class, headless = true, label = "Import Dataset")
+@Plugin(type = Command.class, headless = true, label = "Import Dataset", attrs = @Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "import"))
 public class ImportDatasetCommand implements Command {
 
 	@Parameter

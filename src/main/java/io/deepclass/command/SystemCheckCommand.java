@@ -5,12 +5,14 @@ import java.util.Map;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.measure.ResultsTable;
 
 import io.deepclass.core.backend.SystemReport;
+import io.deepclass.ij.DeepClassPlugIn;
 
 /**
  * Plugins > DeepClass > DeepClass System Check: what DeepClass computes on (backend, device,
@@ -18,7 +20,8 @@ import io.deepclass.core.backend.SystemReport;
  * <p>
  * Macro: {@code run("DeepClass System Check");}
  */
-@Plugin(type = Command.class, headless = true, label = "DeepClass System Check")
+@Plugin(type = Command.class, headless = true, label = "DeepClass System Check", attrs = @Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "check"))
 public class SystemCheckCommand implements Command {
 
 	/** The title of the table it makes. */

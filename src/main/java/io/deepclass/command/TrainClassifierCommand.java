@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -28,6 +29,7 @@ import io.deepclass.core.train.TrainingDiagnosis;
 import io.deepclass.core.train.TrainingSettings;
 import io.deepclass.core.transfer.TransferTraining;
 import io.deepclass.ij.DatasetStacks;
+import io.deepclass.ij.DeepClassPlugIn;
 import io.deepclass.ij.ImageSamples;
 import io.deepclass.ij.ResultTables;
 import io.deepclass.ij.TrainingMonitor;
@@ -46,7 +48,8 @@ import io.deepclass.ij.TrainingMonitor;
  * Suspicious data (mixed bit depths, intensity ranges, small or imbalanced classes) gives a
  * warning in the Log before training, naming the fix.
  */
-@Plugin(type = Command.class, headless = true, label = "Train Classifier")
+@Plugin(type = Command.class, headless = true, label = "Train Classifier", attrs = @Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "train"))
 public class TrainClassifierCommand implements Command {
 
 	@Parameter

@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -21,6 +22,7 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.inspect.ConvKernels;
 import io.deepclass.core.inspect.FixedFilters;
 import io.deepclass.core.inspect.NetworkInspector;
+import io.deepclass.ij.DeepClassPlugIn;
 import io.deepclass.ij.FilterImages;
 import io.deepclass.ij.ImageInputs;
 import io.deepclass.ij.ImageSamples;
@@ -39,7 +41,8 @@ import io.deepclass.ij.ImageSamples;
  * </ul>
  * Macro: {@code run("Visualize Filters", "model_file=/data/model.zip view=kernels layer=1");}
  */
-@Plugin(type = Command.class, headless = true, label = "Visualize Filters")
+@Plugin(type = Command.class, headless = true, label = "Visualize Filters", attrs = @Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "filters"))
 public class VisualizeFiltersCommand implements Command {
 
 	static final String KERNELS = "kernels", FEATURES = "feature maps", FIXED = "fixed filters",

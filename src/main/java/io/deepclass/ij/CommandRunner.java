@@ -38,8 +38,17 @@ public final class CommandRunner {
 	public CommandRunner(final Context context, final Class<? extends Command> command,
 		final String title)
 	{
+		this(context, context.service(CommandService.class).getCommand(command), title);
+	}
+
+	/** Runs {@code info}, named in messages by its label. */
+	public CommandRunner(final Context context, final CommandInfo info) {
+		this(context, info, info.getLabel());
+	}
+
+	private CommandRunner(final Context context, final CommandInfo info, final String title) {
 		this.title = title;
-		this.info = context.service(CommandService.class).getCommand(command);
+		this.info = info;
 		this.modules = context.service(ModuleService.class);
 	}
 

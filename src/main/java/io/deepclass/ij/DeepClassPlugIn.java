@@ -3,6 +3,9 @@ package io.deepclass.ij;
 import java.awt.GraphicsEnvironment;
 import java.util.Map;
 
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 
@@ -13,7 +16,6 @@ import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 
-import io.deepclass.command.MenuEntry;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.backend.NativeBackend;
 
@@ -43,19 +45,33 @@ public class DeepClassPlugIn implements PlugIn {
 		}
 	}
 
+	/**
+	 * The SciJava plugin attribute that names a DeepClass command's menu key, the argument
+	 * plugins.config passes here: {@code @Plugin(..., attrs = @Attr(name = MENU_KEY, value =
+	 * "train"))}. The bridge finds commands by it in SciJava's plugin index, so it names none.
+	 */
+	public static final String MENU_KEY = "deepclass.menu";
+
+	/** The command whose {@link #MENU_KEY} is {@code key}, or null. */
+	public static CommandInfo command(final Context context, final String key) {
+		for (final CommandInfo info : context.service(CommandService.class).getCommands())
+			if (key.equals(info.get(MENU_KEY))) return info;
+		return null;
+	}
+
 	private void runCommand(final String arg) {
-		final MenuEntry entry = MenuEntry.byKey(arg);
-		if (entry == null) {
-			fail("DeepClass", "unknown command '" + arg + "' (plugins.config and this version of " +
-				"DeepClass do not match; reinstall DeepClass).");
-			return;
-		}
 		final CommandRunner runner;
 		try {
-			runner = new CommandRunner(SciJavaContext.get(), entry.command, entry.label);
+			final CommandInfo command = command(SciJavaContext.get(), arg);
+			if (command == null) {
+				fail("DeepClass", "unknown command '" + arg + "' (plugins.config and this version of " +
+					"DeepClass do not match; reinstall DeepClass).");
+				return;
+			}
+			runner = new CommandRunner(SciJavaContext.get(), command);
 		}
 		catch (final RuntimeException | LinkageError e) {
-			fail(entry.label, "DeepClass could not start: " + e + ". Run Plugins > DeepClass > " +
+			fail("DeepClass", "DeepClass could not start: " + e + ". Run Plugins > DeepClass > " +
 				"DeepClass System Check for details.");
 			return;
 		}
@@ -71,18 +87,18 @@ public class DeepClassPlugIn implements PlugIn {
 			showOutputs(runner.run(values));
 		}
 		catch (final DeepClassException e) {
-			fail(entry.label, e.getMessage());
+			fail(runner.title(), e.getMessage());
 		}
 		catch (final OutOfMemoryError e) {
-			fail(entry.label, "out of memory. Use fewer or smaller images, a smaller batch size, or " +
+			fail(runner.title(), "out of memory. Use fewer or smaller images, a smaller batch size, or " +
 				"give ImageJ more memory (Edit > Options > Memory & Threads).");
 		}
 		catch (final RuntimeException e) {
 			final Throwable cause = e.getCause() instanceof DeepClassException ? e.getCause() : e;
 			if (!(cause instanceof DeepClassException))
 				// a bug, not bad input: the trace goes to the Log for the report
-				IJ.log("DeepClass internal error in " + entry.label + ":\n" + stackTrace(cause));
-			fail(entry.label, cause instanceof DeepClassException ? cause.getMessage()
+				IJ.log("DeepClass internal error in " + runner.title() + ":\n" + stackTrace(cause));
+			fail(runner.title(), cause instanceof DeepClassException ? cause.getMessage()
 				: "unexpected error: " + cause + ". Please report it with the Log window's content.");
 		}
 	}

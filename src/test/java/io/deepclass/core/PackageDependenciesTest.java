@@ -69,6 +69,38 @@ class PackageDependenciesTest {
 			LAYERS);
 	}
 
+	/**
+	 * All of DeepClass's packages, lowest first: core (its own order in {@link #LAYERS}), the
+	 * cluster helpers, the ImageJ glue, the commands, the Java-version gate the menu names.
+	 */
+	static final List<String> ROOMS = List.of("core", "cluster", "ij", "command", "gate");
+
+	@Test
+	void everyPackageDependsOneWay() throws IOException {
+		final List<String> upward = new ArrayList<>();
+		final Set<String> unknown = new TreeSet<>();
+		for (final Path file : classFiles("io/deepclass")) {
+			final String own = room(packageOf(className(file)));
+			if (!ROOMS.contains(own)) unknown.add(own);
+			for (final String name : constantPoolStrings(file)) {
+				final Matcher m = DEEPCLASS_CLASS.matcher(name);
+				while (m.find()) {
+					final String used = room(m.group(1).replace('/', '.'));
+					if (ROOMS.indexOf(used) > ROOMS.indexOf(own)) upward.add(className(file) + " -> " +
+						used);
+				}
+			}
+		}
+		assertEquals(Set.of(), unknown, "packages missing from ROOMS (and README's table)");
+		assertEquals(List.of(), upward.stream().distinct().toList(), "imports must run from later " +
+			"to earlier packages of " + ROOMS);
+	}
+
+	/** "core" for core and its packages, else the package below io.deepclass. */
+	private static String room(final String pkg) {
+		return pkg.split("\\.")[0];
+	}
+
 	/** The classes that may name nd4j-native's own classes; nothing in DeepClass imports them. */
 	static final Set<String> CPU_BACKEND_DOORS = Set.of("org.nd4j.nativeblas.Nd4jCpu",
 		"org.nd4j.nativeblas.Nd4jCpu$Environment", "io.deepclass.core.backend.ChosenCpuBackend");
