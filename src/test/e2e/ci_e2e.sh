@@ -42,8 +42,13 @@ OMP_NUM_THREADS=$(nproc) java -Djava.awt.headless=true -Xmx3g -cp "$CP" io.deepc
 code=${PIPESTATUS[0]}
 set -e
 [ "$code" = 0 ] || fail "the macro exited $code (log: $IJ/macro.log)"
-accuracy=$(awk -F, 'END { print $2 }' "$WORK/DeepClass Evaluation.csv")
-support=$(awk -F, 'END { print $5 }' "$WORK/DeepClass Evaluation.csv")
+# the "all (accuracy)" row's precision (the accuracy) and support, columns found by their names
+column() { # column <name>
+  awk -F, -v want="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == want) c = i; next }
+    $1 == "all (accuracy)" { print $c }' "$WORK/DeepClass Evaluation.csv"
+}
+accuracy=$(column precision)
+support=$(column support)
 echo "e2e: Fashion-MNIST test accuracy $accuracy on $support images (from the CSV the macro wrote)"
 [ "$support" = 10000 ] || fail "evaluated $support images, not 10000"
 awk -v a="$accuracy" 'BEGIN { exit !(a >= 0.78) }' || fail "accuracy $accuracy < 0.78"

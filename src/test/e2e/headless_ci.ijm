@@ -13,4 +13,6 @@ close(train);
 run("Import Dataset", "source=idx idx_images=[" + fm + "/t10k-images-idx3-ubyte.gz] idx_labels=[" + fm + "/t10k-labels-idx1-ubyte.gz] idx_classes=fashion-mnist");
 run("Evaluate Classifier", "model_file=[" + work + "/fashion-mnist-mlp100.zip] dataset=[" + getTitle() + "] samples=16 save_tables=[" + work + "]");
 run("Get DeepClass Table", "table=[DeepClass Evaluation]");
-print("accuracy " + Table.get("precision", Table.size("Results") - 1, "Results") + " on " + Table.get("support", Table.size("Results") - 1, "Results") + " test images");
+for (row = 0; row < Table.size("Results"); row++)
+	if (Table.getString("class", row, "Results") == "all (accuracy)")
+		print("accuracy " + Table.get("precision", row, "Results") + " (95 % CI " + Table.get("recall_low95", row, "Results") + "-" + Table.get("recall_high95", row, "Results") + ") on " + Table.get("support", row, "Results") + " test images");

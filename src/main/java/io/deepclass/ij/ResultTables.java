@@ -141,7 +141,11 @@ public final class ResultTables {
 		rt.addValue("support", r.count());
 		rt.addRow();
 		rt.addValue("class", "balanced accuracy");
+		rt.addValue("precision", Double.NaN); // no value there, not 0
 		rt.addValue("recall", r.balancedAccuracy());
+		rt.addValue("recall_low95", Double.NaN);
+		rt.addValue("recall_high95", Double.NaN);
+		rt.addValue("f1", Double.NaN);
 		rt.addValue("support", r.count());
 		return rt;
 	}
