@@ -65,6 +65,8 @@ public final class BuildUpdateSite {
 			fiji);
 		final List<SiteFile> files = UpdateSiteBuilder.write(plan, site, timestamp, description(
 			plan));
+		UpdateSiteBuilder.write(UpdateSiteBuilder.leftOutPlan(plan), site.resolveSibling(site
+			.getFileName() + "-noavx2"), timestamp, null);
 		Files.write(site.resolveSibling(site.getFileName() + "-fiji-jars.txt"), plan.fromFiji()
 			.stream().filter(f -> !f.jar().artifactId().equals("ij")).map(
 				UpdateSiteBuilder.FijiProvided::fijiCoordinates).toList());
@@ -79,7 +81,9 @@ public final class BuildUpdateSite {
 					", "));
 		return "DeepClass: train and apply neural-network image classifiers (DL4J/ND4J, CPU). " +
 			"Needs Java 17 or newer. Native code is installed for your platform only (Linux x86-64, " +
-			"Windows x86-64, macOS Intel and Apple Silicon). Runs on the libraries Fiji ships " +
+			"Windows x86-64, macOS Intel and Apple Silicon); on Linux, ND4J's oneDNN build for CPUs " +
+			"with AVX2 (every Intel CPU since Haswell, 2013, and AMD since 2015): for older CPUs add " +
+			"the update site DeepClass-noAVX2 as well. Runs on the libraries Fiji ships " +
 			"instead of its own copies: " + differing + "; tested together with pom-scijava " +
 			FijiJars.POM_SCIJAVA_VERSION + "'s versions.";
 	}

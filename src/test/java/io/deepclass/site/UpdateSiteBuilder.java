@@ -35,13 +35,13 @@ final class UpdateSiteBuilder {
 	}
 
 	/**
-	 * Native builds not put on the site. ND4J's oneDNN/AVX2 build for Linux is as large as the
-	 * generic one (94 against 91 MB); with both, Linux users would download over 200 MB. The
-	 * generic build runs on every x86-64 CPU, and DeepClass's own oneDNN layers (JavaCPP's dnnl,
-	 * which picks AVX2/AVX-512 code at run time) do the convolutions, pooling and BatchNorm on it
-	 * as well; README's "Install" section has the measurement.
+	 * Native builds not put on the main site: ND4J's generic Linux build. It and the oneDNN/AVX2
+	 * build are about the same size (91 and 94 MB), and with both Linux users would download over
+	 * 250 MB. The AVX2 build trained bncnn 3.4x faster here (65 against 19 img/s, README
+	 * "Install"), and every x86-64 CPU since 2013-2015 (Intel Haswell, AMD Excavator/Zen) has AVX2;
+	 * the generic build goes to a second site, {@code DeepClass-noAVX2}, for the others.
 	 */
-	static final List<String> LEFT_OUT_CLASSIFIERS = List.of("linux-x86_64-onednn-avx2");
+	static final List<String> LEFT_OUT = List.of("org.nd4j:nd4j-native:linux-x86_64");
 
 	/** A file of the site and where it comes from. */
 	record Entry(String filename, List<String> platforms, Path source, MavenJar jar) {}
@@ -59,6 +59,17 @@ final class UpdateSiteBuilder {
 
 	private UpdateSiteBuilder() {}
 
+	/** The second site: the builds the main site leaves out, for the machines that need them. */
+	static Plan leftOutPlan(final Plan main) {
+		final List<Entry> entries = new ArrayList<>();
+		for (final MavenJar jar : main.leftOut()) {
+			final String platform = platform(jar.classifier());
+			entries.add(new Entry("jars/" + platform + "/" + jar.fileName(), List.of(platform), jar
+				.file(), jar));
+		}
+		return new Plan(entries, List.of(), List.of());
+	}
+
 	/** Decides each file's place on the site. */
 	static Plan plan(final Path pluginJar, final String version, final List<MavenJar> runtime,
 		final FijiJars fiji)
@@ -73,7 +84,7 @@ final class UpdateSiteBuilder {
 				fromFiji.add(new FijiProvided(jar, fijiVersion.get()));
 				continue;
 			}
-			if (LEFT_OUT_CLASSIFIERS.contains(jar.classifier())) {
+			if (LEFT_OUT.contains(jar.groupId() + ":" + jar.artifactId() + ":" + jar.classifier())) {
 				leftOut.add(jar);
 				continue;
 			}
