@@ -24,7 +24,7 @@ class PluginsConfigTest {
 	void pluginsConfigDeclaresEveryCommandThroughTheBridge() throws Exception {
 		final Map<String, String> expected = new LinkedHashMap<>();
 		for (final MenuEntry e : MenuEntry.values())
-			expected.put(e.label, DeepClassPlugIn.class.getName() + "(\"" + e.key + "\")");
+			expected.put(e.label, io.deepclass.gate.DeepClassMenu.class.getName() + "(\"" + e.key + "\")");
 		assertEquals(expected, HeadlessImageJ.menuEntries());
 	}
 
