@@ -68,7 +68,7 @@ public final class BuildUpdateSite {
 		UpdateSiteBuilder.write(UpdateSiteBuilder.leftOutPlan(plan), site.resolveSibling(site
 			.getFileName() + "-noavx2"), timestamp, null);
 		Files.write(site.resolveSibling(site.getFileName() + "-fiji-jars.txt"), plan.fromFiji()
-			.stream().filter(f -> !f.jar().artifactId().equals("ij")).map(
+			.stream().map(
 				UpdateSiteBuilder.FijiProvided::fijiCoordinates).toList());
 		return new Report(files, plan);
 	}

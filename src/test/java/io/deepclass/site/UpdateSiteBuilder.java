@@ -37,8 +37,8 @@ final class UpdateSiteBuilder {
 	/**
 	 * Native builds not put on the main site: ND4J's generic Linux build. It and the oneDNN/AVX2
 	 * build are about the same size (91 and 94 MB), and with both Linux users would download over
-	 * 250 MB. The AVX2 build trained bncnn 3.4x faster here (65 against 19 img/s, README
-	 * "Install"), and every x86-64 CPU since 2013-2015 (Intel Haswell, AMD Excavator/Zen) has AVX2;
+	 * 250 MB. The AVX2 build trained bncnn faster (65 against 19 img/s, then 27 against 22 on a
+	 * loaded machine; README "Install in Fiji"), and every x86-64 CPU since 2013-2015 (Intel Haswell, AMD Excavator/Zen) has AVX2;
 	 * the generic build goes to a second site, {@code DeepClass-noAVX2}, for the others.
 	 */
 	static final List<String> LEFT_OUT = List.of("org.nd4j:nd4j-native:linux-x86_64");

@@ -14,11 +14,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.util.FileUtils;
 
 /** DeepClass's update site: layout, sizes per platform, Fiji's jars left out, installation. */
+@Tag("site")
 class UpdateSiteTest {
 
 	private static final long MB = 1_000_000;
