@@ -6,7 +6,9 @@
 # Every file is stored as <path>-<timestamp> with the updater's checksum in db.xml.gz.
 # With --test it then downloads those Fiji jars from Maven Central and runs the site tests:
 # layout and sizes, the installation from the file: site, and the Fiji-layout end-to-end run.
-# Upload: see README, "Install in Fiji" (the maintainer's steps).
+# DEEPCLASS_PUBLISHED_DB=<the published site's db.xml.gz> carries its history into the new index
+# (earlier versions' checksums, files no longer shipped marked obsolete), for every release after
+# the first. Upload: see README, "Install in Fiji" (the maintainer's steps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +17,7 @@ mvn -B -q dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=targe
 jar=$(ls target/DeepClass_-*.jar | grep -v -- '-gpu.jar' | head -1)
 version=$(basename "$jar" .jar); version=${version#DeepClass_-}
 java -cp "target/test-classes:$(cat target/test-classpath.txt)" io.deepclass.site.BuildUpdateSite \
-  "$jar" "$version" target/runtime-classpath.txt target/update-site
+  "$jar" "$version" target/runtime-classpath.txt target/update-site ${DEEPCLASS_PUBLISHED_DB:+"$DEEPCLASS_PUBLISHED_DB"}
 
 if [ "${1:-}" = "--test" ]; then
   # Fiji's versions of the shared jars, from Maven Central (the Fiji-layout run uses them)

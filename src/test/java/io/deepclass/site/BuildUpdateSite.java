@@ -13,9 +13,11 @@ import java.util.stream.Collectors;
 
 /**
  * Builds the update site from a packaged DeepClass: {@code scripts/update-site.sh} runs it as
- * {@code BuildUpdateSite <plugin jar> <version> <runtime class path file> <site folder>}
- * (the class path file as {@code mvn dependency:build-classpath -DincludeScope=runtime} writes
- * it). Prints what each platform downloads, and writes beside the site
+ * {@code BuildUpdateSite <plugin jar> <version> <runtime class path file> <site folder>
+ * [<published db.xml.gz>]} (the class path file as {@code mvn dependency:build-classpath
+ * -DincludeScope=runtime} writes it). With the published site's index, its versions become the
+ * new index's previous versions and files no longer shipped are marked obsolete
+ * ({@link SiteHistory}), so that Fiji updates installed copies. Prints what each platform downloads, and writes beside the site
  * {@code <site>-fiji-jars.txt}: the coordinates of Fiji's versions of the jars DeepClass takes
  * from Fiji, which the Fiji-layout test runs against.
  */
@@ -25,13 +27,24 @@ public final class BuildUpdateSite {
 
 	public static void main(final String[] args) throws IOException {
 		final PrintStream out = System.out;
-		if (args.length != 4) {
-			out.println("usage: BuildUpdateSite <plugin jar> <version> <class path file> <site folder>");
+		if (args.length != 4 && args.length != 5) {
+			out.println("usage: BuildUpdateSite <plugin jar> <version> <class path file> <site folder> " +
+				"[<published db.xml.gz>]");
 			System.exit(2);
 		}
 		final Path site = Path.of(args[3]);
 		final Report report = build(Path.of(args[0]), args[1], Path.of(args[2]), site,
 			UpdateSiteBuilder.timestamp(ZonedDateTime.now()));
+		if (args.length == 5) {
+			final List<SiteFile> published;
+			try (var in = Files.newInputStream(Path.of(args[4]))) {
+				published = DbXml.read(in);
+			}
+			try (var db = Files.newOutputStream(site.resolve("db.xml.gz"))) {
+				DbXml.write(SiteHistory.merge(report.files(), published), db);
+			}
+			out.println("db.xml.gz carries the history of " + args[4]);
+		}
 		report.print(out);
 	}
 
