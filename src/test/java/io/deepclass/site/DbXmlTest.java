@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXParseException;
 
@@ -59,5 +62,25 @@ class DbXmlTest {
 			.toByteArray())));
 		assertEquals(3, doc.getElementsByTagName("plugin").getLength());
 		assertEquals("linux64", doc.getElementsByTagName("platform").item(0).getTextContent());
+	}
+
+	/**
+	 * A real site's index ({@code -Ddeepclass.realSite=<folder>}, e.g. MicronOxford's
+	 * SIMcheck-update-site) read, written by {@link DbXml} and read again: the same records.
+	 */
+	@Test
+	@EnabledIfSystemProperty(named = "deepclass.realSite", matches = ".+")
+	void rewritesARealSitesIndex() throws Exception {
+		final List<SiteFile> real;
+		try (var in = Files.newInputStream(Path.of(System.getProperty("deepclass.realSite"),
+			"db.xml.gz")))
+		{
+			real = DbXml.read(in);
+		}
+		final ByteArrayOutputStream out = new ByteArrayOutputStream();
+		DbXml.write(real, out);
+		assertEquals(real, DbXml.read(new ByteArrayInputStream(out.toByteArray())));
+		assertEquals(true, real.stream().anyMatch(f -> f.current() != null && !f.previous()
+			.isEmpty()));
 	}
 }
