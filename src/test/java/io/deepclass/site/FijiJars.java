@@ -25,9 +25,10 @@ import org.xml.sax.SAXException;
  * ({@code fiji/fiji}) names as its parent: the managed dependencies of that bill of materials are
  * what Fiji's components are built and distributed with. Fiji's full dependency tree cannot be
  * resolved from Maven Central (most of its components are published to the SciJava repository
- * only), so "Fiji ships it" means "pom-scijava pins it", except JavaCPP's artifacts: pom-scijava
- * pins them for optional update sites (FFmpeg, deep-learning sites), a plain Fiji has none, and
- * ND4J's natives are tied to the JavaCPP release they were built with (1.5.7).
+ * only), so "Fiji ships it" means "pom-scijava pins it", except JavaCPP's artifacts: none of the
+ * components Fiji's pom lists is a JavaCPP library (pom-scijava pins them for optional sites),
+ * and ND4J's natives are tied to the JavaCPP release they were built with (1.5.7).
+ * {@code RealFijiTest} checks this list against a Fiji installation where one is at hand.
  */
 final class FijiJars {
 
