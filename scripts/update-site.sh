@@ -26,6 +26,6 @@ if [ "${1:-}" = "--test" ]; then
     [ -f "$repo/${group//.//}/$artifact/$version/$artifact-$version.jar" ] ||
       mvn -B -q dependency:get -Dartifact="$group:$artifact:$version" -Dtransitive=false >/dev/null
   done < target/update-site-fiji-jars.txt
-  mvn -B test -DskipGuiTests=true -Dtest.excludedGroups=gui -Dgroups=site \
+  mvn -B test -DskipGuiTests=true -Dtest.excludedGroups=gui,manual -Dgroups=site \
     -Ddeepclass.site="$PWD/target/update-site"
 fi

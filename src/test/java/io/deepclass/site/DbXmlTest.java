@@ -11,6 +11,7 @@ import java.util.zip.GZIPInputStream;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.xml.sax.ErrorHandler;
@@ -69,6 +70,7 @@ class DbXmlTest {
 	 * SIMcheck-update-site) read, written by {@link DbXml} and read again: the same records.
 	 */
 	@Test
+	@Tag("manual") // run with its property; excluded by default, so CI counts no skip
 	@EnabledIfSystemProperty(named = "deepclass.realSite", matches = ".+")
 	void rewritesARealSitesIndex() throws Exception {
 		final List<SiteFile> real;

