@@ -71,9 +71,10 @@ class PackageDependenciesTest {
 
 	/**
 	 * All of DeepClass's packages, lowest first: core (its own order in {@link #LAYERS}), the
-	 * cluster helpers, the ImageJ glue, the commands, the Java-version gate the menu names.
+	 * CUDA runtime of the GPU variant (src/cuda, compiled with -Dcuda), the cluster helpers, the
+	 * ImageJ glue, the commands, the Java-version gate the menu names.
 	 */
-	static final List<String> ROOMS = List.of("core", "cluster", "ij", "command", "gate");
+	static final List<String> ROOMS = List.of("core", "cuda", "cluster", "ij", "command", "gate");
 
 	@Test
 	void everyPackageDependsOneWay() throws IOException {
