@@ -5,7 +5,7 @@ import java.nio.file.Paths;
 
 /** Command-line options of {@link FashionMnistDemo}. */
 record DemoOptions(String model, int epochs, int batch, double lr, String optimizer, long seed,
-	Path dataDir, Path out, int trainLimit, boolean help)
+	Path dataDir, Path out, int trainLimit, String schedule, String augment, boolean help)
 {
 
 	static final String USAGE = """
@@ -20,10 +20,12 @@ record DemoOptions(String model, int epochs, int batch, double lr, String optimi
 		  --data-dir DIR     folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]
 		                     (default /usr/share/datasets/fashion-mnist, else the embedded sample)
 		  --train-limit N    train on the first N training images only
-		  --out FILE         model file to write (default target/demo/fashion-mnist-<model>.zip)""";
+		  --out FILE         model file to write (default target/demo/fashion-mnist-<model>.zip)
+		  --schedule S       constant (default), step:<every>:<factor>, plateau:<every>:<factor>
+		  --augment SPEC     none (default) or e.g. flip,shift=2 (see Train Classifier)""";
 
 	static DemoOptions parse(final String[] args) {
-		String model = "bncnn", optimizer = "sgd";
+		String model = "bncnn", optimizer = "sgd", schedule = "constant", augment = "none";
 		int epochs = 5, batch = 64, trainLimit = 0;
 		double lr = 0.01;
 		long seed = 42;
@@ -48,6 +50,8 @@ record DemoOptions(String model, int epochs, int batch, double lr, String optimi
 					case "--data-dir" -> dataDir = Paths.get(v);
 					case "--out" -> out = Paths.get(v);
 					case "--train-limit" -> trainLimit = Integer.parseInt(v);
+					case "--schedule" -> schedule = v;
+					case "--augment" -> augment = v;
 					default -> throw new IllegalArgumentException("unknown option " + a);
 				}
 			}
@@ -56,6 +60,19 @@ record DemoOptions(String model, int epochs, int batch, double lr, String optimi
 			}
 		}
 		return new DemoOptions(model, epochs, batch, lr, optimizer, seed, dataDir, out, trainLimit,
-			help);
+			schedule, augment, help);
+	}
+
+	/** The learning-rate schedule {@code --schedule} names. */
+	io.deepclass.core.train.LearningRateSchedule learningRateSchedule() {
+		final String[] p = schedule.split(":");
+		return switch (p[0]) {
+			case "constant" -> io.deepclass.core.train.LearningRateSchedule.NONE;
+			case "step" -> io.deepclass.core.train.LearningRateSchedule.step(Integer.parseInt(p[1]),
+				Double.parseDouble(p[2]));
+			case "plateau" -> io.deepclass.core.train.LearningRateSchedule.plateau(Integer.parseInt(
+				p[1]), Double.parseDouble(p[2]));
+			default -> throw new IllegalArgumentException("unknown schedule " + schedule);
+		};
 	}
 }

@@ -82,9 +82,10 @@ public final class FashionMnistDemo {
 		final ArchitectureSpec spec = ArchitectureSpec.parse(o.model());
 		final TrainingSettings settings = TrainingSettings.defaults().withEpochs(o.epochs())
 			.withBatchSize(o.batch()).withOptimizer(Optimizer.parse(o.optimizer()), o.lr()).withSeed(o
-				.seed());
+				.seed()).withSchedule(o.learningRateSchedule());
 		final TrainedModel trained = new TrainingPipeline(new ConsoleProgress(out, settings), null)
-			.train(new TrainingRecipe(spec, settings, 0), train, test);
+			.train(new TrainingRecipe(spec, settings, 0).withAugmentation(
+				io.deepclass.core.data.Augmentation.parse(o.augment())), train, test);
 		final TrainingResult result = trained.result();
 		final Path modelFile = o.out() != null ? o.out() : Paths.get("target", "demo",
 			"fashion-mnist-" + spec.family() + ".zip");
