@@ -53,6 +53,9 @@ public final class Trainer {
 	/** With early stopping: the weights of the epoch with the lowest validation loss so far. */
 	private Snapshot bestSnapshot;
 
+	/** Snapshots larger than this many bytes go to a file. */
+	private long snapshotMemoryLimit = Snapshot.MEMORY_LIMIT;
+
 	public Trainer(final TrainingSettings settings, final TrainingListener listener,
 		final BooleanSupplier cancelRequested)
 	{
@@ -64,6 +67,12 @@ public final class Trainer {
 	/** Changes training images by {@code value} (seeded with the settings' seed); returns this. */
 	public Trainer withAugmentation(final Augmentation value) {
 		augmentation = value == null ? Augmentation.NONE : value;
+		return this;
+	}
+
+	/** Keeps snapshots larger than {@code bytes} in files (tests: 0 puts every one there). */
+	Trainer withSnapshotsInFilesAbove(final long bytes) {
+		snapshotMemoryLimit = bytes;
 		return this;
 	}
 
@@ -126,7 +135,7 @@ public final class Trainer {
 		final List<EpochStats> history = new ArrayList<>(before);
 		for (int e = 0; e < before.size(); e++)
 			permute(order, shuffle); // the order the earlier run's epochs used
-		lastGood = new Snapshot(network);
+		lastGood = new Snapshot(network, snapshotMemoryLimit);
 		EpochStats best = null;
 		double learningRate = settings.learningRate();
 		long trainingNanos = 0;
@@ -174,14 +183,14 @@ public final class Trainer {
 			// bncnn on 128 x 128 images, parameters and Adam's state are 205 MB)
 			if (epoch < settings.epochs()) {
 				lastGood.discard();
-				lastGood = new Snapshot(network);
+				lastGood = new Snapshot(network, snapshotMemoryLimit);
 			}
 			listener.epochDone(stats);
 			if (settings.earlyStopping() > 0) {
 				if (best == null || stats.validationLoss() < best.validationLoss()) {
 					best = stats;
 					if (bestSnapshot != null) bestSnapshot.discard();
-					bestSnapshot = new Snapshot(network);
+					bestSnapshot = new Snapshot(network, snapshotMemoryLimit);
 				}
 				else if (stats.epoch() - best.epoch() >= settings.earlyStopping() || epoch == settings
 					.epochs())
@@ -234,7 +243,6 @@ public final class Trainer {
 		}
 	}
 
-	/** Parameters and optimiser state, to return to when training is cancelled mid-epoch. */
 	/**
 	 * The parameters and optimiser state a cancel returns to. Large ones go to a temporary file
 	 * (in the disk cache's folder) rather than memory: for bncnn on 128 x 128 images with Adam

@@ -189,7 +189,7 @@ public final class TransferTraining {
 		{
 			final Network whole = Network.of(frozen);
 			return new Result(whole, new TrainingResult(whole, headResult.history(), headResult
-				.cancelled()));
+				.cancelled(), headResult.keptEpoch(), headResult.stop()));
 		}
 
 		// fine-tune: the chosen layers trainable, from the trained head, at a lower learning rate
@@ -207,8 +207,16 @@ public final class TransferTraining {
 			history.add(new EpochStats(headResult.history().size() + s.epoch(), s.trainLoss(), s
 				.trainAccuracy(), s.validationLoss(), s.validationAccuracy(), s.learningRate(), s.seconds(),
 				s.imagesPerSecond()));
+		// with early stopping, either stage may have kept an earlier epoch: say which, in the
+		// numbering of the whole history, and why each stage ended where it did
+		final int headEpochs = headResult.history().size();
+		final int kept = tuned.keptEpoch() > 0 ? headEpochs + tuned.keptEpoch() : 0;
+		final String stop = headResult.stop() == null && tuned.stop() == null ? null : "features: " +
+			(headResult.stop() == null ? "all " + headEpochs + " epochs" : headResult.stop()) +
+			"; fine-tuning: " + (tuned.stop() == null ? "all " + tuned.history().size() + " epochs"
+				: tuned.stop());
 		return new Result(tuned.network(), new TrainingResult(tuned.network(), history, tuned
-			.cancelled()));
+			.cancelled(), kept, stop));
 	}
 
 	/** The backbone cut at its cut vertex with a new head; its layers frozen when {@code freeze}. */

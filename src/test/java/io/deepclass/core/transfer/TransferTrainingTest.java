@@ -354,4 +354,59 @@ class TransferTrainingTest {
 		assertTrue(r.result().cancelled());
 		assertTrue(r.result().history().isEmpty(), "no epoch");
 	}
+
+	/**
+	 * Early stopping in both stages of a run that can only memorise (labels at random): each stage
+	 * keeps its best epoch, so the model equals a run without early stopping trained for those
+	 * epochs, bit for bit; the result says which epoch it kept and why each stage ended.
+	 */
+	@Test
+	void earlyStoppingKeepsTheBestEpochOfEachStage() throws IOException {
+		final Backbone b = backbone();
+		final Dataset train = TransferTraining.toBackboneInput(randomLabels(TestData.blob(24, 16, 3),
+			5), b.input());
+		final Dataset validation = TransferTraining.toBackboneInput(randomLabels(TestData.blob(24, 16,
+			4), 6), b.input());
+		final TrainingSettings s = SETTINGS.withEpochs(15);
+		final TransferTraining.Result stopped = TransferTraining.train(b, new TransferTraining.Settings(
+			TransferTraining.Strategy.FINE_TUNE, 16, 0, 10, 0.5), s.withEarlyStopping(2), imagenet(train),
+			train, validation, null, null);
+		final var history = stopped.result().history();
+		int headEpochs = 0, headKept = 1;
+		for (final var e : history)
+			if (e.learningRate() == s.learningRate()) {
+				headEpochs++;
+				if (e.validationLoss() < history.get(headKept - 1).validationLoss()) headKept = e.epoch();
+			}
+		assertTrue(headEpochs < 15 && headEpochs == headKept + 2, "the features stage stops 2 " +
+			"epochs after its best, " + headKept + ": " + stopped.result().stop());
+		final int tunedKept = stopped.result().keptEpoch() - headEpochs;
+		assertTrue(tunedKept >= 1 && tunedKept <= history.size() - headEpochs, "kept " + stopped
+			.result().keptEpoch() + " of " + history.size());
+		assertTrue(stopped.result().stop().startsWith("features: stopped early after epoch " +
+			headEpochs), stopped.result().stop());
+		assertTrue(stopped.result().stop().contains("; fine-tuning: "), stopped.result().stop());
+
+		final TransferTraining.Result reference = TransferTraining.train(b,
+			new TransferTraining.Settings(TransferTraining.Strategy.FINE_TUNE, 16, 0, tunedKept, 0.5), s
+				.withEpochs(headKept), imagenet(train), train, validation, null, null);
+		assertEquals(headKept + tunedKept, reference.result().history().size());
+		assertEquals(reference.network().params(), stopped.network().params(),
+			"the best epoch of each stage, bit for bit");
+	}
+
+	/** {@code data} with its labels shuffled: nothing to learn but the images by heart. */
+	private static Dataset randomLabels(final Dataset data, final long seed) {
+		final int[] labels = data.labels().clone();
+		final java.util.Random random = new java.util.Random(seed);
+		for (int i = labels.length - 1; i > 0; i--) {
+			final int j = random.nextInt(i + 1), t = labels[i];
+			labels[i] = labels[j];
+			labels[j] = t;
+		}
+		final String[] sources = new String[data.size()];
+		for (int i = 0; i < sources.length; i++)
+			sources[i] = data.source(i);
+		return new Dataset(data.shape(), data.classNames(), data.images(), labels, sources);
+	}
 }
