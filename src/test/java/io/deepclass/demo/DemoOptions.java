@@ -21,7 +21,8 @@ record DemoOptions(String model, int epochs, int batch, double lr, String optimi
 		                     (default /usr/share/datasets/fashion-mnist, else the embedded sample)
 		  --train-limit N    train on the first N training images only
 		  --out FILE         model file to write (default target/demo/fashion-mnist-<model>.zip)
-		  --schedule S       constant (default), step:<every>:<factor>, plateau:<every>:<factor>
+		  --schedule S       constant (default), step:<every>:<factor>, plateau:<every>:<factor>,
+		                     cosine:<over epochs>:<final factor>
 		  --augment SPEC     none (default) or e.g. flip,shift=2 (see Train Classifier)""";
 
 	static DemoOptions parse(final String[] args) {
@@ -71,6 +72,8 @@ record DemoOptions(String model, int epochs, int batch, double lr, String optimi
 			case "step" -> io.deepclass.core.train.LearningRateSchedule.step(Integer.parseInt(p[1]),
 				Double.parseDouble(p[2]));
 			case "plateau" -> io.deepclass.core.train.LearningRateSchedule.plateau(Integer.parseInt(
+				p[1]), Double.parseDouble(p[2]));
+			case "cosine" -> io.deepclass.core.train.LearningRateSchedule.cosine(Integer.parseInt(
 				p[1]), Double.parseDouble(p[2]));
 			default -> throw new IllegalArgumentException("unknown schedule " + schedule);
 		};

@@ -5,12 +5,14 @@ import java.util.List;
 /**
  * How the learning rate changes between epochs: constant; multiplied by {@code factor} every
  * {@code every} epochs (step); or multiplied by {@code factor} when the validation loss has
- * not improved for {@code every} epochs (plateau).
+ * not improved for {@code every} epochs (plateau); or following half a cosine from the first
+ * epoch's rate down to that rate times {@code factor} over {@code every} epochs, then staying
+ * there (cosine, Loshchilov and Hutter's SGDR without restarts, stepped once per epoch).
  */
 public record LearningRateSchedule(Kind kind, int every, double factor) {
 
 	public enum Kind {
-		NONE, STEP, PLATEAU
+		NONE, STEP, PLATEAU, COSINE
 	}
 
 	public static final LearningRateSchedule NONE = new LearningRateSchedule(Kind.NONE, 1, 1);
@@ -29,6 +31,10 @@ public record LearningRateSchedule(Kind kind, int every, double factor) {
 		return new LearningRateSchedule(Kind.PLATEAU, patience, factor);
 	}
 
+	public static LearningRateSchedule cosine(final int overEpochs, final double finalFactor) {
+		return new LearningRateSchedule(Kind.COSINE, overEpochs, finalFactor);
+	}
+
 	/** The learning rate for the epoch after {@code history}'s last one. */
 	public double next(final double current, final List<EpochStats> history) {
 		final int done = history.size();
@@ -36,7 +42,13 @@ public record LearningRateSchedule(Kind kind, int every, double factor) {
 			case NONE -> current;
 			case STEP -> done > 0 && done % every == 0 ? current * factor : current;
 			case PLATEAU -> plateaued(history) ? current * factor : current;
+			case COSINE -> done == 0 ? current : cosine(history.get(0).learningRate(), done);
 		};
+	}
+
+	private double cosine(final double start, final int epochsDone) {
+		final double t = Math.min(epochsDone, every) / (double) every;
+		return start * (factor + (1 - factor) * 0.5 * (1 + Math.cos(Math.PI * t)));
 	}
 
 	private boolean plateaued(final List<EpochStats> history) {

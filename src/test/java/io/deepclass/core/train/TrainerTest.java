@@ -218,4 +218,18 @@ class TrainerTest {
 			assertEquals(expected[e], lr, 1e-12, "after epoch " + (e + 1));
 		}
 	}
+
+	@Test
+	void cosineScheduleFollowsHalfACosineThenStays() {
+		// start 1, final factor 0.1 over 4 epochs: 0.1 + 0.45 (1 + cos(pi t / 4)), worked by hand
+		final LearningRateSchedule cosine = LearningRateSchedule.cosine(4, 0.1);
+		final List<EpochStats> history = new ArrayList<>();
+		final double[] expected = { 0.868198, 0.55, 0.231802, 0.1, 0.1 };
+		double lr = 1;
+		for (int e = 0; e < expected.length; e++) {
+			history.add(new EpochStats(e + 1, 0, 0, 1, 0, lr, 1, 1));
+			lr = cosine.next(lr, history);
+			assertEquals(expected[e], lr, 1e-6, "after epoch " + (e + 1));
+		}
+	}
 }
