@@ -1,7 +1,6 @@
 package io.deepclass.ij.bridge;
 
 import java.io.File;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,11 +58,7 @@ public final class CommandRunner {
 
 	/** The user-facing inputs: every input but services and the context. */
 	public List<ModuleItem<?>> inputs() {
-		final List<ModuleItem<?>> items = new ArrayList<>();
-		for (final ModuleItem<?> item : info.inputs())
-			if (!Service.class.isAssignableFrom(item.getType()) && !Context.class.isAssignableFrom(item
-				.getType())) items.add(item);
-		return items;
+		return CommandCalls.userInputs(info);
 	}
 
 	/** A new module of the command, with its fields at their defaults. */
@@ -87,12 +82,11 @@ public final class CommandRunner {
 					" takes: " + String.join(", ", byName.keySet()) + ".");
 		for (final ModuleItem<?> item : byName.values()) {
 			final String text = options.get(item.getName().toLowerCase(Locale.ROOT));
-			final Object value = text != null ? convert(item, text) : fallback(item, module);
-			if (value == null && item.isRequired() && item.getValue(module) == null)
-				throw new DeepClassException("missing parameter '" + item.getName() + "'" + example(item) +
-					".");
-			if (value != null || text != null) module.setInput(item.getName(), value);
-			module.resolveInput(item.getName());
+			if (text == null) CommandCalls.completeInput(module, item);
+			else {
+				module.setInput(item.getName(), convert(item, text));
+				module.resolveInput(item.getName());
+			}
 		}
 		for (final ModuleItem<?> item : info.inputs())
 			if (Service.class.isAssignableFrom(item.getType())) module.resolveInput(item.getName());
@@ -100,18 +94,11 @@ public final class CommandRunner {
 		return module;
 	}
 
-	/** Boolean flags missing from macro options are false (an unticked checkbox is not recorded). */
-	private static Object fallback(final ModuleItem<?> item, final Module module) {
-		if (item.getType() == boolean.class || item.getType() == Boolean.class) return Boolean.FALSE;
-		if (item.getType() == ImagePlus.class) return WindowManager.getCurrentImage();
-		return null;
-	}
-
 	private Object convert(final ModuleItem<?> item, final String text) {
 		final Class<?> type = item.getType();
 		final String name = item.getName();
 		try {
-			if (type == String.class) return choice(item, text);
+			if (type == String.class) return CommandCalls.choice(item, text);
 			if (type == File.class) return text.isBlank() ? null : new File(text);
 			if (type == int.class || type == Integer.class) return (int) Math.round(Double.parseDouble(
 				text));
@@ -133,23 +120,5 @@ public final class CommandRunner {
 			return imp;
 		}
 		throw new IllegalStateException("no conversion to " + type + " for " + name);
-	}
-
-	private static String choice(final ModuleItem<?> item, final String text) {
-		final List<?> choices = item.getChoices();
-		if (choices == null || choices.isEmpty()) return text;
-		for (final Object c : choices)
-			if (c.toString().equalsIgnoreCase(text.trim())) return c.toString();
-		final List<String> names = new ArrayList<>();
-		for (final Object c : choices)
-			names.add(c.toString());
-		throw new DeepClassException("'" + text + "' is not a valid " + item.getName() +
-			"; choose one of: " + String.join(", ", names) + ".");
-	}
-
-	private static String example(final ModuleItem<?> item) {
-		if (item.getType() == File.class) return " (e.g. " + item.getName() + "=/path/to/file)";
-		if (item.getType() == ImagePlus.class) return ": open an image first";
-		return "";
 	}
 }

@@ -16,9 +16,6 @@ import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 
-import io.deepclass.core.DeepClassException;
-import io.deepclass.core.backend.NativeBackend;
-import io.deepclass.ij.display.Tables;
 
 /**
  * The bridge that {@code plugins.config} points every DeepClass menu entry at, with the entry's
@@ -31,18 +28,12 @@ public class DeepClassPlugIn implements PlugIn {
 
 	@Override
 	public void run(final String arg) {
-		// ImageJ loads plugins (and plugins/jars) with its own class loader, while SciJava's
-		// plugin discovery and ND4J's backend discovery look in the thread's context class
-		// loader: make it ours for the run, or no command and no backend is found.
-		final Thread thread = Thread.currentThread();
-		final ClassLoader previous = thread.getContextClassLoader();
-		thread.setContextClassLoader(DeepClassPlugIn.class.getClassLoader());
+		final ClassLoader previous = CommandCalls.enter();
 		try {
-			NativeBackend.select();
 			runCommand(arg);
 		}
 		finally {
-			thread.setContextClassLoader(previous);
+			CommandCalls.leave(previous);
 		}
 	}
 
@@ -87,27 +78,11 @@ public class DeepClassPlugIn implements PlugIn {
 		try {
 			showOutputs(runner.run(values));
 		}
-		catch (final DeepClassException e) {
-			fail(runner.title(), e.getMessage());
+		catch (final RuntimeException | OutOfMemoryError e) {
+			// a bug, not bad input: the trace goes to the Log for the report
+			if (CommandCalls.isBug(e)) IJ.log(CommandCalls.bugReport(runner.title(), e));
+			fail(runner.title(), CommandCalls.errorMessage(e));
 		}
-		catch (final OutOfMemoryError e) {
-			fail(runner.title(), "out of memory. Use fewer or smaller images, a smaller batch size, or " +
-				"give ImageJ more memory (Edit > Options > Memory & Threads).");
-		}
-		catch (final RuntimeException e) {
-			final Throwable cause = e.getCause() instanceof DeepClassException ? e.getCause() : e;
-			if (!(cause instanceof DeepClassException))
-				// a bug, not bad input: the trace goes to the Log for the report
-				IJ.log("DeepClass internal error in " + runner.title() + ":\n" + stackTrace(cause));
-			fail(runner.title(), cause instanceof DeepClassException ? cause.getMessage()
-				: "unexpected error: " + cause + ". Please report it with the Log window's content.");
-		}
-	}
-
-	private static String stackTrace(final Throwable t) {
-		final java.io.StringWriter text = new java.io.StringWriter();
-		t.printStackTrace(new java.io.PrintWriter(text));
-		return text.toString();
 	}
 
 	/**
@@ -115,21 +90,16 @@ public class DeepClassPlugIn implements PlugIn {
 	 * the command has a {@value #SAVE_TABLES} folder, also writes each table there as CSV.
 	 */
 	static void showOutputs(final Module module) {
-		final Object folder = module.getInfo().getInput(SAVE_TABLES) != null ? module.getInput(
-			SAVE_TABLES) : null;
 		for (final ModuleItem<?> item : module.getInfo().outputs()) {
 			final Object value = item.getValue(module);
 			if (value instanceof ImagePlus imp) imp.show();
-			else if (value instanceof ResultsTable table) {
-				Tables.show(table, item.getLabel());
-				if (folder instanceof java.io.File dir && !dir.getPath().isBlank()) IJ.log("DeepClass: " +
-					"saved " + Tables.save(table, item.getLabel(), dir));
-			}
+			else if (value instanceof ResultsTable table) CommandCalls.keepTable(module, item.getLabel(),
+				table, true, IJ::log);
 		}
 	}
 
 	/** The input naming a folder for every table a command makes, as CSV. */
-	public static final String SAVE_TABLES = "save_tables";
+	public static final String SAVE_TABLES = CommandCalls.SAVE_TABLES;
 
 	/**
 	 * Reports an error: a dialog in the GUI, a Log line headless; then aborts the running macro,

@@ -32,7 +32,8 @@ public final class SciJavaContext {
 			// loader in plain ImageJ), whatever the calling thread's context class loader
 			final PluginIndex index = new PluginIndex(new DefaultPluginFinder(SciJavaContext.class
 				.getClassLoader()));
-			own = new Context(List.of(CommandService.class, ModuleService.class, LogService.class),
+			own = new Context(List.of(CommandService.class, ModuleService.class, LogService.class,
+				DeepClassRunService.class),
 				index);
 			// plain ImageJ has no console for SciJava's log: show it in ImageJ's Log window
 			// (headless, SciJava already prints it to the console)

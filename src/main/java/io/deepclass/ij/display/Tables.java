@@ -29,8 +29,13 @@ public final class Tables {
 	private Tables() {}
 
 	public static void show(final ResultsTable table, final String title) {
-		LAST.put(title, table);
+		keep(table, title);
 		if (!java.awt.GraphicsEnvironment.isHeadless()) table.show(title);
+	}
+
+	/** Keeps {@code table} as the last of its title without showing it (a script's output). */
+	public static void keep(final ResultsTable table, final String title) {
+		LAST.put(title, table);
 	}
 
 	/**
