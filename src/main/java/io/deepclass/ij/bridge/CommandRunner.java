@@ -61,6 +61,29 @@ public final class CommandRunner {
 		return CommandCalls.userInputs(info);
 	}
 
+	/** The value last entered for {@code item} in a dialog (also after a restart), or null. */
+	Object remembered(final ModuleItem<?> item) {
+		try {
+			return modules.load(item);
+		}
+		catch (final RuntimeException e) {
+			return null; // a preference that no longer converts: the default instead
+		}
+	}
+
+	/** Remembers the dialog's {@code text} for {@code item} (see {@link #remembered}). */
+	@SuppressWarnings("unchecked")
+	void remember(final ModuleItem<?> item, final String text) {
+		final Object value;
+		try {
+			value = convert(item, text);
+		}
+		catch (final DeepClassException e) {
+			return; // the run says what is wrong with it
+		}
+		modules.save((ModuleItem<Object>) item, value);
+	}
+
 	/** A new module of the command, with its fields at their defaults. */
 	public Module newModule() {
 		return modules.createModule(info);

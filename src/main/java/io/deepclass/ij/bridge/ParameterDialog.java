@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
@@ -17,27 +16,29 @@ import ij.gui.GenericDialog;
 /**
  * Asks for a command's parameters in an ImageJ GenericDialog. Each field's label is the
  * parameter name, which is what the Macro Recorder turns into the macro key, so recorded macros
- * use the same snake_case keys as the command. Values are remembered for the session.
+ * use the same snake_case keys as the command. The values entered are remembered across
+ * restarts the SciJava way (ModuleService's persisted inputs, kept by PrefService), so the next
+ * dialog of the command shows them, as SciJava's own dialogs do; images are not remembered (the
+ * dialog offers the current one).
  */
 final class ParameterDialog {
 
 	private static final String NONE = "(none)";
-
-	private static final Map<String, Map<String, String>> LAST = new ConcurrentHashMap<>();
 
 	private ParameterDialog() {}
 
 	/** The entered values as macro-option text, or null when cancelled. */
 	static Map<String, String> show(final CommandRunner runner) {
 		final Module defaults = runner.newModule();
-		final Map<String, String> last = LAST.getOrDefault(runner.title(), Map.of());
 		final GenericDialog gd = new GenericDialog("DeepClass: " + runner.title());
 		final List<ModuleItem<?>> items = runner.inputs();
 		final StringBuilder help = new StringBuilder();
 		for (final ModuleItem<?> item : items) {
 			final String name = item.getName();
 			final Object value = item.getValue(defaults);
-			final String previous = last.get(name);
+			final Object remembered = item.getType() == ImagePlus.class ? null : runner.remembered(item);
+			final String previous = remembered == null ? null : remembered instanceof File file ? file
+				.getPath() : remembered.toString();
 			final Class<?> type = item.getType();
 			if (item.getDescription() != null && !item.getDescription().isBlank())
 				help.append(name).append(": ").append(item.getDescription()).append('\n');
@@ -89,7 +90,9 @@ final class ParameterDialog {
 			values.put(item.getName(), text);
 		}
 		values.values().removeIf(NONE::equals);
-		LAST.put(runner.title(), values);
+		for (final ModuleItem<?> item : items)
+			if (item.getType() != ImagePlus.class && values.containsKey(item.getName())) runner.remember(
+				item, values.get(item.getName()));
 		return values;
 	}
 

@@ -16,7 +16,7 @@ import ij.IJ;
 /**
  * The SciJava context the DeepClass commands run in: Fiji's own when DeepClass runs inside
  * Fiji (so commands share its services), otherwise a small one made on first use, as in plain
- * ImageJ 1.x.
+ * ImageJ 1.x. That one lives as long as ImageJ ({@link #reset} ends it).
  */
 public final class SciJavaContext {
 
@@ -43,6 +43,15 @@ public final class SciJavaContext {
 				: LogLevel.prefix(message.level()) + ": " + message.text()));
 		}
 		return own;
+	}
+
+	/**
+	 * Disposes of the context made here (not Fiji's), so that the next {@link #get} makes a new
+	 * one: for tests, which must not see services, tables or logs of an earlier test.
+	 */
+	public static synchronized void reset() {
+		if (own != null) own.dispose();
+		own = null;
 	}
 
 	/** In Fiji, ImageJ-legacy hands out its context this way; elsewhere there is none. */

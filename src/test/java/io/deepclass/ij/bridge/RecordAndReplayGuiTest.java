@@ -48,6 +48,8 @@ class RecordAndReplayGuiTest {
 		CiRequirement.require(!GraphicsEnvironment.isHeadless(), "there is no display (run under " +
 			"xvfb-run)");
 		Tables.clear();
+		// the dialog offers what was entered last (kept across restarts): start from the defaults
+		RememberedValuesTest.forget(SciJavaContext.get());
 		final Path flat = MacroHarness.stripesFolder(dir.resolve("my images"), 8, 16, 3, true);
 		final Path model = dir.resolve("model.zip");
 		final Dataset train = TestData.stripes(80, 16, 1);
