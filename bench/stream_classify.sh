@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Streaming batch classification at scale: generates N synthetic 28x28 8-bit PNGs (stripes,
 # horizontal or vertical, with noise) in sub-folders of 1000, trains a small model on 400 others,
-# then classifies headless through the launcher (io.deepclass.ij.Headless) under /usr/bin/time -v:
+# then classifies headless through the launcher (io.deepclass.ij.bridge.Headless) under /usr/bin/time -v:
 #   stream  all N images: input=folder recursive save_csv (the streaming path)
 #   memory  the first SUBSET images (one folder of them): the in-memory path (no save_csv; the
 #           table written by save_tables), and the streaming path on the same SUBSET
@@ -67,7 +67,7 @@ headless() { # name, macro code: runs it under /usr/bin/time -v, prints a line
   start=$(date +%s.%N)
   # shellcheck disable=SC2086  # JVM options are words
   /usr/bin/time -v -o "$OUT/$name.time" java -Djava.awt.headless=true $JVM -cp "$CP" \
-    io.deepclass.ij.Headless "$OUT/$name.ijm" > "$OUT/$name.log" 2>&1 \
+    io.deepclass.ij.bridge.Headless "$OUT/$name.ijm" > "$OUT/$name.log" 2>&1 \
     || { echo "bench: $name failed, see $OUT/$name.log"; exit 1; }
   end=$(date +%s.%N)
   echo "$start $end"

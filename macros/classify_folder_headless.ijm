@@ -1,6 +1,6 @@
 // DeepClass example: classify every image of a folder with a model and save the results as CSV.
 // Argument (";"-separated): model=<model .zip>;folder=<images>;csv=<results .csv to write>
-// Headless: java -Djava.awt.headless=true -cp <jars> io.deepclass.ij.Headless classify_folder_headless.ijm "model=m.zip;folder=/data/new;csv=/data/new.csv"
+// Headless: java -Djava.awt.headless=true -cp <jars> io.deepclass.ij.bridge.Headless classify_folder_headless.ijm "model=m.zip;folder=/data/new;csv=/data/new.csv"
 // Fiji:     ImageJ-linux64 --headless -batch classify_folder_headless.ijm "model=m.zip;folder=/data/new;csv=/data/new.csv"
 List.clear();
 args = split(getArgument(), ";");

@@ -1,7 +1,7 @@
 // DeepClass example: classify the images listed in a text file (one path per line), streaming the
 // results to CSV a batch at a time; resume=true continues an interrupted run's CSV.
 // Argument (";"-separated): model=<model .zip>;list=<paths .txt>;csv=<results .csv>[;resume=true]
-// Headless: java -Djava.awt.headless=true -cp <jars> io.deepclass.ij.Headless classify_list_headless.ijm "model=m.zip;list=todo.txt;csv=out.csv"
+// Headless: java -Djava.awt.headless=true -cp <jars> io.deepclass.ij.bridge.Headless classify_list_headless.ijm "model=m.zip;list=todo.txt;csv=out.csv"
 // Used per shard by scripts/shard_classify.sh.
 List.clear();
 args = split(getArgument(), ";");

@@ -3,7 +3,7 @@
 //   [;epochs=10;architecture=bncnn;size=28;normalization=percentile;class_weights=none;channels=;tables=<folder>]
 // channels: e.g. 1,3 to keep those channels of multi-channel images, in that order (empty: all).
 // tables: a folder where the import report and training history are written as CSV.
-// Headless: java -Djava.awt.headless=true -cp <jars> io.deepclass.ij.Headless train_on_folder.ijm "folder=/data/cells;model=/data/cells.zip"
+// Headless: java -Djava.awt.headless=true -cp <jars> io.deepclass.ij.bridge.Headless train_on_folder.ijm "folder=/data/cells;model=/data/cells.zip"
 List.clear();
 args = split(getArgument(), ";");
 for (i = 0; i < args.length; i++) {

@@ -40,7 +40,7 @@ for ((s = 0; s < K; s++)); do
   [ -s "$WORK/shard-$s.txt" ] || continue # fewer files than shards
   shards+=("$WORK/shard-$s.csv")
   # shellcheck disable=SC2086  # JVM options are words
-  java -Djava.awt.headless=true ${DEEPCLASS_JVM_OPTS:--Xmx1g} -cp "$DEEPCLASS_CP" io.deepclass.ij.Headless \
+  java -Djava.awt.headless=true ${DEEPCLASS_JVM_OPTS:--Xmx1g} -cp "$DEEPCLASS_CP" io.deepclass.ij.bridge.Headless \
     "$HERE/macros/classify_list_headless.ijm" \
     "model=$MODEL;list=$WORK/shard-$s.txt;csv=$WORK/shard-$s.csv;resume=true" \
     > "$WORK/shard-$s.log" 2>&1 &

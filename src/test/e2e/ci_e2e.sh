@@ -37,7 +37,7 @@ mvn -q -B dependency:copy -Dartifact=net.imagej:ij:1.54p -DoutputDirectory="$IJ"
 CP="$IJ/ij.jar:$(ls target/DeepClass_-*.jar | grep -v -- '-gpu' | head -n 1):target/jars/*"
 WORK="$IJ/work"
 set +e
-OMP_NUM_THREADS=$(nproc) java -Djava.awt.headless=true -Xmx3g -cp "$CP" io.deepclass.ij.Headless \
+OMP_NUM_THREADS=$(nproc) java -Djava.awt.headless=true -Xmx3g -cp "$CP" io.deepclass.ij.bridge.Headless \
   src/test/e2e/headless_ci.ijm "$FM;$WORK" 2>&1 | grep -v SLF4J | tee "$IJ/macro.log"
 code=${PIPESTATUS[0]}
 set -e
@@ -56,7 +56,7 @@ awk -v a="$accuracy" 'BEGIN { exit !(a >= 0.78) }' || fail "accuracy $accuracy <
 printf 'run("Classify Images", "model_file=[%s/none.zip] input=folder folder=[%s]");\n' "$WORK" "$WORK" \
   > "$IJ/failing.ijm"
 set +e
-java -Djava.awt.headless=true -cp "$CP" io.deepclass.ij.Headless "$IJ/failing.ijm" > "$IJ/failing.log" 2>&1
+java -Djava.awt.headless=true -cp "$CP" io.deepclass.ij.bridge.Headless "$IJ/failing.ijm" > "$IJ/failing.log" 2>&1
 code=$?
 set -e
 [ "$code" = 1 ] || fail "a failing macro exited $code, not 1 (log: $IJ/failing.log)"

@@ -27,16 +27,16 @@ import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
-import io.deepclass.ij.BatchClassification;
-import io.deepclass.ij.ClassOverlays;
-import io.deepclass.ij.DatasetStacks;
-import io.deepclass.ij.DeepClassPlugIn;
-import io.deepclass.ij.FilterImages;
-import io.deepclass.ij.IjImageDecoder;
-import io.deepclass.ij.ImageInputs;
-import io.deepclass.ij.ImageSamples;
-import io.deepclass.ij.ResultTables;
-import io.deepclass.ij.Tables;
+import io.deepclass.ij.bridge.DeepClassPlugIn;
+import io.deepclass.ij.display.BatchClassification;
+import io.deepclass.ij.display.ClassOverlays;
+import io.deepclass.ij.display.FilterImages;
+import io.deepclass.ij.display.ResultTables;
+import io.deepclass.ij.display.Tables;
+import io.deepclass.ij.input.DatasetStacks;
+import io.deepclass.ij.input.IjImageDecoder;
+import io.deepclass.ij.input.ImageInputs;
+import io.deepclass.ij.input.ImageSamples;
 
 /**
  * Plugins > DeepClass > Classify Images: applies a model to the current slice, all slices of

@@ -18,10 +18,10 @@ import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.core.transfer.Backbones;
-import io.deepclass.ij.DatasetStacks;
-import io.deepclass.ij.IjImageDecoder;
-import io.deepclass.ij.ImageSamples;
-import io.deepclass.ij.ReadingProgress;
+import io.deepclass.ij.input.DatasetStacks;
+import io.deepclass.ij.input.IjImageDecoder;
+import io.deepclass.ij.input.ImageSamples;
+import io.deepclass.ij.input.ReadingProgress;
 
 /** Input checks and loading shared by the commands, with messages that say what to do. */
 final class CommandSupport {

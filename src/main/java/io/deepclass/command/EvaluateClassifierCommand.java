@@ -19,9 +19,9 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
-import io.deepclass.ij.DeepClassPlugIn;
-import io.deepclass.ij.EvaluationImages;
-import io.deepclass.ij.ResultTables;
+import io.deepclass.ij.bridge.DeepClassPlugIn;
+import io.deepclass.ij.display.EvaluationImages;
+import io.deepclass.ij.display.ResultTables;
 
 /**
  * Plugins > DeepClass > Evaluate Classifier: applies a model to a labelled dataset (stack or

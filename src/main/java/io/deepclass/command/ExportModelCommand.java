@@ -22,8 +22,8 @@ import io.deepclass.core.export.OnnxExporter;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
-import io.deepclass.ij.DeepClassPlugIn;
-import io.deepclass.ij.EvaluationImages;
+import io.deepclass.ij.bridge.DeepClassPlugIn;
+import io.deepclass.ij.display.EvaluationImages;
 
 /**
  * Plugins > DeepClass > Export Model: a DeepClass model as an ONNX file (ONNX Runtime, OpenCV,

@@ -5,9 +5,9 @@ import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import io.deepclass.ij.DeepClassPlugIn;
-import io.deepclass.ij.ResultTables;
-import io.deepclass.ij.Tables;
+import io.deepclass.ij.bridge.DeepClassPlugIn;
+import io.deepclass.ij.display.ResultTables;
+import io.deepclass.ij.display.Tables;
 
 /**
  * Plugins > DeepClass > Get DeepClass Table: copies a table a DeepClass command made into

@@ -23,13 +23,13 @@ import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportReport;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
-import io.deepclass.ij.DatasetStacks;
-import io.deepclass.ij.DeepClassPlugIn;
-import io.deepclass.ij.IjImageDecoder;
-import io.deepclass.ij.ImageInputs;
-import io.deepclass.ij.ImageSamples;
-import io.deepclass.ij.ReadingProgress;
-import io.deepclass.ij.ResultTables;
+import io.deepclass.ij.bridge.DeepClassPlugIn;
+import io.deepclass.ij.display.ResultTables;
+import io.deepclass.ij.input.DatasetStacks;
+import io.deepclass.ij.input.IjImageDecoder;
+import io.deepclass.ij.input.ImageInputs;
+import io.deepclass.ij.input.ImageSamples;
+import io.deepclass.ij.input.ReadingProgress;
 
 /**
  * Plugins > DeepClass > Import Dataset: a labelled dataset from a folder (one sub-folder per

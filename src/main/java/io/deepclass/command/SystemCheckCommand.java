@@ -12,7 +12,7 @@ import org.scijava.plugin.Plugin;
 import ij.measure.ResultsTable;
 
 import io.deepclass.core.backend.SystemReport;
-import io.deepclass.ij.DeepClassPlugIn;
+import io.deepclass.ij.bridge.DeepClassPlugIn;
 
 /**
  * Plugins > DeepClass > DeepClass System Check: what DeepClass computes on (backend, device,

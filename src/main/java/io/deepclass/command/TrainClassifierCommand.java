@@ -28,11 +28,11 @@ import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingDiagnosis;
 import io.deepclass.core.train.TrainingSettings;
 import io.deepclass.core.transfer.TransferTraining;
-import io.deepclass.ij.DatasetStacks;
-import io.deepclass.ij.DeepClassPlugIn;
-import io.deepclass.ij.ImageSamples;
-import io.deepclass.ij.ResultTables;
-import io.deepclass.ij.TrainingMonitor;
+import io.deepclass.ij.bridge.DeepClassPlugIn;
+import io.deepclass.ij.display.ResultTables;
+import io.deepclass.ij.display.TrainingMonitor;
+import io.deepclass.ij.input.DatasetStacks;
+import io.deepclass.ij.input.ImageSamples;
 
 /**
  * Plugins > DeepClass > Train Classifier: trains a network on a dataset stack (or a folder with

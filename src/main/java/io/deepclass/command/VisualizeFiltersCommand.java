@@ -22,10 +22,10 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.inspect.ConvKernels;
 import io.deepclass.core.inspect.FixedFilters;
 import io.deepclass.core.inspect.NetworkInspector;
-import io.deepclass.ij.DeepClassPlugIn;
-import io.deepclass.ij.FilterImages;
-import io.deepclass.ij.ImageInputs;
-import io.deepclass.ij.ImageSamples;
+import io.deepclass.ij.bridge.DeepClassPlugIn;
+import io.deepclass.ij.display.FilterImages;
+import io.deepclass.ij.input.ImageInputs;
+import io.deepclass.ij.input.ImageSamples;
 
 /**
  * Plugins > DeepClass > Visualize Filters: what a network learned and where it looks.

@@ -9,13 +9,13 @@ import ij.plugin.PlugIn;
  * What {@code plugins.config} names for every DeepClass menu entry. Compiled for Java 8 (the
  * rest of DeepClass needs 17), so that a Fiji still running on Java 8 shows one line saying so
  * instead of an {@code UnsupportedClassVersionError}; on Java 17 or newer it hands the entry's
- * key to {@code io.deepclass.ij.DeepClassPlugIn}, the bridge to DeepClass's commands.
+ * key to {@code io.deepclass.ij.bridge.DeepClassPlugIn}, the bridge to DeepClass's commands.
  */
 public class DeepClassMenu implements PlugIn {
 
 	static final int REQUIRED_JAVA = 17;
 
-	static final String BRIDGE = "io.deepclass.ij.DeepClassPlugIn";
+	static final String BRIDGE = "io.deepclass.ij.bridge.DeepClassPlugIn";
 
 	@Override
 	public void run(final String arg) {

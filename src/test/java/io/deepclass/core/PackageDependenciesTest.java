@@ -72,9 +72,11 @@ class PackageDependenciesTest {
 	/**
 	 * All of DeepClass's packages, lowest first: core (its own order in {@link #LAYERS}), the
 	 * CUDA runtime of the GPU variant (src/cuda, compiled with -Dcuda), the cluster helpers, the
-	 * ImageJ glue, the commands, the Java-version gate the menu names.
+	 * ImageJ glue in three rooms (images in, what the user sees, the ImageJ 1.x and SciJava
+	 * bridge that runs commands), the commands, the Java-version gate the menu names.
 	 */
-	static final List<String> ROOMS = List.of("core", "cuda", "cluster", "ij", "command", "gate");
+	static final List<String> ROOMS = List.of("core", "cuda", "cluster", "ij.input", "ij.display",
+		"ij.bridge", "command", "gate");
 
 	@Test
 	void everyPackageDependsOneWay() throws IOException {
@@ -97,9 +99,33 @@ class PackageDependenciesTest {
 			"to earlier packages of " + ROOMS);
 	}
 
-	/** "core" for core and its packages, else the package below io.deepclass. */
+	/**
+	 * The classes plugins.config names are ImageJ's way in: they must load without the commands
+	 * (the gate runs on any Java, the bridge finds commands in SciJava's index by their menu key),
+	 * so none of them names a class of io.deepclass.command.
+	 */
+	@Test
+	void menuEntryPointsNameNoCommand() throws IOException {
+		final Set<String> entryPoints = new TreeSet<>();
+		try (InputStream in = DeepClassException.class.getResourceAsStream("/plugins.config")) {
+			final Matcher m = Pattern.compile(",\\s*([\\w.]+)\\(\"").matcher(new String(in
+				.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+			while (m.find())
+				entryPoints.add(m.group(1));
+		}
+		assertEquals(Set.of("io.deepclass.gate.DeepClassMenu"), entryPoints);
+		final Map<String, Set<String>> naming = new TreeMap<>();
+		for (final Path file : classFiles("io/deepclass/gate"))
+			for (final String name : constantPoolStrings(file))
+				if (name.contains("io/deepclass/command/") || name.contains("io.deepclass.command."))
+					naming.computeIfAbsent(className(file), k -> new TreeSet<>()).add(name);
+		assertEquals(Map.of(), naming, "the menu's entry point must not name a command");
+	}
+
+	/** "core" for core and its packages, "ij.x" for ij's, else the package below io.deepclass. */
 	private static String room(final String pkg) {
-		return pkg.split("\\.")[0];
+		final String[] parts = pkg.split("\\.");
+		return parts[0].equals("ij") && parts.length > 1 ? "ij." + parts[1] : parts[0];
 	}
 
 	/** The classes that may name nd4j-native's own classes; nothing in DeepClass imports them. */

@@ -23,10 +23,10 @@ import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;
 import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingSettings;
-import io.deepclass.ij.Headless;
-import io.deepclass.ij.HeadlessImageJ;
-import io.deepclass.ij.ImageInputs;
-import io.deepclass.ij.ImageSamples;
+import io.deepclass.ij.bridge.Headless;
+import io.deepclass.ij.bridge.HeadlessImageJ;
+import io.deepclass.ij.input.ImageInputs;
+import io.deepclass.ij.input.ImageSamples;
 
 /**
  * ROIs on a big multi-channel image, as a screening lab has them: a 2048 x 2048, 3-channel

@@ -26,7 +26,7 @@ import io.deepclass.core.train.LearningRateSchedule;
 import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingListener;
 import io.deepclass.core.train.TrainingSettings;
-import io.deepclass.ij.IjImageDecoder;
+import io.deepclass.ij.input.IjImageDecoder;
 
 /**
  * The scale figures of {@code bench/scale.sh}, one job per JVM so that each has its own peak

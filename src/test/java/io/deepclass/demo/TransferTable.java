@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
+import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.model.ArchitectureSpec;
 import io.deepclass.core.pipeline.TrainingPipeline;
 import io.deepclass.core.pipeline.TrainingRecipe;
@@ -21,7 +21,7 @@ import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingSettings;
 import io.deepclass.core.transfer.TransferTraining;
-import io.deepclass.ij.IjImageDecoder;
+import io.deepclass.ij.input.IjImageDecoder;
 
 /**
  * One cell of the "what transfer buys" table: {@code TransferTable backbone.onnx train test

@@ -78,7 +78,7 @@ class FijiLayoutE2ETest {
 		final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty(
 			"java.home"), "bin", "java").toString(), "-Xmx2g", "-Djava.awt.headless=true",
 			"-Dplugins.dir=" + fiji, "--module-path=" + fiji.resolve("jars/linux64"), "-cp", String
-				.join(File.pathSeparator, classPath), "io.deepclass.ij.Headless", macro.toString()));
+				.join(File.pathSeparator, classPath), "io.deepclass.ij.bridge.Headless", macro.toString()));
 		final Path log = ROOT.resolve("run.log");
 		final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(log.toFile()).directory(ROOT.toFile());

@@ -77,8 +77,14 @@ final class ConfigurationJson {
 	private static final Pattern CLASS_NAME = Pattern.compile(
 		"[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
 
-	/** Names looked up before: configurations repeat the same few dozen strings. */
+	/**
+	 * Names looked up before: configurations repeat the same few dozen strings. Bounded, since
+	 * the strings come from files users hand in (a file of a million distinct names must not
+	 * grow it for the life of the JVM).
+	 */
 	private static final Map<String, Kind> KINDS = new ConcurrentHashMap<>();
+
+	private static final int KNOWN_NAMES = 4096;
 
 	/** What a string names. */
 	private enum Kind {
@@ -146,7 +152,11 @@ final class ConfigurationJson {
 				"class '" + printable(text) + "', which is no Java class name");
 			return;
 		}
-		final Kind kind = KINDS.computeIfAbsent(text, ConfigurationJson::kind);
+		Kind kind = KINDS.get(text);
+		if (kind == null) {
+			kind = kind(text);
+			if (KINDS.size() < KNOWN_NAMES) KINDS.put(text, kind);
+		}
 		if (kind == Kind.OTHER_CLASS || kind == Kind.NO_CLASS && typeId)
 			throw new IllegalArgumentException("its network configuration names the class '" +
 				printable(text) + "', which is not one of DL4J's or DeepClass's layers, vertices, " +

@@ -3,6 +3,7 @@ package io.deepclass.core.transfer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -21,8 +22,14 @@ public final class Backbones {
 	private static final String ZOO = "https://github.com/onnx/models/raw/main/validated/vision/" +
 		"classification/";
 
-	/** Name -> where it is and what it must be (from the zoo's LFS pointers at b1eeaa1a). */
-	public static final Map<String, Download.Source> ZOO_BACKBONES = new LinkedHashMap<>();
+	private static final Map<String, Download.Source> ZOO_ENTRIES = new LinkedHashMap<>();
+
+	/**
+	 * Name -> where it is and what it must be (from the zoo's LFS pointers at b1eeaa1a); read
+	 * only, since a download is trusted by the size and SHA-256 said here.
+	 */
+	public static final Map<String, Download.Source> ZOO_BACKBONES = Collections.unmodifiableMap(
+		ZOO_ENTRIES);
 
 	static {
 		add("resnet18", "resnet/model/resnet18-v1-7.onnx", 46820737,
@@ -40,7 +47,7 @@ public final class Backbones {
 	private static void add(final String name, final String path, final long size,
 		final String sha256)
 	{
-		ZOO_BACKBONES.put(name, new Download.Source(URI.create(ZOO + path), path.substring(path
+		ZOO_ENTRIES.put(name, new Download.Source(URI.create(ZOO + path), path.substring(path
 			.lastIndexOf('/') + 1), size, sha256));
 	}
 

@@ -1,0 +1,145 @@
+package io.deepclass.ij.display;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.ColorProcessor;
+import ij.process.ImageProcessor;
+
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.predict.EvaluationReport;
+import io.deepclass.core.predict.Predictions;
+import io.deepclass.ij.input.DatasetStacks;
+
+/** Pictures of an evaluation: the confusion matrix as a heat map and a montage of predictions. */
+public final class EvaluationImages {
+
+	private EvaluationImages() {}
+
+	/**
+	 * The confusion matrix as a heat map: rows are actual classes, columns predicted, each cell
+	 * shaded by the fraction of its row and labelled with its count.
+	 */
+	public static ImagePlus confusionHeatMap(final EvaluationReport r) {
+		final int k = r.classNames().size();
+		final int cell = 48;
+		int margin = 60;
+		for (final String name : r.classNames())
+			margin = Math.max(margin, 8 * name.length() + 16);
+		final ColorProcessor cp = new ColorProcessor(margin + k * cell + 10, margin + k * cell + 30);
+		cp.setColor(Color.white);
+		cp.fill();
+		cp.setAntialiasedText(true);
+		cp.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+		for (int a = 0; a < k; a++) {
+			int rowTotal = 0;
+			for (final int n : r.confusion()[a])
+				rowTotal += n;
+			for (int p = 0; p < k; p++) {
+				final double fraction = rowTotal == 0 ? 0 : (double) r.confusion()[a][p] / rowTotal;
+				final int shade = (int) Math.round(255 * (1 - fraction));
+				cp.setColor(new Color(shade, shade, 255));
+				final int x = margin + p * cell, y = margin + a * cell;
+				cp.fillRect(x, y, cell - 1, cell - 1);
+				cp.setColor(fraction > 0.5 ? Color.white : Color.black);
+				final String count = Integer.toString(r.confusion()[a][p]);
+				cp.drawString(count, x + (cell - cp.getStringWidth(count)) / 2, y + cell / 2 + 6);
+			}
+			cp.setColor(Color.black);
+			cp.drawString(r.classNames().get(a), 4, margin + a * cell + cell / 2 + 6);
+		}
+		for (int p = 0; p < k; p++) {
+			final ImageProcessor label = new ColorProcessor(margin - 4, 16);
+			label.setColor(Color.white);
+			label.fill();
+			label.setColor(Color.black);
+			label.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+			label.setAntialiasedText(true);
+			label.drawString(r.classNames().get(p), 2, 14);
+			final ImageProcessor rotated = label.rotateLeft();
+			cp.insert(rotated, margin + p * cell + cell / 2 - 8, 4);
+		}
+		cp.setColor(Color.black);
+		cp.drawString("rows: actual, columns: predicted; accuracy " + String.format(
+			Locale.ROOT, "%.1f%%", 100 * r.accuracy()), 4, margin + k * cell + 20);
+		return new ImagePlus("DeepClass Confusion Matrix", cp);
+	}
+
+	/**
+	 * A grid of up to {@code count} images spread evenly over the dataset (so a folder sorted by
+	 * class shows every class), each framed green when predicted right and red when wrong, with
+	 * the predicted class written under it and, when wrong, the true class under that.
+	 */
+	public static ImagePlus predictionMontage(final Dataset images, final Predictions p,
+		final int count)
+	{
+		final int n = Math.min(count, p.size());
+		final int columns = (int) Math.ceil(Math.sqrt(n));
+		final int rows = (n + columns - 1) / columns;
+		final int zoom = Math.max(1, 96 / Math.max(images.shape().width(), images.shape().height()));
+		final int w = images.shape().width() * zoom, h = images.shape().height() * zoom;
+		final int tileW = w + 8, tileH = h + 38;
+		final ColorProcessor montage = new ColorProcessor(columns * tileW, rows * tileH);
+		montage.setColor(Color.black);
+		montage.fill();
+		montage.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+		montage.setAntialiasedText(true);
+		for (int k = 0; k < n; k++) {
+			final int i = (int) ((long) k * p.size() / n);
+			final int x = (k % columns) * tileW, y = (k / columns) * tileH;
+			final boolean right = images.label(i) >= 0 && images.classNames().get(images.label(i))
+				.equals(p.predictedClass(i));
+			montage.setColor(images.label(i) < 0 ? Color.gray : right ? new Color(0, 200, 0) : Color.red);
+			montage.fillRect(x, y, w + 8, h + 8);
+			final ImageProcessor tile = DatasetStacks.display(images, i).resize(w, h, false);
+			montage.insert(tile, x + 4, y + 4);
+			montage.setColor(Color.white);
+			montage.drawString(p.predictedClass(i), x + 2, y + h + 22);
+			if (images.label(i) >= 0 && !right) {
+				montage.setColor(new Color(255, 110, 110));
+				montage.drawString("true: " + images.classNames().get(images.label(i)), x + 2, y + h +
+					35);
+			}
+		}
+		return new ImagePlus("DeepClass Sample Predictions", montage);
+	}
+
+	/** Images side by side on white, centred vertically (a cover: the heat map and a montage). */
+	public static ImagePlus sideBySide(final ImagePlus... parts) {
+		int width = 0, height = 0;
+		for (final ImagePlus p : parts)
+			if (p != null) {
+				width += p.getWidth();
+				height = Math.max(height, p.getHeight());
+			}
+		final ColorProcessor cp = new ColorProcessor(width, height);
+		cp.setColor(Color.white);
+		cp.fill();
+		int x = 0;
+		for (final ImagePlus p : parts)
+			if (p != null) {
+				cp.insert(p.getProcessor().convertToRGB(), x, (height - p.getHeight()) / 2);
+				x += p.getWidth();
+			}
+		return new ImagePlus("DeepClass Cover", cp);
+	}
+
+	/** The image as PNG bytes. */
+	public static byte[] png(final ImagePlus image) throws IOException {
+		final Path file = Files.createTempFile("deepclass", ".png");
+		try {
+			if (!new FileSaver(image).saveAsPng(file.toString()))
+				throw new IOException("'" + image.getTitle() + "' could not be written as PNG");
+			return Files.readAllBytes(file);
+		}
+		finally {
+			Files.deleteIfExists(file);
+		}
+	}
+}

@@ -1,0 +1,141 @@
+package io.deepclass.ij.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Choice;
+import java.awt.EventQueue;
+import java.awt.GraphicsEnvironment;
+import java.awt.TextField;
+import java.awt.Window;
+import java.awt.event.ActionEvent;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ij.gui.GenericDialog;
+import ij.measure.ResultsTable;
+import ij.plugin.frame.Recorder;
+
+import io.deepclass.core.CiRequirement;
+import io.deepclass.core.TestData;
+import io.deepclass.core.bundle.ModelFiles;
+import io.deepclass.core.data.Dataset;
+import io.deepclass.core.train.TrainingSettings;
+import io.deepclass.ij.display.ResultTables;
+import io.deepclass.ij.display.Tables;
+
+/**
+ * The Macro Recorder records what a user enters in a DeepClass dialog, and replaying the
+ * recorded line runs the same command with the same result. Needs a display: CI runs it under
+ * xvfb-run; without a display it is skipped, and fails in CI.
+ */
+@Tag("gui")
+class RecordAndReplayGuiTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void recordedLineReplaysToTheSameResults() throws Exception {
+		CiRequirement.require(!GraphicsEnvironment.isHeadless(), "there is no display (run under " +
+			"xvfb-run)");
+		Tables.clear();
+		// the dialog offers what was entered last (kept across restarts): start from the defaults
+		RememberedValuesTest.forget(SciJavaContext.get());
+		final Path flat = MacroHarness.stripesFolder(dir.resolve("my images"), 8, 16, 3, true);
+		final Path model = dir.resolve("model.zip");
+		final Dataset train = TestData.stripes(80, 16, 1);
+		ModelFiles.save(TestData.model("mlp100", train, null, TrainingSettings.defaults().withEpochs(2)
+			.withBatchSize(16)), model);
+
+		final Recorder recorder = new Recorder();
+		try {
+			Recorder.setCommand("Classify Images");
+			final Thread plugin = new Thread(() -> new DeepClassPlugIn().run("classify"),
+				"Run$_DeepClass test");
+			plugin.start();
+			final GenericDialog gd = waitForDialog("DeepClass: Classify Images");
+			EventQueue.invokeAndWait(() -> {
+				// fields in parameter order: model_file, folder, save_csv are text fields
+				((TextField) gd.getStringFields().get(0)).setText(model.toString());
+				((TextField) gd.getStringFields().get(1)).setText(flat.toString());
+				((Choice) gd.getChoices().get(0)).select("folder");
+				gd.actionPerformed(new ActionEvent(gd.getButtons()[0], ActionEvent.ACTION_PERFORMED,
+					"OK"));
+			});
+			plugin.join(60_000);
+			assertFalse(plugin.isAlive(), "the command finished");
+			Recorder.saveCommand();
+			final ResultsTable first = Tables.last(ResultTables.RESULTS);
+			assertNotNull(first, "the dialog's run made a results table");
+			assertEquals(8, first.size());
+
+			final Matcher m = Pattern.compile("run\\(\"Classify Images\", \"(.*)\"\\);").matcher(recorder
+				.getText());
+			assertTrue(m.find(), "recorded: " + recorder.getText());
+			final String options = m.group(1);
+			assertTrue(options.contains("model_file=" + model), options);
+			assertTrue(options.contains("input=folder"), options);
+			assertTrue(options.contains("folder=[" + flat + "]"), "paths with spaces in brackets: " +
+				options);
+			assertTrue(options.contains("overlay") && !options.contains("resize"), options);
+
+			final MacroHarness.Run replay = MacroHarness.run("run(\"Classify Images\", \"" + options
+				.replace("\\", "\\\\") + "\");");
+			assertTrue(replay.completed(), replay.output());
+			final ResultsTable second = MacroHarness.table(ResultTables.RESULTS);
+			assertFalse(first == second, "a new run");
+			assertEquals(first.size(), second.size());
+			for (int i = 0; i < first.size(); i++) {
+				assertEquals(first.getStringValue("source", i), second.getStringValue("source", i));
+				assertEquals(first.getStringValue("class", i), second.getStringValue("class", i));
+				assertEquals(first.getValue("confidence", i), second.getValue("confidence", i), 1e-6);
+			}
+		}
+		finally {
+			recorder.close();
+		}
+	}
+
+	/**
+	 * {@code run("DeepClass System Check");} in a macro gives no options: a command without
+	 * parameters must run at once, not wait on an empty dialog (seen in the first real-ImageJ run).
+	 */
+	@Test
+	void commandWithoutParametersOpensNoDialog() throws Exception {
+		CiRequirement.require(!GraphicsEnvironment.isHeadless(), "there is no display (run under " +
+			"xvfb-run)");
+		Tables.clear();
+		final Thread plugin = new Thread(() -> new DeepClassPlugIn().run("check"),
+			"Run$_DeepClass test");
+		plugin.start();
+		plugin.join(60_000);
+		final boolean dialog = Arrays.stream(Window.getWindows()).anyMatch(w -> w.isShowing() &&
+			w instanceof GenericDialog);
+		Arrays.stream(Window.getWindows()).filter(w -> w instanceof GenericDialog).forEach(
+			Window::dispose);
+		assertFalse(dialog, "a dialog is showing");
+		assertFalse(plugin.isAlive(), "the command finished");
+		final ResultsTable table = Tables.last("DeepClass System Check");
+		assertNotNull(table);
+		assertEquals("DeepClass version", table.getStringValue("item", 0));
+	}
+
+	private static GenericDialog waitForDialog(final String title) throws InterruptedException {
+		for (int i = 0; i < 600; i++) {
+			for (final Window w : Window.getWindows())
+				if (w instanceof GenericDialog gd && gd.isShowing() && title.equals(gd.getTitle()))
+					return gd;
+			Thread.sleep(100);
+		}
+		throw new AssertionError("no dialog '" + title + "' appeared");
+	}
+}
