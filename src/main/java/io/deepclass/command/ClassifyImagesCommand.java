@@ -16,6 +16,8 @@ import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
 
+import io.deepclass.command.Choices.Input;
+import io.deepclass.command.Choices.Saliency;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.SafeNames;
 import io.deepclass.core.bundle.ModelBundle;
@@ -67,8 +69,8 @@ public class ClassifyImagesCommand implements Command {
 	@Parameter(label = "model_file", style = "open")
 	private File model_file;
 
-	@Parameter(label = "input", choices = { "slice", "stack", "folder", "list", "rois" })
-	private String input = "stack";
+	@Parameter(label = "input")
+	private Input input = Input.STACK;
 
 	@Parameter(label = "image", required = false)
 	private ImagePlus image;
@@ -95,9 +97,8 @@ public class ClassifyImagesCommand implements Command {
 	@Parameter(label = "overlay")
 	private boolean overlay = true;
 
-	@Parameter(label = "saliency", choices = { "none", "occlusion", "gradient x input" },
-		description = "where the network looks, as a heat map over each slice or ROI (overlay)")
-	private String saliency = "none";
+	@Parameter(label = "saliency", description = "where the network looks, as a heat map over each slice or ROI (overlay)")
+	private Saliency saliency = Saliency.NONE;
 
 	@Parameter(label = "save_csv", style = "save", required = false)
 	private File save_csv;
@@ -123,77 +124,84 @@ public class ClassifyImagesCommand implements Command {
 	public void run() {
 		final ModelBundle model = CommandSupport.loadModel(model_file);
 		final Classifier classifier = new Classifier(model);
-		final ModelInfo info = model.info();
 		// a pretrained backbone takes every image resized to its input
-		if (info.input().resizes()) resize = true;
+		if (model.info().input().resizes()) resize = true;
 		if (resume && !CommandSupport.given(save_csv))
 			throw new DeepClassException("resume continues a results CSV: give save_csv=<the CSV of " +
 				"the interrupted run>.");
-		if ("list".equals(input) || "folder".equals(input) && (recursive || CommandSupport.given(
+		if (input == Input.LIST || input == Input.FOLDER && (recursive || CommandSupport.given(
 			save_csv)))
 		{
-			if (!"none".equals(saliency))
+			if (saliency != Saliency.NONE)
 				log.warn("DeepClass: saliency is drawn over images; a folder or list streamed to a CSV " +
 					"has none. Open images as a stack (File > Import > Image Sequence) for it.");
 			stream(classifier);
 			return;
 		}
-		Roi[] rois = null;
-		int[] slices = null;
-		final ImportResult items;
+		final Items items = items(model.info());
+		for (final var skipped : items.result().report().skipped())
+			log.warn("DeepClass: skipped " + SafeNames.oneLine(skipped.source()) +
+				": " + SafeNames.oneLine(skipped.reason()));
+		final Dataset data = items.result().dataset();
+		final Predictions predictions = classifier.classify(data, IJ::escapePressed, done -> IJ
+			.showProgress(done, data.size()));
+		show(model, items, predictions);
+		if (CommandSupport.given(save_csv)) saveCsv();
+		if (predictions.size() < data.size())
+			log.warn("DeepClass: stopped after " + predictions.size() + " of " + data.size() +
+				" images (Esc).");
+	}
+
+	/** The images to classify, with the ROIs or slice numbers they came from (null: none). */
+	private record Items(ImportResult result, Roi[] rois, int[] slices) {}
+
+	private Items items(final ModelInfo info) {
 		switch (input) {
-			case "slice", "stack" -> {
+			case SLICE, STACK -> {
 				final ImagePlus imp = requireImage();
-				final boolean all = "stack".equals(input);
+				final boolean all = input == Input.STACK;
 				final ImportResult truth = all ? DatasetStacks.withTruth(imp, info.inputShape(),
 					resize) : null;
 				final ImageSamples.Options options = CommandSupport.optionsFor(imp, CommandSupport
 					.sampleOptions(info));
-				items = truth != null ? truth : ImageInputs.slices(imp, all, info.classNames(), info
-					.inputShape(), resize, options);
-				slices = ImageSamples.stackIndices(imp, options, !all);
+				return new Items(truth != null ? truth : ImageInputs.slices(imp, all, info.classNames(),
+					info.inputShape(), resize, options), null, ImageSamples.stackIndices(imp, options, !all));
 			}
-			case "rois" -> {
+			case ROIS -> {
 				final ImagePlus imp = requireImage();
-				rois = ImageInputs.rois(imp);
-				items = ImageInputs.roiPatches(imp, rois, info.classNames(), patch_size, info
-					.inputShape(), CommandSupport.optionsFor(imp, CommandSupport.sampleOptions(info)));
+				final Roi[] rois = ImageInputs.rois(imp);
+				return new Items(ImageInputs.roiPatches(imp, rois, info.classNames(), patch_size, info
+					.inputShape(), CommandSupport.optionsFor(imp, CommandSupport.sampleOptions(info))), rois,
+					null);
 			}
-			case "folder" -> {
+			default -> {
 				if (!CommandSupport.given(folder))
 					throw new DeepClassException("input=folder needs folder=<the folder of images to " +
 						"classify>.");
-				items = ImageInputs.folder(folder.toPath(), info.classNames(), info.inputShape(),
-					CommandSupport.sampleOptions(info), resize);
+				return new Items(ImageInputs.folder(folder.toPath(), info.classNames(), info.inputShape(),
+					CommandSupport.sampleOptions(info), resize), null, null);
 			}
-			default -> throw new DeepClassException("unknown input '" + input +
-				"': choose slice, stack, folder, list or rois.");
 		}
-		for (final var skipped : items.report().skipped())
-			log.warn("DeepClass: skipped " + SafeNames.oneLine(skipped.source()) +
-				": " + SafeNames.oneLine(skipped.reason()));
-		final Dataset data = items.dataset();
-		final Predictions predictions = classifier.classify(data, IJ::escapePressed, done -> IJ
-			.showProgress(done, data.size()));
+	}
+
+	/** The results and confusion tables; the overlay, legend and saliency on the image. */
+	private void show(final ModelBundle model, final Items items, final Predictions predictions) {
+		final Dataset data = items.result().dataset();
 		final boolean known = data.size() > 0 && data.label(0) >= 0;
-		results = ResultTables.predictions(predictions, slices, rois == null ? null : roiNumbers(
-			rois.length), known ? data : null);
+		results = ResultTables.predictions(predictions, items.slices(), items.rois() == null ? null
+			: roiNumbers(items.rois().length), known ? data : null);
 		if (known) confusion = ResultTables.confusion(EvaluationReport.of(data.head(predictions
 			.size()), predictions));
-		if (overlay && image != null && !"folder".equals(input)) {
-			if (rois != null) ClassOverlays.forRois(image, rois, predictions);
-			else ClassOverlays.forSlices(image, slices, predictions);
-			legend = ClassOverlays.legend(info.classNames());
-			if (!"none".equals(saliency)) FilterImages.saliencyOverlay(model, data, predictions, image,
-				rois, slices, patch_size, "occlusion".equals(saliency));
+		if (overlay && image != null && input != Input.FOLDER) {
+			if (items.rois() != null) ClassOverlays.forRois(image, items.rois(), predictions);
+			else ClassOverlays.forSlices(image, items.slices(), predictions);
+			legend = ClassOverlays.legend(model.info().classNames());
+			if (saliency != Saliency.NONE) FilterImages.saliencyOverlay(model, data, predictions, image,
+				items.rois(), items.slices(), patch_size, saliency == Saliency.OCCLUSION);
 		}
-		else if (!"none".equals(saliency))
+		else if (saliency != Saliency.NONE)
 			log.warn("DeepClass: saliency is drawn over images; for a folder, open it as a stack " +
 				"(File > Import > Image Sequence) and classify the stack.");
-		if (save_csv != null && !save_csv.getPath().isBlank()) saveCsv();
-		if (predictions.size() < data.size())
-			log.warn("DeepClass: stopped after " + predictions.size() + " of " + data.size() +
-				" images (Esc).");
 	}
 
 	/**
@@ -204,8 +212,8 @@ public class ClassifyImagesCommand implements Command {
 		final ModelInfo info = classifier.model().info();
 		final List<ImageFile> files = listFiles(info);
 		if (files.isEmpty())
-			throw new DeepClassException("'" + ("list".equals(input) ? list_file : folder) + "' " +
-				"names no files to classify" + ("folder".equals(input) && !recursive ? "; tick recursive " +
+			throw new DeepClassException("'" + (input == Input.LIST ? list_file : folder) + "' " +
+				"names no files to classify" + (input == Input.FOLDER && !recursive ? "; tick recursive " +
 					"to take the images of its sub-folders at any depth." : "."));
 		final boolean toCsv = CommandSupport.given(save_csv);
 		if (toCsv) CommandSupport.checkWritable(save_csv, "CSV file");
@@ -221,7 +229,7 @@ public class ClassifyImagesCommand implements Command {
 
 	private List<ImageFile> listFiles(final ModelInfo info) {
 		try {
-			if ("list".equals(input)) {
+			if (input == Input.LIST) {
 				if (!CommandSupport.given(list_file))
 					throw new DeepClassException("input=list needs list_file=<a text file with one image " +
 						"path per line>.");
@@ -237,8 +245,8 @@ public class ClassifyImagesCommand implements Command {
 			return ImageFiles.inFolder(folder.toPath(), recursive, info.classNames());
 		}
 		catch (final IOException e) {
-			throw new DeepClassException("cannot list the images of '" + ("list".equals(input)
-				? list_file : folder) + "': " + e.getMessage(), e);
+			throw new DeepClassException("cannot list the images of '" + (input == Input.LIST ? list_file
+				: folder) + "': " + e.getMessage(), e);
 		}
 	}
 

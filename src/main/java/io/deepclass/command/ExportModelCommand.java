@@ -14,6 +14,7 @@ import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
 
+import io.deepclass.command.Choices.Format;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.Dataset;
@@ -44,10 +45,10 @@ public class ExportModelCommand implements Command {
 	@Parameter(label = "model_file", style = "open")
 	private File model_file;
 
-	@Parameter(label = "format", choices = { "onnx", "bioimage.io" }, description = "onnx: one " +
+	@Parameter(label = "format", description = "onnx: one " +
 		".onnx file; bioimage.io: a model package (.zip) with the ONNX weights, test tensors, " +
 		"documentation and cover")
-	private String format = "onnx";
+	private Format format = Format.ONNX;
 
 	@Parameter(label = "output", style = "save", description = "the file to write (.onnx or " +
 		".zip); an existing file is replaced")
@@ -82,7 +83,7 @@ public class ExportModelCommand implements Command {
 		CommandSupport.checkWritable(output, "output file (output=...)");
 		final Path target = output.toPath();
 		try {
-			if (format.equals("onnx")) {
+			if (format == Format.ONNX) {
 				OnnxExporter.write(model, target);
 				log.info("DeepClass: wrote " + target + " (ONNX opset " + OnnxExporter.OPSET + "; input '" +
 					OnnxExporter.INPUT + "' N x " + model.info().inputShape() + ", output '" +

@@ -111,7 +111,7 @@ public final class CommandRunner {
 		final Class<?> type = item.getType();
 		final String name = item.getName();
 		try {
-			if (type == String.class) return choice(item, text);
+			if (type == String.class || type.isEnum()) return choice(item, text);
 			if (type == File.class) return text.isBlank() ? null : new File(text);
 			if (type == int.class || type == Integer.class) return (int) Math.round(Double.parseDouble(
 				text));
@@ -135,11 +135,16 @@ public final class CommandRunner {
 		throw new IllegalStateException("no conversion to " + type + " for " + name);
 	}
 
-	private static String choice(final ModuleItem<?> item, final String text) {
+	/**
+	 * The choice whose text is {@code text}, in any case: a String, or an enum constant (SciJava
+	 * lists an enum's constants as its choices and shows them by their {@code toString()}, the
+	 * word macros use).
+	 */
+	private static Object choice(final ModuleItem<?> item, final String text) {
 		final List<?> choices = item.getChoices();
 		if (choices == null || choices.isEmpty()) return text;
 		for (final Object c : choices)
-			if (c.toString().equalsIgnoreCase(text.trim())) return c.toString();
+			if (c.toString().equalsIgnoreCase(text.trim())) return c;
 		final List<String> names = new ArrayList<>();
 		for (final Object c : choices)
 			names.add(c.toString());

@@ -147,11 +147,31 @@ public final class ImageInputs {
 	public static ImportResult folder(final Path folder, final List<String> classNames,
 		final ImageShape shape, final ImageSamples.Options options, final boolean resize)
 	{
-		final FolderReader reader = ReadingProgress.of(new FolderReader(new IjImageDecoder(options),
-			shape));
+		return readFolder(folder, shape, options, reader -> FolderReader.hasClassFolders(folder)
+			? reader.read(folder, resize) : reader.readUnlabelled(folder, classNames, resize));
+	}
+
+	/**
+	 * A labelled dataset from a folder with one sub-folder per class, its images converted to
+	 * {@code target} (null: the first image's size), with progress and Esc.
+	 */
+	public static ImportResult labelledFolder(final Path folder, final ImageShape target,
+		final ImageSamples.Options options)
+	{
+		return readFolder(folder, target, options, reader -> reader.read(folder));
+	}
+
+	private interface FolderRead {
+
+		ImportResult from(FolderReader reader) throws IOException;
+	}
+
+	/** The one folder reader: images decoded as {@code options} say, progress, Esc, one message. */
+	private static ImportResult readFolder(final Path folder, final ImageShape target,
+		final ImageSamples.Options options, final FolderRead read)
+	{
 		try {
-			return FolderReader.hasClassFolders(folder) ? reader.read(folder, resize) : reader
-				.readUnlabelled(folder, classNames, resize);
+			return read.from(ReadingProgress.of(new FolderReader(new IjImageDecoder(options), target)));
 		}
 		catch (final IOException e) {
 			throw new DeepClassException("cannot read the folder '" + folder + "': " + e.getMessage(),
