@@ -13,7 +13,6 @@ import org.scijava.plugin.Plugin;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.gui.Roi;
 import ij.measure.ResultsTable;
 
 import io.deepclass.command.Choices.Input;
@@ -25,16 +24,13 @@ import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageFiles.ImageFile;
 import io.deepclass.core.data.ImageFiles;
-import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
 import io.deepclass.ij.BatchClassification;
 import io.deepclass.ij.ClassOverlays;
-import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.DeepClassPlugIn;
 import io.deepclass.ij.FilterImages;
-import io.deepclass.ij.IjImageDecoder;
 import io.deepclass.ij.ImageInputs;
 import io.deepclass.ij.ImageSamples;
 import io.deepclass.ij.ResultTables;
@@ -138,7 +134,7 @@ public class ClassifyImagesCommand implements Command {
 			stream(classifier);
 			return;
 		}
-		final Items items = items(model.info());
+		final ImageInputs.ForModel items = items(model.info());
 		for (final var skipped : items.result().report().skipped())
 			log.warn("DeepClass: skipped " + SafeNames.oneLine(skipped.source()) +
 				": " + SafeNames.oneLine(skipped.reason()));
@@ -152,44 +148,26 @@ public class ClassifyImagesCommand implements Command {
 				" images (Esc).");
 	}
 
-	/** The images to classify, with the ROIs or slice numbers they came from (null: none). */
-	private record Items(ImportResult result, Roi[] rois, int[] slices) {}
-
-	private Items items(final ModelInfo info) {
-		switch (input) {
-			case SLICE, STACK -> {
-				final ImagePlus imp = requireImage();
-				final boolean all = input == Input.STACK;
-				final ImportResult truth = all ? DatasetStacks.withTruth(imp, info.inputShape(),
-					resize) : null;
-				final ImageSamples.Options options = CommandSupport.optionsFor(imp, CommandSupport
-					.sampleOptions(info));
-				return new Items(truth != null ? truth : ImageInputs.slices(imp, all, info.classNames(),
-					info.inputShape(), resize, options), null, ImageSamples.stackIndices(imp, options, !all));
-			}
-			case ROIS -> {
-				final ImagePlus imp = requireImage();
-				final Roi[] rois = ImageInputs.rois(imp);
-				return new Items(ImageInputs.roiPatches(imp, rois, info.classNames(), patch_size, info
-					.inputShape(), CommandSupport.optionsFor(imp, CommandSupport.sampleOptions(info))), rois,
-					null);
-			}
-			default -> {
-				if (!CommandSupport.given(folder))
-					throw new DeepClassException("input=folder needs folder=<the folder of images to " +
-						"classify>.");
-				return new Items(ImageInputs.folder(folder.toPath(), info.classNames(), info.inputShape(),
-					CommandSupport.sampleOptions(info), resize), null, null);
-			}
+	private ImageInputs.ForModel items(final ModelInfo info) {
+		if (input == Input.FOLDER) {
+			if (!CommandSupport.given(folder))
+				throw new DeepClassException("input=folder needs folder=<the folder of images to " +
+					"classify>.");
+			return new ImageInputs.ForModel(ImageInputs.folder(folder.toPath(), info.classNames(), info
+				.inputShape(), ImageSamples.Options.of(info), resize), null, null);
 		}
+		return input == Input.ROIS ? ImageInputs.roisForModel(requireImage(), info, patch_size)
+			: ImageInputs.slicesForModel(requireImage(), input == Input.STACK, info, resize);
 	}
 
 	/** The results and confusion tables; the overlay, legend and saliency on the image. */
-	private void show(final ModelBundle model, final Items items, final Predictions predictions) {
+	private void show(final ModelBundle model, final ImageInputs.ForModel items,
+		final Predictions predictions)
+	{
 		final Dataset data = items.result().dataset();
 		final boolean known = data.size() > 0 && data.label(0) >= 0;
-		results = ResultTables.predictions(predictions, items.slices(), items.rois() == null ? null
-			: roiNumbers(items.rois().length), known ? data : null);
+		results = ResultTables.predictions(predictions, items.slices(), items.roiNumbers(), known
+			? data : null);
 		if (known) confusion = ResultTables.confusion(EvaluationReport.of(data.head(predictions
 			.size()), predictions));
 		if (overlay && image != null && input != Input.FOLDER) {
@@ -209,22 +187,17 @@ public class ClassifyImagesCommand implements Command {
 	 * batch at a time (see {@link BatchClassification} for what the table keeps).
 	 */
 	private void stream(final Classifier classifier) {
-		final ModelInfo info = classifier.model().info();
-		final List<ImageFile> files = listFiles(info);
+		final List<ImageFile> files = listFiles(classifier.model().info());
 		if (files.isEmpty())
 			throw new DeepClassException("'" + (input == Input.LIST ? list_file : folder) + "' " +
 				"names no files to classify" + (input == Input.FOLDER && !recursive ? "; tick recursive " +
 					"to take the images of its sub-folders at any depth." : "."));
 		final boolean toCsv = CommandSupport.given(save_csv);
 		if (toCsv) CommandSupport.checkWritable(save_csv, "CSV file");
-		final long start = System.nanoTime();
-		final BatchClassification.Outcome out = BatchClassification.run(classifier,
-			new IjImageDecoder(CommandSupport.sampleOptions(info)), files, resize, toCsv ? save_csv
-				.toPath() : null, resume, log::warn);
+		final BatchClassification.Outcome out = BatchClassification.classify(classifier, files,
+			resize, toCsv ? save_csv.toPath() : null, resume, log::info, log::warn);
 		results = out.results();
 		confusion = out.confusion();
-		BatchClassification.report(out, files.size(), toCsv ? save_csv.toPath() : null, (System
-			.nanoTime() - start) / 1e9, log::info, log::warn);
 	}
 
 	private List<ImageFile> listFiles(final ModelInfo info) {
@@ -255,13 +228,6 @@ public class ClassifyImagesCommand implements Command {
 			throw new DeepClassException("input=" + input + " needs an open image; open one first, " +
 				"or use input=folder.");
 		return image;
-	}
-
-	private static int[] roiNumbers(final int n) {
-		final int[] numbers = new int[n];
-		for (int i = 0; i < n; i++)
-			numbers[i] = i + 1;
-		return numbers;
 	}
 
 	private void saveCsv() {

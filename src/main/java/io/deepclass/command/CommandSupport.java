@@ -14,7 +14,6 @@ import io.deepclass.command.Choices.Channels;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelFiles;
-import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
@@ -81,22 +80,7 @@ final class CommandSupport {
 			throw new DeepClassException("no dataset: open a dataset stack (Import Dataset makes one) " +
 				"or set folder to a folder with one sub-folder per class.");
 		return DatasetStacks.toDataset(image, pattern == null || pattern.isBlank()
-			? LabelledImagesReader.DEFAULT_PATTERN : pattern, target, optionsFor(image, options));
-	}
-
-	/**
-	 * How samples are made from {@code image}: a DeepClass dataset stack already holds them (its
-	 * channels were chosen on import), any other image as {@code options} says.
-	 */
-	static ImageSamples.Options optionsFor(final ImagePlus image, final ImageSamples.Options options) {
-		return image != null && DatasetStacks.classes(image) != null ? ImageSamples.Options.ALL
-			: options;
-	}
-
-	/** The channel choice and Z projection a model was trained with, to apply them again. */
-	static ImageSamples.Options sampleOptions(final ModelInfo info) {
-		return new ImageSamples.Options(info.input().selectedChannels(), info.input()
-			.zMaxProjection());
+			? LabelledImagesReader.DEFAULT_PATTERN : pattern, target, DatasetStacks.optionsFor(image, options));
 	}
 
 	static void checkWritable(final File file, final String what) {

@@ -21,6 +21,7 @@ import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
 import io.deepclass.ij.DeepClassPlugIn;
 import io.deepclass.ij.EvaluationImages;
+import io.deepclass.ij.ImageSamples;
 import io.deepclass.ij.ResultTables;
 
 /**
@@ -75,7 +76,7 @@ public class EvaluateClassifierCommand implements Command {
 		final ModelBundle model = CommandSupport.loadModel(model_file);
 		final Dataset data = CommandSupport.labelled(dataset, folder, "", resize || model.info().input()
 			.resizes() ? model.info()
-			.inputShape() : null, CommandSupport.sampleOptions(model.info())).dataset();
+			.inputShape() : null, ImageSamples.Options.of(model.info())).dataset();
 		final Predictions predictions = new Classifier(model).classify(data, null, done -> IJ
 			.showProgress(done, data.size()));
 		final EvaluationReport report = EvaluationReport.of(data, predictions);

@@ -18,10 +18,12 @@ import io.deepclass.command.Choices.SaliencyMethod;
 import io.deepclass.command.Choices.View;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
+import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.inspect.ConvKernels;
 import io.deepclass.core.inspect.FixedFilters;
 import io.deepclass.core.inspect.NetworkInspector;
+import io.deepclass.ij.DatasetStacks;
 import io.deepclass.ij.DeepClassPlugIn;
 import io.deepclass.ij.FilterImages;
 import io.deepclass.ij.ImageInputs;
@@ -142,11 +144,10 @@ public class VisualizeFiltersCommand implements Command {
 	private float[] oneImage(final ModelBundle model) {
 		final ImagePlus imp = requireImage();
 		final Roi roi = imp.getRoi();
-		final ImageSamples.Options options = CommandSupport.optionsFor(imp, CommandSupport
-			.sampleOptions(model.info()));
+		final ModelInfo info = model.info();
 		final Dataset one = (roi != null && roi.isArea() ? ImageInputs.roiPatches(imp, new Roi[] {
-			roi }, model.info().classNames(), 0, model.info().inputShape(), options) : ImageInputs
-				.slices(imp, false, model.info().classNames(), model.info().inputShape(), true, options))
+			roi }, info.classNames(), 0, info.inputShape(), DatasetStacks.optionsFor(imp, ImageSamples
+				.Options.of(info))) : ImageInputs.slicesForModel(imp, false, info, true).result())
 					.dataset();
 		return one.image(0);
 	}

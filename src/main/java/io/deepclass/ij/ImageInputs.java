@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -15,6 +16,7 @@ import ij.plugin.frame.RoiManager;
 import ij.process.ImageProcessor;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.DatasetException;
 import io.deepclass.core.data.DecodedImage;
 import io.deepclass.core.data.FolderReader;
@@ -137,6 +139,42 @@ public final class ImageInputs {
 	static String roiSource(final ImagePlus imp, final Roi roi, final int index) {
 		return imp.getTitle() + " ROI " + (index + 1) + (roi.getName() != null ? " " + roi.getName()
 			: "");
+	}
+
+	/**
+	 * Images of an open image to classify with a model, with the ROIs or slice numbers they come
+	 * from (null where none).
+	 */
+	public record ForModel(ImportResult result, Roi[] rois, int[] slices) {
+
+		/** The ROIs' numbers, from 1, or null. */
+		public int[] roiNumbers() {
+			return rois == null ? null : IntStream.rangeClosed(1, rois.length).toArray();
+		}
+	}
+
+	/**
+	 * Every slice of {@code imp} (a dataset stack with its true classes), or only the current one,
+	 * as a model takes them.
+	 */
+	public static ForModel slicesForModel(final ImagePlus imp, final boolean allSlices,
+		final ModelInfo info, final boolean resize)
+	{
+		final ImportResult truth = allSlices ? DatasetStacks.withTruth(imp, info.inputShape(),
+			resize) : null;
+		final ImageSamples.Options options = DatasetStacks.optionsFor(imp, ImageSamples.Options.of(
+			info));
+		return new ForModel(truth != null ? truth : slices(imp, allSlices, info.classNames(), info
+			.inputShape(), resize, options), null, ImageSamples.stackIndices(imp, options, !allSlices));
+	}
+
+	/** A patch around each ROI of {@code imp} (see {@link #rois}), as a model takes them. */
+	public static ForModel roisForModel(final ImagePlus imp, final ModelInfo info,
+		final int patchSize)
+	{
+		final Roi[] rois = rois(imp);
+		return new ForModel(roiPatches(imp, rois, info.classNames(), patchSize, info.inputShape(),
+			DatasetStacks.optionsFor(imp, ImageSamples.Options.of(info))), rois, null);
 	}
 
 	/**
