@@ -13,9 +13,10 @@ import org.scijava.plugin.Plugin;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.gui.Roi;
 import ij.measure.ResultsTable;
 
+import io.deepclass.command.Choices.Input;
+import io.deepclass.command.Choices.Saliency;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.SafeNames;
 import io.deepclass.core.bundle.ModelBundle;
@@ -23,7 +24,6 @@ import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageFiles.ImageFile;
 import io.deepclass.core.data.ImageFiles;
-import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
@@ -67,8 +67,8 @@ public class ClassifyImagesCommand implements Command {
 	@Parameter(label = "model_file", style = "open")
 	private File model_file;
 
-	@Parameter(label = "input", choices = { "slice", "stack", "folder", "list", "rois" })
-	private String input = "stack";
+	@Parameter(label = "input")
+	private Input input = Input.STACK;
 
 	@Parameter(label = "image", required = false)
 	private ImagePlus image;
@@ -95,9 +95,8 @@ public class ClassifyImagesCommand implements Command {
 	@Parameter(label = "overlay")
 	private boolean overlay = true;
 
-	@Parameter(label = "saliency", choices = { "none", "occlusion", "gradient x input" },
-		description = "where the network looks, as a heat map over each slice or ROI (overlay)")
-	private String saliency = "none";
+	@Parameter(label = "saliency", description = "where the network looks, as a heat map over each slice or ROI (overlay)")
+	private Saliency saliency = Saliency.NONE;
 
 	@Parameter(label = "save_csv", style = "save", required = false)
 	private File save_csv;
@@ -123,77 +122,66 @@ public class ClassifyImagesCommand implements Command {
 	public void run() {
 		final ModelBundle model = CommandSupport.loadModel(model_file);
 		final Classifier classifier = new Classifier(model);
-		final ModelInfo info = model.info();
 		// a pretrained backbone takes every image resized to its input
-		if (info.input().resizes()) resize = true;
+		if (model.info().input().resizes()) resize = true;
 		if (resume && !CommandSupport.given(save_csv))
 			throw new DeepClassException("resume continues a results CSV: give save_csv=<the CSV of " +
 				"the interrupted run>.");
-		if ("list".equals(input) || "folder".equals(input) && (recursive || CommandSupport.given(
+		if (input == Input.LIST || input == Input.FOLDER && (recursive || CommandSupport.given(
 			save_csv)))
 		{
-			if (!"none".equals(saliency))
+			if (saliency != Saliency.NONE)
 				log.warn("DeepClass: saliency is drawn over images; a folder or list streamed to a CSV " +
 					"has none. Open images as a stack (File > Import > Image Sequence) for it.");
 			stream(classifier);
 			return;
 		}
-		Roi[] rois = null;
-		int[] slices = null;
-		final ImportResult items;
-		switch (input) {
-			case "slice", "stack" -> {
-				final ImagePlus imp = requireImage();
-				final boolean all = "stack".equals(input);
-				final ImportResult truth = all ? DatasetStacks.withTruth(imp, info.inputShape(),
-					resize) : null;
-				final ImageSamples.Options options = CommandSupport.optionsFor(imp, CommandSupport
-					.sampleOptions(info));
-				items = truth != null ? truth : ImageInputs.slices(imp, all, info.classNames(), info
-					.inputShape(), resize, options);
-				slices = ImageSamples.stackIndices(imp, options, !all);
-			}
-			case "rois" -> {
-				final ImagePlus imp = requireImage();
-				rois = ImageInputs.rois(imp);
-				items = ImageInputs.roiPatches(imp, rois, info.classNames(), patch_size, info
-					.inputShape(), CommandSupport.optionsFor(imp, CommandSupport.sampleOptions(info)));
-			}
-			case "folder" -> {
-				if (!CommandSupport.given(folder))
-					throw new DeepClassException("input=folder needs folder=<the folder of images to " +
-						"classify>.");
-				items = ImageInputs.folder(folder.toPath(), info.classNames(), info.inputShape(),
-					CommandSupport.sampleOptions(info), resize);
-			}
-			default -> throw new DeepClassException("unknown input '" + input +
-				"': choose slice, stack, folder, list or rois.");
-		}
-		for (final var skipped : items.report().skipped())
+		final ImageInputs.ForModel items = items(model.info());
+		for (final var skipped : items.result().report().skipped())
 			log.warn("DeepClass: skipped " + SafeNames.oneLine(skipped.source()) +
 				": " + SafeNames.oneLine(skipped.reason()));
-		final Dataset data = items.dataset();
+		final Dataset data = items.result().dataset();
 		final Predictions predictions = classifier.classify(data, IJ::escapePressed, done -> IJ
 			.showProgress(done, data.size()));
-		final boolean known = data.size() > 0 && data.label(0) >= 0;
-		results = ResultTables.predictions(predictions, slices, rois == null ? null : roiNumbers(
-			rois.length), known ? data : null);
-		if (known) confusion = ResultTables.confusion(EvaluationReport.of(data.head(predictions
-			.size()), predictions));
-		if (overlay && image != null && !"folder".equals(input)) {
-			if (rois != null) ClassOverlays.forRois(image, rois, predictions);
-			else ClassOverlays.forSlices(image, slices, predictions);
-			legend = ClassOverlays.legend(info.classNames());
-			if (!"none".equals(saliency)) FilterImages.saliencyOverlay(model, data, predictions, image,
-				rois, slices, patch_size, "occlusion".equals(saliency));
-		}
-		else if (!"none".equals(saliency))
-			log.warn("DeepClass: saliency is drawn over images; for a folder, open it as a stack " +
-				"(File > Import > Image Sequence) and classify the stack.");
-		if (save_csv != null && !save_csv.getPath().isBlank()) saveCsv();
+		show(model, items, predictions);
+		if (CommandSupport.given(save_csv)) saveCsv();
 		if (predictions.size() < data.size())
 			log.warn("DeepClass: stopped after " + predictions.size() + " of " + data.size() +
 				" images (Esc).");
+	}
+
+	private ImageInputs.ForModel items(final ModelInfo info) {
+		if (input == Input.FOLDER) {
+			if (!CommandSupport.given(folder))
+				throw new DeepClassException("input=folder needs folder=<the folder of images to " +
+					"classify>.");
+			return new ImageInputs.ForModel(ImageInputs.folder(folder.toPath(), info.classNames(), info
+				.inputShape(), ImageSamples.Options.of(info), resize), null, null);
+		}
+		return input == Input.ROIS ? ImageInputs.roisForModel(requireImage(), info, patch_size)
+			: ImageInputs.slicesForModel(requireImage(), input == Input.STACK, info, resize);
+	}
+
+	/** The results and confusion tables; the overlay, legend and saliency on the image. */
+	private void show(final ModelBundle model, final ImageInputs.ForModel items,
+		final Predictions predictions)
+	{
+		final Dataset data = items.result().dataset();
+		final boolean known = data.size() > 0 && data.label(0) >= 0;
+		results = ResultTables.predictions(predictions, items.slices(), items.roiNumbers(), known
+			? data : null);
+		if (known) confusion = ResultTables.confusion(EvaluationReport.of(data.head(predictions
+			.size()), predictions));
+		if (overlay && image != null && input != Input.FOLDER) {
+			if (items.rois() != null) ClassOverlays.forRois(image, items.rois(), predictions);
+			else ClassOverlays.forSlices(image, items.slices(), predictions);
+			legend = ClassOverlays.legend(model.info().classNames());
+			if (saliency != Saliency.NONE) FilterImages.saliencyOverlay(model, data, predictions, image,
+				items.rois(), items.slices(), patch_size, saliency == Saliency.OCCLUSION);
+		}
+		else if (saliency != Saliency.NONE)
+			log.warn("DeepClass: saliency is drawn over images; for a folder, open it as a stack " +
+				"(File > Import > Image Sequence) and classify the stack.");
 	}
 
 	/**
@@ -201,27 +189,22 @@ public class ClassifyImagesCommand implements Command {
 	 * batch at a time (see {@link BatchClassification} for what the table keeps).
 	 */
 	private void stream(final Classifier classifier) {
-		final ModelInfo info = classifier.model().info();
-		final List<ImageFile> files = listFiles(info);
+		final List<ImageFile> files = listFiles(classifier.model().info());
 		if (files.isEmpty())
-			throw new DeepClassException("'" + ("list".equals(input) ? list_file : folder) + "' " +
-				"names no files to classify" + ("folder".equals(input) && !recursive ? "; tick recursive " +
+			throw new DeepClassException("'" + (input == Input.LIST ? list_file : folder) + "' " +
+				"names no files to classify" + (input == Input.FOLDER && !recursive ? "; tick recursive " +
 					"to take the images of its sub-folders at any depth." : "."));
 		final boolean toCsv = CommandSupport.given(save_csv);
 		if (toCsv) CommandSupport.checkWritable(save_csv, "CSV file");
-		final long start = System.nanoTime();
-		final BatchClassification.Outcome out = BatchClassification.run(classifier,
-			new IjImageDecoder(CommandSupport.sampleOptions(info)), files, resize, toCsv ? save_csv
-				.toPath() : null, resume, log::warn);
+		final BatchClassification.Outcome out = BatchClassification.classify(classifier, files,
+			resize, toCsv ? save_csv.toPath() : null, resume, log::info, log::warn);
 		results = out.results();
 		confusion = out.confusion();
-		BatchClassification.report(out, files.size(), toCsv ? save_csv.toPath() : null, (System
-			.nanoTime() - start) / 1e9, log::info, log::warn);
 	}
 
 	private List<ImageFile> listFiles(final ModelInfo info) {
 		try {
-			if ("list".equals(input)) {
+			if (input == Input.LIST) {
 				if (!CommandSupport.given(list_file))
 					throw new DeepClassException("input=list needs list_file=<a text file with one image " +
 						"path per line>.");
@@ -237,8 +220,8 @@ public class ClassifyImagesCommand implements Command {
 			return ImageFiles.inFolder(folder.toPath(), recursive, info.classNames());
 		}
 		catch (final IOException e) {
-			throw new DeepClassException("cannot list the images of '" + ("list".equals(input)
-				? list_file : folder) + "': " + e.getMessage(), e);
+			throw new DeepClassException("cannot list the images of '" + (input == Input.LIST ? list_file
+				: folder) + "': " + e.getMessage(), e);
 		}
 	}
 
@@ -247,13 +230,6 @@ public class ClassifyImagesCommand implements Command {
 			throw new DeepClassException("input=" + input + " needs an open image; open one first, " +
 				"or use input=folder.");
 		return image;
-	}
-
-	private static int[] roiNumbers(final int n) {
-		final int[] numbers = new int[n];
-		for (int i = 0; i < n; i++)
-			numbers[i] = i + 1;
-		return numbers;
 	}
 
 	private void saveCsv() {

@@ -9,17 +9,18 @@ import java.nio.file.Path;
 import ij.IJ;
 import ij.ImagePlus;
 
+import io.deepclass.command.Choices.Backbone;
+import io.deepclass.command.Choices.Channels;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelFiles;
-import io.deepclass.core.bundle.ModelInfo;
-import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.core.transfer.Backbones;
 import io.deepclass.ij.input.DatasetStacks;
 import io.deepclass.ij.input.IjImageDecoder;
+import io.deepclass.ij.input.ImageInputs;
 import io.deepclass.ij.input.ImageSamples;
 import io.deepclass.ij.input.ReadingProgress;
 
@@ -45,13 +46,13 @@ final class CommandSupport {
 		}
 	}
 
-	/** A target shape from width/height (0 = keep) and channels ("keep", "gray", "rgb"). */
-	static ImageShape targetShape(final int width, final int height, final String channels) {
+	/** A target shape from width/height (0 = keep) and channels. */
+	static ImageShape targetShape(final int width, final int height, final Channels channels) {
 		if (width < 0 || height < 0)
 			throw new DeepClassException("width and height must be positive (or 0 to keep the " +
 				"images' size), not " + width + "x" + height + ".");
 		if (width == 0 && height == 0) {
-			if (!"keep".equals(channels))
+			if (channels != Channels.KEEP)
 				throw new DeepClassException("to convert channels, also set width and height (the " +
 					"size all images are resized to).");
 			return null;
@@ -59,9 +60,9 @@ final class CommandSupport {
 		if (width == 0 || height == 0)
 			throw new DeepClassException("set both width and height, or neither.");
 		return switch (channels) {
-			case "rgb" -> new ImageShape(3, height, width);
-			case "gray" -> new ImageShape(1, height, width);
-			default -> ImageShape.sizeOnly(height, width);
+			case RGB -> new ImageShape(3, height, width);
+			case GRAY -> new ImageShape(1, height, width);
+			case KEEP -> ImageShape.sizeOnly(height, width);
 		};
 	}
 
@@ -76,36 +77,12 @@ final class CommandSupport {
 	static ImportResult labelled(final ImagePlus image, final File folder, final String pattern,
 		final ImageShape target, final ImageSamples.Options options)
 	{
-		if (given(folder)) {
-			try {
-				return ReadingProgress.of(new FolderReader(
-					new IjImageDecoder(options), target)).read(folder.toPath());
-			}
-			catch (final IOException e) {
-				throw new DeepClassException("cannot read the folder '" + folder + "': " + e
-					.getMessage(), e);
-			}
-		}
+		if (given(folder)) return ImageInputs.labelledFolder(folder.toPath(), target, options);
 		if (image == null)
 			throw new DeepClassException("no dataset: open a dataset stack (Import Dataset makes one) " +
 				"or set folder to a folder with one sub-folder per class.");
 		return DatasetStacks.toDataset(image, pattern == null || pattern.isBlank()
-			? LabelledImagesReader.DEFAULT_PATTERN : pattern, target, optionsFor(image, options));
-	}
-
-	/**
-	 * How samples are made from {@code image}: a DeepClass dataset stack already holds them (its
-	 * channels were chosen on import), any other image as {@code options} says.
-	 */
-	static ImageSamples.Options optionsFor(final ImagePlus image, final ImageSamples.Options options) {
-		return image != null && DatasetStacks.classes(image) != null ? ImageSamples.Options.ALL
-			: options;
-	}
-
-	/** The channel choice and Z projection a model was trained with, to apply them again. */
-	static ImageSamples.Options sampleOptions(final ModelInfo info) {
-		return new ImageSamples.Options(info.input().selectedChannels(), info.input()
-			.zMaxProjection());
+			? LabelledImagesReader.DEFAULT_PATTERN : pattern, target, DatasetStacks.optionsFor(image, options));
 	}
 
 	static void checkWritable(final File file, final String what) {
@@ -122,8 +99,18 @@ final class CommandSupport {
 				"' (no permission); choose another folder.");
 	}
 
-	/** A named backbone's file, downloaded into the cache on first use, with progress; Esc stops. */
-	static Path backbone(final String name) {
+	/**
+	 * The backbone's file: {@code file} for {@link Backbone#FILE}, else the named one, downloaded
+	 * into the cache on first use, with progress; Esc stops.
+	 */
+	static Path backbone(final Backbone backbone, final File file) {
+		if (backbone == Backbone.FILE) {
+			if (!given(file))
+				throw new DeepClassException("architecture=pretrained needs backbone=<a name> or " +
+					"backbone_file=<an .onnx network>; README shows how to export one from torchvision.");
+			return file.toPath();
+		}
+		final String name = backbone.toString();
 		final var source = Backbones.ZOO_BACKBONES.get(name);
 		IJ.resetEscape();
 		try {

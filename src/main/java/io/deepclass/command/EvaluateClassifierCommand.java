@@ -22,6 +22,7 @@ import io.deepclass.core.predict.Predictions;
 import io.deepclass.ij.bridge.DeepClassPlugIn;
 import io.deepclass.ij.display.EvaluationImages;
 import io.deepclass.ij.display.ResultTables;
+import io.deepclass.ij.input.ImageSamples;
 
 /**
  * Plugins > DeepClass > Evaluate Classifier: applies a model to a labelled dataset (stack or
@@ -75,7 +76,7 @@ public class EvaluateClassifierCommand implements Command {
 		final ModelBundle model = CommandSupport.loadModel(model_file);
 		final Dataset data = CommandSupport.labelled(dataset, folder, "", resize || model.info().input()
 			.resizes() ? model.info()
-			.inputShape() : null, CommandSupport.sampleOptions(model.info())).dataset();
+			.inputShape() : null, ImageSamples.Options.of(model.info())).dataset();
 		final Predictions predictions = new Classifier(model).classify(data, null, done -> IJ
 			.showProgress(done, data.size()));
 		final EvaluationReport report = EvaluationReport.of(data, predictions);

@@ -14,6 +14,7 @@ import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
 
+import io.deepclass.command.Choices.Format;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.Dataset;
@@ -24,6 +25,7 @@ import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
 import io.deepclass.ij.bridge.DeepClassPlugIn;
 import io.deepclass.ij.display.EvaluationImages;
+import io.deepclass.ij.input.ImageSamples;
 
 /**
  * Plugins > DeepClass > Export Model: a DeepClass model as an ONNX file (ONNX Runtime, OpenCV,
@@ -44,10 +46,10 @@ public class ExportModelCommand implements Command {
 	@Parameter(label = "model_file", style = "open")
 	private File model_file;
 
-	@Parameter(label = "format", choices = { "onnx", "bioimage.io" }, description = "onnx: one " +
+	@Parameter(label = "format", description = "onnx: one " +
 		".onnx file; bioimage.io: a model package (.zip) with the ONNX weights, test tensors, " +
 		"documentation and cover")
-	private String format = "onnx";
+	private Format format = Format.ONNX;
 
 	@Parameter(label = "output", style = "save", description = "the file to write (.onnx or " +
 		".zip); an existing file is replaced")
@@ -82,33 +84,37 @@ public class ExportModelCommand implements Command {
 		CommandSupport.checkWritable(output, "output file (output=...)");
 		final Path target = output.toPath();
 		try {
-			if (format.equals("onnx")) {
+			if (format == Format.ONNX) {
 				OnnxExporter.write(model, target);
 				log.info("DeepClass: wrote " + target + " (ONNX opset " + OnnxExporter.OPSET + "; input '" +
 					OnnxExporter.INPUT + "' N x " + model.info().inputShape() + ", output '" +
 					OnnxExporter.OUTPUT + "'; before it: " + OnnxExporter.preprocessing(model.info()) + ")");
-				return;
 			}
-			if (!CommandSupport.given(folder) && dataset == null)
-				throw new DeepClassException("a bioimage.io package needs labelled test images for its " +
-					"test tensors and documentation: set folder to a folder with one sub-folder per class " +
-					"(or open a dataset stack and set dataset).");
-			final Dataset images = CommandSupport.labelled(dataset, folder, "", model.info().inputShape(),
-				CommandSupport.sampleOptions(model.info())).dataset();
-			final Predictions predictions = new Classifier(model).classify(images);
-			final EvaluationReport report = EvaluationReport.of(images, predictions);
-			final byte[] cover = EvaluationImages.png(EvaluationImages.sideBySide(EvaluationImages
-				.confusionHeatMap(report), EvaluationImages.predictionMontage(images, predictions, 12)));
-			BioImageIoPackage.write(model, images, predictions, cover, new BioImageIoPackage.Details(name,
-				description, authors == null || authors.isBlank() ? null : Arrays.stream(authors.split(
-					",")).map(String::trim).filter(s -> !s.isEmpty()).toList(), license), target);
-			log.info(String.format(Locale.ROOT, "DeepClass: wrote the bioimage.io package " +
-				"%s (model description %s; %d test images, accuracy %.1f%%)", target,
-				BioImageIoPackage.FORMAT_VERSION, images.size(), 100 * report.accuracy()));
+			else bioImageIo(model, target);
 		}
 		catch (final IOException e) {
 			throw new DeepClassException("cannot write '" + target + "': " + e.getMessage() + ". Check " +
 				"the free space and choose another folder if needed.", e);
 		}
+	}
+
+	/** A bioimage.io package, its test tensors, documentation and cover from labelled images. */
+	private void bioImageIo(final ModelBundle model, final Path target) throws IOException {
+		if (!CommandSupport.given(folder) && dataset == null)
+			throw new DeepClassException("a bioimage.io package needs labelled test images for its " +
+				"test tensors and documentation: set folder to a folder with one sub-folder per class " +
+				"(or open a dataset stack and set dataset).");
+		final Dataset images = CommandSupport.labelled(dataset, folder, "", model.info().inputShape(),
+			ImageSamples.Options.of(model.info())).dataset();
+		final Predictions predictions = new Classifier(model).classify(images);
+		final EvaluationReport report = EvaluationReport.of(images, predictions);
+		final byte[] cover = EvaluationImages.png(EvaluationImages.sideBySide(EvaluationImages
+			.confusionHeatMap(report), EvaluationImages.predictionMontage(images, predictions, 12)));
+		BioImageIoPackage.write(model, images, predictions, cover, new BioImageIoPackage.Details(name,
+			description, authors == null || authors.isBlank() ? null : Arrays.stream(authors.split(
+				",")).map(String::trim).filter(s -> !s.isEmpty()).toList(), license), target);
+		log.info(String.format(Locale.ROOT, "DeepClass: wrote the bioimage.io package " +
+			"%s (model description %s; %d test images, accuracy %.1f%%)", target,
+			BioImageIoPackage.FORMAT_VERSION, images.size(), 100 * report.accuracy()));
 	}
 }

@@ -2,8 +2,6 @@ package io.deepclass.command;
 
 import java.io.File;
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -15,12 +13,13 @@ import org.scijava.plugin.Plugin;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
+import io.deepclass.command.Choices.Channels;
+import io.deepclass.command.Choices.RoiClass;
+import io.deepclass.command.Choices.Source;
+import io.deepclass.command.Choices.ZProjection;
 import io.deepclass.core.DeepClassException;
-import io.deepclass.core.data.DatasetChecks;
-import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.IdxReader;
 import io.deepclass.core.data.ImageShape;
-import io.deepclass.core.data.ImportReport;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.ij.bridge.DeepClassPlugIn;
@@ -48,9 +47,8 @@ public class ImportDatasetCommand implements Command {
 	@Parameter
 	private LogService log;
 
-
-	@Parameter(label = "source", choices = { "folder", "idx", "stack", "rois" })
-	private String source = "folder";
+	@Parameter(label = "source")
+	private Source source = Source.FOLDER;
 
 	@Parameter(label = "folder", style = "directory", required = false)
 	private File folder;
@@ -72,8 +70,8 @@ public class ImportDatasetCommand implements Command {
 		"a slice label or ROI name (its first group)")
 	private String class_pattern = LabelledImagesReader.DEFAULT_PATTERN;
 
-	@Parameter(label = "roi_class", choices = { "name", "group" })
-	private String roi_class = "name";
+	@Parameter(label = "roi_class")
+	private RoiClass roi_class = RoiClass.NAME;
 
 	@Parameter(label = "patch_size", min = "0", description = "square patch around each ROI; 0 = " +
 		"the ROI's bounding box")
@@ -85,16 +83,16 @@ public class ImportDatasetCommand implements Command {
 	@Parameter(label = "height", min = "0")
 	private int height = 0;
 
-	@Parameter(label = "channels", choices = { "keep", "gray", "rgb" })
-	private String channels = "keep";
+	@Parameter(label = "channels")
+	private Channels channels = Channels.KEEP;
 
 	@Parameter(label = "select_channels", required = false, description = "which channels of " +
 		"multi-channel images, in this order, e.g. 1,3 (empty: all)")
 	private String select_channels = "";
 
-	@Parameter(label = "z_projection", choices = { "none", "max" }, description = "max: one " +
+	@Parameter(label = "z_projection", description = "max: one " +
 		"sample per time point of a hyperstack, its Z planes max-projected")
-	private String z_projection = "none";
+	private ZProjection z_projection = ZProjection.NONE;
 
 	@Parameter(label = "save_tables", style = "directory", required = false, description = "a " +
 		"folder: every table this command makes is also written there as <title>.csv")
@@ -110,20 +108,18 @@ public class ImportDatasetCommand implements Command {
 	public void run() {
 		final ImageShape target = CommandSupport.targetShape(width, height, channels);
 		final ImageSamples.Options options = ImageSamples.Options.parse(select_channels,
-			z_projection);
+			z_projection.toString());
 		final ImportResult result = switch (source) {
-			case "folder" -> fromFolder(target, options);
-			case "idx" -> fromIdx(target);
-			case "stack" -> DatasetStacks.toDataset(requireImage(), class_pattern, target, options);
-			case "rois" -> ImageInputs.labelledRois(requireImage(), "group".equals(roi_class),
+			case FOLDER -> fromFolder(target, options);
+			case IDX -> fromIdx(target);
+			case STACK -> DatasetStacks.toDataset(requireImage(), class_pattern, target, options);
+			case ROIS -> ImageInputs.labelledRois(requireImage(), roi_class == RoiClass.GROUP,
 				class_pattern, patch_size, target, options);
-			default -> throw new DeepClassException("unknown source '" + source +
-				"': choose folder, idx, stack or rois.");
 		};
 		final String name = switch (source) {
-			case "folder" -> folder.getName();
-			case "idx" -> idx_images.getName();
-			default -> image.getTitle();
+			case FOLDER -> folder.getName();
+			case IDX -> idx_images.getName();
+			case STACK, ROIS -> image.getTitle();
 		};
 		dataset = DatasetStacks.toImagePlus(result.dataset(), "DeepClass dataset " + name);
 		DatasetStacks.setSelection(dataset, options);
@@ -136,14 +132,7 @@ public class ImportDatasetCommand implements Command {
 		if (!CommandSupport.given(folder))
 			throw new DeepClassException("source=folder needs folder=<a folder with one sub-folder " +
 				"per class>.");
-		try {
-			return ReadingProgress.of(new FolderReader(new IjImageDecoder(options),
-				target)).read(folder.toPath());
-		}
-		catch (final IOException e) {
-			throw new DeepClassException("cannot read the folder '" + folder + "': " + e.getMessage(),
-				e);
-		}
+		return ImageInputs.labelledFolder(folder.toPath(), target, options);
 	}
 
 	private ImportResult fromIdx(final ImageShape target) {
@@ -154,19 +143,12 @@ public class ImportDatasetCommand implements Command {
 			throw new DeepClassException("IDX images are imported at their own size; leave width " +
 				"and height at 0.");
 		try {
-			final var d = IdxReader.read(idx_images.toPath(), idx_labels.toPath(), idxClasses());
-			return new ImportResult(d, new ImportReport(d.classNames(), d
-				.classCounts(), List.of(), DatasetChecks.warnings(d)));
+			return IdxReader.imported(idx_images.toPath(), idx_labels.toPath(), IdxReader.classNames(
+				idx_classes));
 		}
 		catch (final IOException e) {
 			throw new DeepClassException("cannot read the IDX files: " + e.getMessage(), e);
 		}
-	}
-
-	private List<String> idxClasses() {
-		if (idx_classes == null || idx_classes.isBlank()) return null;
-		if (idx_classes.trim().equalsIgnoreCase("fashion-mnist")) return IdxReader.FASHION_MNIST_CLASSES;
-		return Arrays.stream(idx_classes.split(",")).map(String::trim).toList();
 	}
 
 	private ImagePlus requireImage() {

@@ -13,10 +13,15 @@ import org.scijava.plugin.Plugin;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
+import io.deepclass.command.Choices.Architecture;
+import io.deepclass.command.Choices.Backbone;
+import io.deepclass.command.Choices.BatchNorm;
+import io.deepclass.command.Choices.Channels;
+import io.deepclass.command.Choices.ClassWeights;
+import io.deepclass.command.Choices.OnFailure;
+import io.deepclass.command.Choices.ZProjection;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.Augmentation;
-import io.deepclass.core.data.Dataset;
-import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.Normalization;
 import io.deepclass.core.model.ArchitectureSpec;
@@ -28,6 +33,7 @@ import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingDiagnosis;
 import io.deepclass.core.train.TrainingSettings;
 import io.deepclass.core.transfer.TransferTraining;
+import io.deepclass.core.transfer.TransferTraining.Strategy;
 import io.deepclass.ij.bridge.DeepClassPlugIn;
 import io.deepclass.ij.display.ResultTables;
 import io.deepclass.ij.display.TrainingMonitor;
@@ -63,27 +69,25 @@ public class TrainClassifierCommand implements Command {
 		"of a stack: a folder with one sub-folder per class")
 	private File folder;
 
-	@Parameter(label = "architecture", choices = { "linear", "mlp100", "mlp512", "onecnn",
-		"multicnn", "lenet", "bncnn", "custom", "pretrained" })
-	private String architecture = "bncnn";
+	@Parameter(label = "architecture")
+	private Architecture architecture = Architecture.BNCNN;
 
 	@Parameter(label = "custom_architecture", required = false, description = "with " +
 		"architecture=custom: mlp:<sizes> or cnn:<filters>, e.g. cnn:32-64,dense=128")
 	private String custom_architecture = "";
 
-	@Parameter(label = "backbone", choices = { "file", "resnet18", "mobilenetv2", "vgg16",
-		"squeezenet" }, description = "with architecture=pretrained: a network of the ONNX Model Zoo " +
+	@Parameter(label = "backbone", description = "with architecture=pretrained: a network of the ONNX Model Zoo " +
 			"(ImageNet weights, downloaded once into ~/.deepclass/backbones), or file")
-	private String backbone = "file";
+	private Backbone backbone = Backbone.FILE;
 
 	@Parameter(label = "backbone_file", style = "open", required = false, description = "with " +
 		"architecture=pretrained: an ONNX classification network (e.g. torchvision's, exported with " +
 		"torch.onnx.export); its classifier is replaced by one for your classes")
 	private File backbone_file;
 
-	@Parameter(label = "strategy", choices = { "features", "fine-tune" }, description = "features: " +
+	@Parameter(label = "strategy", description = "features: " +
 		"the backbone stays frozen, only the new head trains; fine-tune: then all of it, slower")
-	private String strategy = "features";
+	private Strategy strategy = Strategy.FEATURES;
 
 	@Parameter(label = "cut_at", required = false, description = "the backbone node whose output " +
 		"are the features (empty: its last global pooling)")
@@ -102,10 +106,10 @@ public class TrainClassifierCommand implements Command {
 		"backbone's last convolution or dense layers train, with what follows them (0: all)")
 	private int unfreeze = 0;
 
-	@Parameter(label = "batchnorm", choices = { "update", "freeze" }, description = "fine-tune: " +
+	@Parameter(label = "batchnorm", description = "fine-tune: " +
 		"update the backbone's BatchNorm statistics as it trains, or keep them as pretrained " +
 		"(better with small batches)")
-	private String batchnorm = "update";
+	private BatchNorm batchnorm = BatchNorm.UPDATE;
 
 	@Parameter(label = "epochs", min = "1")
 	private int epochs = 10;
@@ -113,8 +117,8 @@ public class TrainClassifierCommand implements Command {
 	@Parameter(label = "batch_size", min = "1")
 	private int batch_size = 64;
 
-	@Parameter(label = "optimizer", choices = { "sgd", "adam" })
-	private String optimizer = "sgd";
+	@Parameter(label = "optimizer")
+	private Optimizer optimizer = Optimizer.SGD;
 
 	@Parameter(label = "learning_rate")
 	private double learning_rate = 0.01;
@@ -122,10 +126,9 @@ public class TrainClassifierCommand implements Command {
 	@Parameter(label = "validation_fraction", min = "0", max = "0.9")
 	private double validation_fraction = 0.2;
 
-	@Parameter(label = "normalization", choices = { "percentile", "bit depth", "dataset", "none" },
-		description = "percentile: each image and channel scaled to its own low..high percentiles " +
+	@Parameter(label = "normalization", description = "percentile: each image and channel scaled to its own low..high percentiles " +
 			"(microscopy); bit depth: 8-bit/255, 16-bit/65535; dataset: mean/std of the training set")
-	private String normalization = "percentile";
+	private Normalization.Method normalization = Normalization.Method.PERCENTILE;
 
 	@Parameter(label = "low_percentile", min = "0", max = "100")
 	private double low_percentile = Normalization.DEFAULT_LOW;
@@ -133,9 +136,9 @@ public class TrainClassifierCommand implements Command {
 	@Parameter(label = "high_percentile", min = "0", max = "100")
 	private double high_percentile = Normalization.DEFAULT_HIGH;
 
-	@Parameter(label = "class_weights", choices = { "none", "balanced" }, description = "balanced: " +
+	@Parameter(label = "class_weights", description = "balanced: " +
 		"small classes weigh as much in the loss as large ones")
-	private String class_weights = "none";
+	private ClassWeights class_weights = ClassWeights.NONE;
 
 	@Parameter(label = "augmentation", required = false, description = "none; microscopy (flips, " +
 		"90-degree rotations, 2-pixel shifts, 10 % brightness/contrast); or e.g. " +
@@ -156,8 +159,8 @@ public class TrainClassifierCommand implements Command {
 		"image that is not a DeepClass dataset: which channels, in this order, e.g. 1,3")
 	private String select_channels = "";
 
-	@Parameter(label = "z_projection", choices = { "none", "max" })
-	private String z_projection = "none";
+	@Parameter(label = "z_projection")
+	private ZProjection z_projection = ZProjection.NONE;
 
 	@Parameter(label = "class_pattern", required = false)
 	private String class_pattern = "";
@@ -174,10 +177,10 @@ public class TrainClassifierCommand implements Command {
 		"has not improved for this many epochs and keep the best epoch (0: off)")
 	private int early_stopping = 0;
 
-	@Parameter(label = "lr_schedule", choices = { "constant", "step", "plateau" }, description =
+	@Parameter(label = "lr_schedule", description =
 		"step: the learning rate times lr_factor every lr_every epochs; plateau: times lr_factor " +
 			"when the validation loss has not improved for lr_every epochs")
-	private String lr_schedule = "constant";
+	private LearningRateSchedule.Kind lr_schedule = LearningRateSchedule.Kind.NONE;
 
 	@Parameter(label = "lr_every", min = "1")
 	private int lr_every = 2;
@@ -185,10 +188,10 @@ public class TrainClassifierCommand implements Command {
 	@Parameter(label = "lr_factor")
 	private double lr_factor = 0.5;
 
-	@Parameter(label = "on_failure", choices = { "stop", "warn" }, description = "when the " +
+	@Parameter(label = "on_failure", description = "when the " +
 		"model learned nothing (accuracy at chance, a loss that never fell or exploded): stop " +
 		"(the command fails after saving the model, a macro stops) or warn and go on")
-	private String on_failure = "stop";
+	private OnFailure on_failure = OnFailure.STOP;
 
 	@Parameter(label = "save_tables", style = "directory", required = false, description = "a " +
 		"folder: every table this command makes is also written there as <title>.csv")
@@ -203,32 +206,19 @@ public class TrainClassifierCommand implements Command {
 	@Override
 	public void run() {
 		CommandSupport.checkWritable(model_file, "model file");
-		final boolean pretrained = "pretrained".equals(architecture);
-		if (pretrained && "file".equals(backbone) && !CommandSupport.given(backbone_file))
-			throw new DeepClassException("architecture=pretrained needs backbone=<a name> or " +
-				"backbone_file=<an .onnx network>; README shows how to export one from torchvision.");
-		final Path backboneFile = !pretrained ? null : "file".equals(backbone)
-			? backbone_file.toPath() : CommandSupport.backbone(backbone);
-		final ArchitectureSpec spec = ArchitectureSpec.parse(pretrained ? "linear" : "custom".equals(
-			architecture) ? custom_architecture : architecture);
-		final ImageShape target = width > 0 || height > 0 ? CommandSupport.targetShape(width, height,
-			"keep") : null;
-		final ImageSamples.Options given = ImageSamples.Options.parse(select_channels, z_projection);
-		final ImportResult imported = CommandSupport.labelled(dataset, folder, class_pattern, target,
-			given);
-		// a dataset stack remembers how Import Dataset made its samples; the model records it
-		final ImageSamples.Options made = !CommandSupport.given(folder) && dataset != null &&
-			DatasetStacks.selection(dataset) != null ? DatasetStacks.selection(dataset) : given;
+		final Path backboneFile = architecture == Architecture.PRETRAINED ? CommandSupport.backbone(
+			backbone, backbone_file) : null;
+		final ArchitectureSpec spec = architecture.spec(custom_architecture);
+		final ImageSamples.Options given = ImageSamples.Options.parse(select_channels, z_projection
+			.toString());
+		final ImportResult imported = CommandSupport.labelled(dataset, folder, class_pattern, width >
+			0 || height > 0 ? CommandSupport.targetShape(width, height, Channels.KEEP) : null, given);
 		for (final String warning : imported.report().warnings())
 			log.warn("Train Classifier: " + warning);
-		final Dataset all = imported.dataset();
-		final TrainingRecipe recipe = new TrainingRecipe(spec, settings(), validation_fraction)
-			.withNormalization(normalizationMethod(), low_percentile, high_percentile)
-			.withBalancedClassWeights("balanced".equals(class_weights)).withInputSelection(made
-				.channels(), made.zMaxProjection()).withAugmentation(Augmentation.parse(augmentation))
-			.withPretrained(pretrained ? new TrainingRecipe.Pretrained(backboneFile, cut_at, input_size,
-				new TransferTraining.Settings(TransferTraining.Strategy.parse(strategy), 0, 0,
-					fine_tune_epochs, 0.1).withUnfreeze(unfreeze, "freeze".equals(batchnorm))) : null);
+		// a dataset stack remembers how Import Dataset made its samples; the model records it
+		final ImageSamples.Options made = CommandSupport.given(folder) || dataset == null ||
+			DatasetStacks.selection(dataset) == null ? given : DatasetStacks.selection(dataset);
+		final TrainingRecipe recipe = recipe(spec, backboneFile, made);
 		final TrainingMonitor monitor = new TrainingMonitor(log::info);
 		final TrainingPipeline pipeline = new TrainingPipeline(monitor, monitor);
 		final TrainedModel trained;
@@ -236,9 +226,29 @@ public class TrainClassifierCommand implements Command {
 			log.info("DeepClass: going on training " + initial_model + "; its architecture, " +
 				"normalisation and backbone are kept");
 			trained = pipeline.continueTraining(CommandSupport.loadModel(initial_model), initial_model
-				.getName(), recipe, all);
+				.getName(), recipe, imported.dataset());
 		}
-		else trained = pipeline.train(recipe, all);
+		else trained = pipeline.train(recipe, imported.dataset());
+		save(monitor, trained);
+		// the live plot window already shows it; headless and batch runs get it as an image
+		plot = monitor.showsPlot() ? null : monitor.plotImage();
+	}
+
+	/** What the parameters ask for, on core's defaults. */
+	private TrainingRecipe recipe(final ArchitectureSpec spec, final Path backboneFile,
+		final ImageSamples.Options made)
+	{
+		return new TrainingRecipe(spec, settings(), validation_fraction).withNormalization(
+			normalization, low_percentile, high_percentile).withBalancedClassWeights(
+				class_weights == ClassWeights.BALANCED).withInputSelection(made.channels(), made
+					.zMaxProjection()).withAugmentation(Augmentation.parse(augmentation)).withPretrained(
+						backboneFile == null ? null : new TrainingRecipe.Pretrained(backboneFile, cut_at,
+							input_size, TransferTraining.Settings.of(strategy).withFineTuneEpochs(
+								fine_tune_epochs).withUnfreeze(unfreeze, batchnorm == BatchNorm.FREEZE)));
+	}
+
+	/** Saves the model, says how training went, and stops when it learned nothing. */
+	private void save(final TrainingMonitor monitor, final TrainedModel trained) {
 		monitor.finished(trained.result().cancelled());
 		TrainingPipeline.save(trained, model_file.toPath());
 		if (trained.result().stop() != null) log.info("DeepClass: " + trained.result().stop());
@@ -248,39 +258,23 @@ public class TrainClassifierCommand implements Command {
 		for (final String warning : diagnosis.messages())
 			log.warn("Train Classifier: " + warning);
 		history = ResultTables.history(trained.result().history(), diagnosis.messages());
-		if (diagnosis.learnedNothing() && "stop".equals(on_failure)) throw new DeepClassException(
+		if (diagnosis.learnedNothing() && on_failure == OnFailure.STOP) throw new DeepClassException(
 			"the model learned nothing: " + diagnosis.findings().stream().filter(f -> f.kind()
 				.learnedNothing()).findFirst().orElseThrow().message() + " It was saved to " +
 				model_file + " to look at; add on_failure=warn to go on with such a model.");
-		// the live plot window already shows it; headless and batch runs get it as an image
-		plot = monitor.showsPlot() ? null : monitor.plotImage();
-	}
-
-	private Normalization.Method normalizationMethod() {
-		try {
-			return Normalization.Method.parse(normalization);
-		}
-		catch (final IllegalArgumentException e) {
-			throw new DeepClassException(e.getMessage() + ".", e);
-		}
 	}
 
 	private TrainingSettings settings() {
 		try {
-			return new TrainingSettings(epochs, batch_size, Optimizer.parse(optimizer), learning_rate,
-				0.9, schedule(), seed, 10_000, early_stopping);
+			final LearningRateSchedule schedule = LearningRateSchedule.of(lr_schedule, lr_every,
+				lr_factor);
+			return TrainingSettings.defaults().withEpochs(epochs).withBatchSize(batch_size)
+				.withOptimizer(optimizer, learning_rate).withSchedule(schedule).withSeed(seed)
+				.withEarlyStopping(early_stopping);
 		}
 		catch (final IllegalArgumentException e) {
 			throw new DeepClassException(e.getMessage() + ".", e);
 		}
-	}
-
-	private LearningRateSchedule schedule() {
-		return switch (lr_schedule) {
-			case "step" -> LearningRateSchedule.step(lr_every, lr_factor);
-			case "plateau" -> LearningRateSchedule.plateau(lr_every, lr_factor);
-			default -> LearningRateSchedule.NONE;
-		};
 	}
 
 	public ResultsTable history() {

@@ -1,9 +1,8 @@
 package io.deepclass.command;
 
-import java.awt.Rectangle;
 import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -12,18 +11,21 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
-import ij.gui.Overlay;
 import ij.gui.Roi;
-import ij.process.FloatProcessor;
 
+import io.deepclass.command.Choices.Kernel;
+import io.deepclass.command.Choices.SaliencyMethod;
+import io.deepclass.command.Choices.View;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
+import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.inspect.ConvKernels;
 import io.deepclass.core.inspect.FixedFilters;
 import io.deepclass.core.inspect.NetworkInspector;
 import io.deepclass.ij.bridge.DeepClassPlugIn;
 import io.deepclass.ij.display.FilterImages;
+import io.deepclass.ij.input.DatasetStacks;
 import io.deepclass.ij.input.ImageInputs;
 import io.deepclass.ij.input.ImageSamples;
 
@@ -45,11 +47,8 @@ import io.deepclass.ij.input.ImageSamples;
 	DeepClassPlugIn.MENU_KEY, value = "filters"))
 public class VisualizeFiltersCommand implements Command {
 
-	static final String KERNELS = "kernels", FEATURES = "feature maps", FIXED = "fixed filters",
-			SALIENCY = "saliency";
-
-	@Parameter(label = "view", choices = { KERNELS, FEATURES, FIXED, SALIENCY })
-	private String view = KERNELS;
+	@Parameter(label = "view")
+	private View view = View.KERNELS;
 
 	@Parameter(label = "model_file", style = "open", required = false,
 		description = "not needed for fixed filters")
@@ -61,9 +60,8 @@ public class VisualizeFiltersCommand implements Command {
 	@Parameter(label = "layer", min = "1", description = "convolution layer, from 1")
 	private int layer = 1;
 
-	@Parameter(label = "kernel", choices = { "vertical and horizontal edges", "vertical edge",
-		"horizontal edge", "custom" })
-	private String kernel = "vertical and horizontal edges";
+	@Parameter(label = "kernel")
+	private Kernel kernel = Kernel.VERTICAL_AND_HORIZONTAL_EDGES;
 
 	@Parameter(label = "custom_kernel", required = false,
 		description = "9 or 25 numbers, row by row, e.g. 1 0 -1 2 0 -2 1 0 -1")
@@ -72,8 +70,8 @@ public class VisualizeFiltersCommand implements Command {
 	@Parameter(label = "count", min = "1", description = "fixed filters: first slices to show")
 	private int count = 8;
 
-	@Parameter(label = "method", choices = { "occlusion", "gradient x input", "both" })
-	private String method = "occlusion";
+	@Parameter(label = "method")
+	private SaliencyMethod method = SaliencyMethod.OCCLUSION;
 
 	@Parameter(label = "patch_size", min = "0", description = "occlusion square; 0 = automatic")
 	private int patch_size = 0;
@@ -112,7 +110,7 @@ public class VisualizeFiltersCommand implements Command {
 				kernels = FilterImages.kernelStack(k, FilterImages.zoomFor(size, 96));
 				kernelMontage = FilterImages.kernelMontage(k, FilterImages.zoomFor(size, 24));
 			}
-			case FEATURES -> {
+			case FEATURE_MAPS -> {
 				final ModelBundle model = model();
 				final NetworkInspector inspector = new NetworkInspector(model);
 				final float[] input = oneImage(model);
@@ -121,10 +119,8 @@ public class VisualizeFiltersCommand implements Command {
 					maps.height()), 112));
 				featureMontage = FilterImages.featureMontage(inspector.allFeatureMaps(input), 42);
 			}
-			case FIXED -> filtered = fixedFilters();
+			case FIXED_FILTERS -> filtered = FilterImages.fixedFilters(requireImage(), count, kernels());
 			case SALIENCY -> saliency();
-			default -> throw new DeepClassException("unknown view '" + view + "': choose kernels, " +
-				"feature maps, fixed filters or saliency.");
 		}
 	}
 
@@ -148,55 +144,28 @@ public class VisualizeFiltersCommand implements Command {
 	private float[] oneImage(final ModelBundle model) {
 		final ImagePlus imp = requireImage();
 		final Roi roi = imp.getRoi();
-		final ImageSamples.Options options = CommandSupport.optionsFor(imp, CommandSupport
-			.sampleOptions(model.info()));
+		final ModelInfo info = model.info();
 		final Dataset one = (roi != null && roi.isArea() ? ImageInputs.roiPatches(imp, new Roi[] {
-			roi }, model.info().classNames(), 0, model.info().inputShape(), options) : ImageInputs
-				.slices(imp, false, model.info().classNames(), model.info().inputShape(), true, options))
+			roi }, info.classNames(), 0, info.inputShape(), DatasetStacks.optionsFor(imp, ImageSamples
+				.Options.of(info))) : ImageInputs.slicesForModel(imp, false, info, true).result())
 					.dataset();
 		return one.image(0);
 	}
 
-	private ImagePlus fixedFilters() {
-		final ImagePlus imp = requireImage();
-		final List<float[]> chosen = new ArrayList<>();
-		final List<String> names = new ArrayList<>();
-		switch (kernel) {
-			case "vertical edge" -> add(chosen, names, "vertical edge", FixedFilters.VERTICAL_EDGE);
-			case "horizontal edge" -> add(chosen, names, "horizontal edge", FixedFilters
-				.HORIZONTAL_EDGE);
-			case "custom" -> {
-				if (custom_kernel == null || custom_kernel.isBlank())
-					throw new DeepClassException("kernel=custom needs custom_kernel=[9 or 25 numbers, " +
-						"row by row].");
-				add(chosen, names, "custom", FixedFilters.parse(custom_kernel));
-			}
-			default -> {
-				add(chosen, names, "vertical edge", FixedFilters.VERTICAL_EDGE);
-				add(chosen, names, "horizontal edge", FixedFilters.HORIZONTAL_EDGE);
-			}
+	/** The fixed kernels chosen, by name. */
+	private Map<String, float[]> kernels() {
+		final Map<String, float[]> chosen = new LinkedHashMap<>();
+		if (kernel != Kernel.HORIZONTAL_EDGE && kernel != Kernel.CUSTOM) chosen.put("vertical edge",
+			FixedFilters.VERTICAL_EDGE);
+		if (kernel != Kernel.VERTICAL_EDGE && kernel != Kernel.CUSTOM) chosen.put("horizontal edge",
+			FixedFilters.HORIZONTAL_EDGE);
+		if (kernel == Kernel.CUSTOM) {
+			if (custom_kernel == null || custom_kernel.isBlank())
+				throw new DeepClassException("kernel=custom needs custom_kernel=[9 or 25 numbers, " +
+					"row by row].");
+			chosen.put("custom", FixedFilters.parse(custom_kernel));
 		}
-		final int n = Math.min(count, imp.getStackSize());
-		final List<FloatProcessor> originals = new ArrayList<>();
-		final List<float[][]> responses = new ArrayList<>();
-		for (int k = 0; k < chosen.size(); k++)
-			responses.add(new float[n][]);
-		for (int s = 1; s <= n; s++) {
-			final FloatProcessor fp = imp.getStack().getProcessor(s).convertToFloatProcessor();
-			originals.add(fp);
-			for (int k = 0; k < chosen.size(); k++)
-				responses.get(k)[s - 1] = FixedFilters.correlate((float[]) fp.getPixels(), fp.getWidth(),
-					fp.getHeight(), chosen.get(k));
-		}
-		return FilterImages.filterMontage(originals, responses, names);
-	}
-
-	private static void add(final List<float[]> kernels, final List<String> names,
-		final String name, final float[] kernel)
-	{
-		kernels.add(kernel);
-		final String[] rows = FixedFilters.format(kernel).split(" / ");
-		names.add(name + "\n" + String.join("\n", rows));
+		return chosen;
 	}
 
 	private void saliency() {
@@ -208,27 +177,21 @@ public class VisualizeFiltersCommand implements Command {
 		int target = 0;
 		for (int i = 1; i < p.length; i++)
 			if (p[i] > p[target]) target = i;
-		final String name = model.info().classNames().get(target);
+		final String suffix = " for " + model.info().classNames().get(target) + " (" + Math.round(100 *
+			p[target]) + "%)";
 		final int w = model.info().inputShape().width(), h = model.info().inputShape().height();
-		final Roi roi = imp.getRoi();
-		final Rectangle bounds = roi != null && roi.isArea() ? roi.getBounds()
-			: new Rectangle(0, 0, imp.getWidth(), imp.getHeight());
-		final int slice = imp.getStackSize() > 1 ? imp.getCurrentSlice() : 0;
-		Overlay overlay = imp.getOverlay();
-		if (overlay == null) overlay = new Overlay();
-		final String suffix = " for " + name + " (" + Math.round(100 * p[target]) + "%)";
 		float[] shown = null;
-		if (!"gradient x input".equals(method)) {
-			final float[] map = inspector.occlusion(input, target, patch_size, 0);
-			occlusionMap = FilterImages.saliencyImage("DeepClass Occlusion" + suffix, map, w, h);
-			shown = map;
+		if (method != SaliencyMethod.GRADIENT_X_INPUT) {
+			shown = inspector.occlusion(input, target, patch_size, 0);
+			occlusionMap = FilterImages.saliencyImage("DeepClass Occlusion" + suffix, shown, w, h);
 		}
-		if (!"occlusion".equals(method)) {
+		if (method != SaliencyMethod.OCCLUSION) {
 			final float[] map = inspector.gradientTimesInput(input, target);
 			gradientMap = FilterImages.saliencyImage("DeepClass Gradient x Input" + suffix, map, w, h);
 			if (shown == null) shown = map;
 		}
-		overlay.add(FilterImages.heatMap(shown, w, h, bounds, slice, opacity / 100.0));
-		imp.setOverlay(overlay);
+		final Roi roi = imp.getRoi();
+		FilterImages.addHeatMap(imp, shown, model.info().inputShape(), roi != null && roi.isArea()
+			? roi : null, 0, imp.getStackSize() > 1 ? imp.getCurrentSlice() : 0, opacity / 100.0);
 	}
 }

@@ -163,7 +163,7 @@ public final class FashionMnistDemo {
 		{
 			out.printf(Locale.ROOT, "model: %s, %,d parameters; %d epochs, batch %d, %s lr %s, seed " +
 				"%d%n", architecture, parameters, settings.epochs(), settings.batchSize(), settings
-					.optimizer(), settings.learningRate(), settings.seed());
+					.optimizer().name(), settings.learningRate(), settings.seed());
 		}
 
 		@Override

@@ -43,6 +43,28 @@ public final class IdxReader {
 		}
 	}
 
+	/**
+	 * As {@link #read(Path, Path, List)}, with what an import reports: images per class, nothing
+	 * skipped, and the dataset checks' warnings.
+	 */
+	public static ImportResult imported(final Path imagesFile, final Path labelsFile,
+		final List<String> classNames) throws IOException
+	{
+		final Dataset d = read(imagesFile, labelsFile, classNames);
+		return new ImportResult(d, new ImportReport(d.classNames(), d.classCounts(), List.of(),
+			DatasetChecks.warnings(d)));
+	}
+
+	/**
+	 * Class names for labels 0, 1, ... as a user writes them: comma-separated, "fashion-mnist",
+	 * or empty (null: named by number).
+	 */
+	public static List<String> classNames(final String text) {
+		if (text == null || text.isBlank()) return null;
+		if (text.trim().equalsIgnoreCase("fashion-mnist")) return FASHION_MNIST_CLASSES;
+		return Arrays.stream(text.split(",")).map(String::trim).toList();
+	}
+
 	/** As {@link #read(Path, Path, List)}, from streams; {@code sourceName} prefixes the source ids. */
 	public static Dataset read(final InputStream imagesStream, final InputStream labelsStream,
 		final List<String> classNames, final String sourceName) throws IOException

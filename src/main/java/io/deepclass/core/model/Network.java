@@ -3,6 +3,8 @@ package io.deepclass.core.model;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.function.BiConsumer;
+import java.util.function.DoubleConsumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import org.deeplearning4j.nn.api.Model;
@@ -84,11 +86,15 @@ public sealed interface Network permits Network.OnEngine {
 
 	/**
 	 * What both kinds share: a DL4J model, trained and run through one of the engine's fast
-	 * paths, its activations counted on demand.
+	 * paths, its activations counted on demand. {@link MultiLayerNetwork} and
+	 * {@link ComputationGraph} have the same learning-rate and optimiser-state methods without a
+	 * common interface: each kind hands them in.
 	 */
 	abstract sealed class OnEngine<M extends Model> implements Network permits Sequential, Graph {
 
 		private final M model;
+
+		private final String kind;
 
 		private final BiConsumer<INDArray, INDArray> fit;
 
@@ -96,18 +102,31 @@ public sealed interface Network permits Network.OnEngine {
 
 		private final ActivationCount activations;
 
-		OnEngine(final M model, final BiConsumer<INDArray, INDArray> fit,
-			final UnaryOperator<INDArray> output, final ActivationCount activations)
+		private final DoubleConsumer learningRate;
+
+		private final Supplier<INDArray> updaterState;
+
+		OnEngine(final M model, final String kind, final BiConsumer<INDArray, INDArray> fit,
+			final UnaryOperator<INDArray> output, final ActivationCount activations,
+			final DoubleConsumer learningRate, final Supplier<INDArray> updaterState)
 		{
 			this.model = model;
+			this.kind = kind;
 			this.fit = fit;
 			this.output = output;
 			this.activations = activations;
+			this.learningRate = learningRate;
+			this.updaterState = updaterState;
 		}
 
 		@Override
 		public M model() {
 			return model;
+		}
+
+		@Override
+		public String kind() {
+			return kind;
 		}
 
 		@Override
@@ -126,8 +145,18 @@ public sealed interface Network permits Network.OnEngine {
 		}
 
 		@Override
+		public void setLearningRate(final double value) {
+			learningRate.accept(value);
+		}
+
+		@Override
 		public INDArray params() {
 			return model.params();
+		}
+
+		@Override
+		public INDArray updaterState() {
+			return updaterState.get();
 		}
 
 		@Override
@@ -156,29 +185,14 @@ public sealed interface Network permits Network.OnEngine {
 		}
 
 		private Sequential(final MultiLayerNetwork model, final FastSequential fast) {
-			super(model, fast::fit, fast::output, new ActivationCount(x -> model.feedForward(x,
-				false)));
+			super(model, KIND, fast::fit, fast::output, new ActivationCount(x -> model.feedForward(x,
+				false)), model::setLearningRate, model::updaterState);
 			this.fast = fast;
 		}
 
 		/** True when training and inference take the engine's fully connected fast path. */
 		public boolean fastDense() {
 			return fast.fastDense();
-		}
-
-		@Override
-		public void setLearningRate(final double learningRate) {
-			model().setLearningRate(learningRate);
-		}
-
-		@Override
-		public INDArray updaterState() {
-			return model().updaterState();
-		}
-
-		@Override
-		public String kind() {
-			return KIND;
 		}
 	}
 
@@ -195,8 +209,8 @@ public sealed interface Network permits Network.OnEngine {
 		}
 
 		private Graph(final ComputationGraph model, final FastGraph fast) {
-			super(model, fast::fit, fast::output, new ActivationCount(x -> model.feedForward(x, false)
-				.values()));
+			super(model, KIND, fast::fit, fast::output, new ActivationCount(x -> model.feedForward(x,
+				false).values()), model::setLearningRate, model::updaterState);
 		}
 
 		private static ComputationGraph checked(final ComputationGraph model) {
@@ -206,21 +220,6 @@ public sealed interface Network permits Network.OnEngine {
 					"one output, this one has " + model.getConfiguration().getNetworkInputs().size() +
 					" and " + model.getConfiguration().getNetworkOutputs().size());
 			return model;
-		}
-
-		@Override
-		public void setLearningRate(final double learningRate) {
-			model().setLearningRate(learningRate);
-		}
-
-		@Override
-		public INDArray updaterState() {
-			return model().updaterState();
-		}
-
-		@Override
-		public String kind() {
-			return KIND;
 		}
 	}
 }

@@ -70,14 +70,9 @@ public final class ResultsCsv implements Closeable {
 		this.writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
 	}
 
-	/** The header line's fields for a model's classes. */
+	/** The header line's fields for a model's classes (see {@link ResultColumns}). */
 	public static List<String> header(final List<String> classNames, final boolean truth) {
-		final List<String> header = new ArrayList<>(List.of("source", "slice", "roi", "class",
-			"confidence"));
-		for (final String name : classNames)
-			header.add("p_" + name);
-		if (truth) header.addAll(List.of("true_class", "correct"));
-		return header;
+		return ResultColumns.header(classNames, truth);
 	}
 
 	/**
@@ -221,16 +216,9 @@ public final class ResultsCsv implements Closeable {
 
 	/** @param truth whether the true_class and correct columns are there (empty when unknown) */
 	static List<String> fields(final Row row, final boolean truth) {
-		final List<String> fields = new ArrayList<>(List.of(row.source(), "0", "0", row
-			.predictedClass(), Float.toString(row.confidence())));
-		for (final float p : row.probabilities())
-			fields.add(Float.toString(p));
-		if (truth) {
-			fields.add(row.trueClass() == null ? "" : row.trueClass());
-			fields.add(row.trueClass() == null ? "" : row.trueClass().equals(row.predictedClass())
-				? "1" : "0");
-		}
-		return fields;
+		return ResultColumns.values(row.source(), 0, 0, row.predictedClass(), row.confidence(), row
+			.probabilities(), truth, row.trueClass()).stream().map(v -> v == null ? "" : v.toString())
+			.toList();
 	}
 
 	/** One CSV line, ending in a line feed (see {@link CsvCells} for text cells). */

@@ -1,6 +1,7 @@
 package io.deepclass.core.train;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How the learning rate changes between epochs: constant; multiplied by {@code factor} every
@@ -11,8 +12,14 @@ import java.util.List;
  */
 public record LearningRateSchedule(Kind kind, int every, double factor) {
 
+	/** The kinds of schedule, named as macros and dialogs name them: constant, step, plateau, cosine. */
 	public enum Kind {
-		NONE, STEP, PLATEAU, COSINE
+		NONE, STEP, PLATEAU, COSINE;
+
+		@Override
+		public String toString() {
+			return this == NONE ? "constant" : name().toLowerCase(Locale.ROOT);
+		}
 	}
 
 	public static final LearningRateSchedule NONE = new LearningRateSchedule(Kind.NONE, 1, 1);
@@ -21,6 +28,11 @@ public record LearningRateSchedule(Kind kind, int every, double factor) {
 		if (every < 1) throw new IllegalArgumentException("schedule period must be >= 1 epoch");
 		if (!(factor > 0 && factor <= 1))
 			throw new IllegalArgumentException("schedule factor must be in (0, 1], not " + factor);
+	}
+
+	/** A schedule of {@code kind}; {@link #NONE} for {@link Kind#NONE} whatever the numbers. */
+	public static LearningRateSchedule of(final Kind kind, final int every, final double factor) {
+		return kind == Kind.NONE ? NONE : new LearningRateSchedule(kind, every, factor);
 	}
 
 	public static LearningRateSchedule step(final int everyEpochs, final double factor) {

@@ -1,5 +1,7 @@
 package io.deepclass.core.train;
 
+import java.util.Locale;
+
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -18,6 +20,12 @@ public enum Optimizer {
 			case SGD -> momentum > 0 ? new Nesterovs(learningRate, momentum) : new Sgd(learningRate);
 			case ADAM -> new Adam(learningRate);
 		};
+	}
+
+	/** "sgd" or "adam": the word macros and dialogs use. */
+	@Override
+	public String toString() {
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 	/** Parses "sgd" or "adam", in any case. */

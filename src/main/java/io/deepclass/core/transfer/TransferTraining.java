@@ -98,6 +98,12 @@ public final class TransferTraining {
 				null ? null : weights.clone(), unfreeze, freezeBatchNorm);
 		}
 
+		/** These settings with {@code epochs} of fine-tuning (used by {@link Strategy#FINE_TUNE}). */
+		public Settings withFineTuneEpochs(final int epochs) {
+			return new Settings(strategy, hidden, dropout, epochs, fineTuneFactor, classWeights,
+				unfreeze, freezeBatchNorm);
+		}
+
 		/** These settings fine-tuning the last {@code layers} layers (0: all), BatchNorm as said. */
 		public Settings withUnfreeze(final int layers, final boolean frozenBatchNorm) {
 			return new Settings(strategy, hidden, dropout, fineTuneEpochs, fineTuneFactor, classWeights,

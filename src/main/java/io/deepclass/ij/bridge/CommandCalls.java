@@ -117,11 +117,11 @@ public final class CommandCalls {
 	 *
 	 * @throws DeepClassException when it names none, listing them
 	 */
-	public static String choice(final ModuleItem<?> item, final String text) {
+	public static Object choice(final ModuleItem<?> item, final String text) {
 		final List<?> choices = item.getChoices();
 		if (choices == null || choices.isEmpty()) return text;
 		for (final Object c : choices)
-			if (c.toString().equalsIgnoreCase(text.trim())) return c.toString();
+			if (c.toString().equalsIgnoreCase(text.trim())) return c;
 		final List<String> names = new ArrayList<>();
 		for (final Object c : choices)
 			names.add(c.toString());

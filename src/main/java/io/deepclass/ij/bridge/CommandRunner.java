@@ -121,7 +121,7 @@ public final class CommandRunner {
 		final Class<?> type = item.getType();
 		final String name = item.getName();
 		try {
-			if (type == String.class) return CommandCalls.choice(item, text);
+			if (type == String.class || type.isEnum()) return CommandCalls.choice(item, text);
 			if (type == File.class) return text.isBlank() ? null : new File(text);
 			if (type == int.class || type == Integer.class) return (int) Math.round(Double.parseDouble(
 				text));

@@ -52,7 +52,7 @@ final class ParameterDialog {
 				gd.addChoice(name, titles.toArray(String[]::new), current != null ? current.getTitle()
 					: NONE);
 			}
-			else if (type == String.class && item.getChoices() != null && !item.getChoices().isEmpty())
+			else if (isChoice(item))
 				gd.addChoice(name, item.getChoices().stream().map(Object::toString).toArray(
 					String[]::new), previous != null ? previous : String.valueOf(value));
 			else if (type == String.class) gd.addStringField(name, previous != null ? previous : value ==
@@ -81,8 +81,7 @@ final class ParameterDialog {
 			final Class<?> type = item.getType();
 			final String text;
 			if (type == ImagePlus.class) text = gd.getNextChoice();
-			else if (type == String.class && item.getChoices() != null && !item.getChoices().isEmpty())
-				text = gd.getNextChoice();
+			else if (isChoice(item)) text = gd.getNextChoice();
 			else if (type == String.class || type == File.class) text = gd.getNextString();
 			else if (type == boolean.class || type == Boolean.class) text = Boolean.toString(gd
 				.getNextBoolean());
@@ -94,6 +93,12 @@ final class ParameterDialog {
 			if (item.getType() != ImagePlus.class && values.containsKey(item.getName())) runner.remember(
 				item, values.get(item.getName()));
 		return values;
+	}
+
+	/** A list to choose from: a String with choices, or an enum (shown by its toString). */
+	private static boolean isChoice(final ModuleItem<?> item) {
+		return (item.getType() == String.class || item.getType().isEnum()) && item.getChoices() !=
+			null && !item.getChoices().isEmpty();
 	}
 
 	/** Enough decimals to show small learning rates such as 0.0005. */

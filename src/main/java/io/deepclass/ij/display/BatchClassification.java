@@ -15,6 +15,8 @@ import io.deepclass.core.data.ImageFiles.ImageFile;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.ResultsCsv;
 import io.deepclass.core.predict.StreamingClassification;
+import io.deepclass.ij.input.IjImageDecoder;
+import io.deepclass.ij.input.ImageSamples;
 
 /**
  * The ImageJ side of a streamed classification of many files: the status line and progress bar
@@ -88,6 +90,22 @@ public final class BatchClassification implements StreamingClassification.Listen
 		}
 		return new Outcome(listener.table, truth ? ResultTables.confusion(classNames,
 			listener.confusion) : null, summary, listener.table.size(), listener.rows);
+	}
+
+	/**
+	 * {@link #run} with the decoder for the model's input, then {@link #report}: what Classify
+	 * Images does for a folder or list of files.
+	 */
+	public static Outcome classify(final Classifier classifier, final List<ImageFile> files,
+		final boolean resize, final Path csv, final boolean resume, final Consumer<String> info,
+		final Consumer<String> warn)
+	{
+		final ImageDecoder decoder = new IjImageDecoder(ImageSamples.Options.of(classifier.model()
+			.info()));
+		final long start = System.nanoTime();
+		final Outcome out = run(classifier, decoder, files, resize, csv, resume, warn);
+		report(out, files.size(), csv, (System.nanoTime() - start) / 1e9, info, warn);
+		return out;
 	}
 
 	@Override

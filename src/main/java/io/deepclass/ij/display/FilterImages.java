@@ -3,8 +3,10 @@ package io.deepclass.ij.display;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Rectangle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -19,8 +21,10 @@ import ij.process.LUT;
 
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.Dataset;
+import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.inspect.ConvKernels;
 import io.deepclass.core.inspect.FeatureMaps;
+import io.deepclass.core.inspect.FixedFilters;
 import io.deepclass.core.inspect.NetworkInspector;
 import io.deepclass.core.predict.Predictions;
 import io.deepclass.ij.input.ImageInputs;
@@ -282,22 +286,58 @@ public final class FilterImages {
 		final ImagePlus image, final Roi[] rois, final int[] slices, final int patchSize,
 		final boolean occlusion)
 	{
-		final NetworkInspector inspector =
-			new NetworkInspector(model);
-		final int w = model.info().inputShape().width(), h = model.info().inputShape().height();
-		final Overlay overlay = image.getOverlay() != null ? image.getOverlay()
-			: new Overlay();
+		final NetworkInspector inspector = new NetworkInspector(model);
 		for (int i = 0; i < predictions.size(); i++) {
 			final int target = predictions.predicted()[i];
 			final float[] map = occlusion ? inspector.occlusion(data.image(i), target, 0, 0) : inspector
 				.gradientTimesInput(data.image(i), target);
-			final Rectangle bounds = rois != null ? ImageInputs.patchBounds(rois[i], patchSize)
-				: new Rectangle(0, 0, image.getWidth(), image.getHeight());
-			final int slice = rois != null ? rois[i].getPosition() : image.getStackSize() > 1 ? slices[i]
-				: 0;
-			overlay.add(heatMap(map, w, h, bounds, slice, 0.5));
+			addHeatMap(image, map, model.info().inputShape(), rois != null ? rois[i] : null, patchSize,
+				rois != null ? rois[i].getPosition() : image.getStackSize() > 1 ? slices[i] : 0, 0.5);
 			IJ.showProgress(i + 1, predictions.size());
 		}
+	}
+
+	/**
+	 * The one saliency overlay: {@code map} (an image of the model's input {@code shape}) as a
+	 * translucent {@link #heatMap} over where {@code roi} was cut from the image (patches of
+	 * {@code patchSize}, see {@link ImageInputs#patchBounds}; null: the whole image), on
+	 * {@code slice} (0: every slice), added to the image's overlay.
+	 */
+	public static void addHeatMap(final ImagePlus image, final float[] map, final ImageShape shape,
+		final Roi roi, final int patchSize, final int slice, final double opacity)
+	{
+		final Rectangle bounds = roi != null ? ImageInputs.patchBounds(roi, patchSize)
+			: new Rectangle(0, 0, image.getWidth(), image.getHeight());
+		final Overlay overlay = image.getOverlay() != null ? image.getOverlay() : new Overlay();
+		overlay.add(heatMap(map, shape.width(), shape.height(), bounds, slice, opacity));
 		image.setOverlay(overlay);
+	}
+
+	/**
+	 * The first {@code count} slices of {@code imp} and their responses to each of
+	 * {@code kernels} (3x3 or 5x5, row by row), as {@link #filterMontage} shows them; each kernel
+	 * named by its name and its rows.
+	 */
+	public static ImagePlus fixedFilters(final ImagePlus imp, final int count,
+		final Map<String, float[]> kernels)
+	{
+		final int n = Math.min(count, imp.getStackSize());
+		final List<FloatProcessor> originals = new ArrayList<>();
+		final List<float[][]> responses = new ArrayList<>();
+		final List<String> names = new ArrayList<>();
+		for (final Map.Entry<String, float[]> kernel : kernels.entrySet()) {
+			responses.add(new float[n][]);
+			names.add(kernel.getKey() + "\n" + String.join("\n", FixedFilters.format(kernel
+				.getValue()).split(" / ")));
+		}
+		for (int s = 1; s <= n; s++) {
+			final FloatProcessor fp = imp.getStack().getProcessor(s).convertToFloatProcessor();
+			originals.add(fp);
+			int k = 0;
+			for (final float[] kernel : kernels.values())
+				responses.get(k++)[s - 1] = FixedFilters.correlate((float[]) fp.getPixels(), fp
+					.getWidth(), fp.getHeight(), kernel);
+		}
+		return filterMontage(originals, responses, names);
 	}
 }

@@ -9,6 +9,7 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImportReport;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
+import io.deepclass.core.predict.ResultColumns;
 import io.deepclass.core.predict.ResultsCsv;
 import io.deepclass.core.train.EpochStats;
 
@@ -30,28 +31,23 @@ public final class ResultTables {
 	/** One row per class (count), then one per skipped file (reason). */
 	public static ResultsTable importReport(final ImportReport report) {
 		final ResultsTable rt = new ResultsTable();
-		for (int c = 0; c < report.classNames().size(); c++) {
-			rt.addRow();
-			rt.addValue("item", "class");
-			rt.addValue("name", report.classNames().get(c));
-			rt.addValue("images", report.classCounts()[c]);
-			rt.addValue("reason", "");
-		}
-		for (final String warning : report.warnings()) {
-			rt.addRow();
-			rt.addValue("item", "warning");
-			rt.addValue("name", "");
-			rt.addValue("images", 0);
-			rt.addValue("reason", warning);
-		}
-		for (final ImportReport.Skipped skipped : report.skipped()) {
-			rt.addRow();
-			rt.addValue("item", "skipped");
-			rt.addValue("name", skipped.source());
-			rt.addValue("images", 0);
-			rt.addValue("reason", skipped.reason());
-		}
+		for (int c = 0; c < report.classNames().size(); c++)
+			reportRow(rt, "class", report.classNames().get(c), report.classCounts()[c], "");
+		for (final String warning : report.warnings())
+			reportRow(rt, "warning", "", 0, warning);
+		for (final ImportReport.Skipped skipped : report.skipped())
+			reportRow(rt, "skipped", skipped.source(), 0, skipped.reason());
 		return rt;
+	}
+
+	private static void reportRow(final ResultsTable rt, final String item, final String name,
+		final int images, final String reason)
+	{
+		rt.addRow();
+		rt.addValue("item", item);
+		rt.addValue("name", name);
+		rt.addValue("images", images);
+		rt.addValue("reason", reason);
 	}
 
 	/** One row per epoch. */
@@ -94,19 +90,10 @@ public final class ResultTables {
 	{
 		final ResultsTable rt = new ResultsTable();
 		for (int i = 0; i < p.size(); i++) {
-			rt.addRow();
-			rt.addValue("source", p.sources()[i]);
-			rt.addValue("slice", slices == null ? 0 : slices[i]);
-			rt.addValue("roi", rois == null ? 0 : rois[i]);
-			rt.addValue("class", p.predictedClass(i));
-			rt.addValue("confidence", p.confidence(i));
-			for (int c = 0; c < p.classNames().size(); c++)
-				rt.addValue("p_" + p.classNames().get(c), p.probabilities()[i][c]);
-			if (truth != null && truth.label(i) >= 0) {
-				final String actual = truth.classNames().get(truth.label(i));
-				rt.addValue("true_class", actual);
-				rt.addValue("correct", actual.equals(p.predictedClass(i)) ? 1 : 0);
-			}
+			final boolean known = truth != null && truth.label(i) >= 0;
+			addRow(rt, p.classNames(), known, ResultColumns.values(p.sources()[i], slices == null ? 0
+				: slices[i], rois == null ? 0 : rois[i], p.predictedClass(i), p.confidence(i), p
+					.probabilities()[i], known, known ? truth.classNames().get(truth.label(i)) : null));
 		}
 		return rt;
 	}
@@ -120,34 +107,29 @@ public final class ResultTables {
 		final ResultsTable rt = new ResultsTable();
 		final int[] support = r.support();
 		final Interval[] recall = r.recallIntervals();
-		for (int c = 0; c < r.classNames().size(); c++) {
-			rt.addRow();
-			rt.addValue("class", r.classNames().get(c));
-			rt.addValue("precision", r.precision()[c]);
-			rt.addValue("recall", r.recall()[c]);
-			rt.addValue("recall_low95", recall[c].low());
-			rt.addValue("recall_high95", recall[c].high());
-			rt.addValue("f1", r.f1()[c]);
-			rt.addValue("support", support[c]);
-		}
-		final Interval accuracy = r.accuracyInterval();
-		rt.addRow();
-		rt.addValue("class", "all (accuracy)");
-		rt.addValue("precision", r.accuracy());
-		rt.addValue("recall", r.accuracy());
-		rt.addValue("recall_low95", accuracy.low());
-		rt.addValue("recall_high95", accuracy.high());
-		rt.addValue("f1", r.accuracy());
-		rt.addValue("support", r.count());
-		rt.addRow();
-		rt.addValue("class", "balanced accuracy");
-		rt.addValue("precision", Double.NaN); // no value there, not 0
-		rt.addValue("recall", r.balancedAccuracy());
-		rt.addValue("recall_low95", Double.NaN);
-		rt.addValue("recall_high95", Double.NaN);
-		rt.addValue("f1", Double.NaN);
-		rt.addValue("support", r.count());
+		for (int c = 0; c < r.classNames().size(); c++)
+			evaluationRow(rt, r.classNames().get(c), r.precision()[c], r.recall()[c], recall[c], r
+				.f1()[c], support[c]);
+		evaluationRow(rt, "all (accuracy)", r.accuracy(), r.accuracy(), r.accuracyInterval(), r
+			.accuracy(), r.count());
+		// no value where the row has none, not 0
+		evaluationRow(rt, "balanced accuracy", Double.NaN, r.balancedAccuracy(), new Interval(
+			Double.NaN, Double.NaN), Double.NaN, r.count());
 		return rt;
+	}
+
+	private static void evaluationRow(final ResultsTable rt, final String name,
+		final double precision, final double recall, final Interval interval, final double f1,
+		final int support)
+	{
+		rt.addRow();
+		rt.addValue("class", name);
+		rt.addValue("precision", precision);
+		rt.addValue("recall", recall);
+		rt.addValue("recall_low95", interval.low());
+		rt.addValue("recall_high95", interval.high());
+		rt.addValue("f1", f1);
+		rt.addValue("support", support);
 	}
 
 	/** Rows: actual class; columns: predicted class. */
@@ -171,17 +153,20 @@ public final class ResultTables {
 	public static void addPrediction(final ResultsTable rt, final ResultsCsv.Row row,
 		final List<String> classNames, final boolean truth)
 	{
+		addRow(rt, classNames, truth, ResultColumns.values(row.source(), 0, 0, row.predictedClass(),
+			row.confidence(), row.probabilities(), truth, row.trueClass()));
+	}
+
+	/** A row of {@link ResultColumns}; a right-or-wrong not known counts as wrong (0). */
+	private static void addRow(final ResultsTable rt, final List<String> classNames,
+		final boolean truth, final List<Object> values)
+	{
+		final List<String> columns = ResultColumns.header(classNames, truth);
 		rt.addRow();
-		rt.addValue("source", row.source());
-		rt.addValue("slice", 0);
-		rt.addValue("roi", 0);
-		rt.addValue("class", row.predictedClass());
-		rt.addValue("confidence", row.confidence());
-		for (int c = 0; c < classNames.size(); c++)
-			rt.addValue("p_" + classNames.get(c), row.probabilities()[c]);
-		if (truth) {
-			rt.addValue("true_class", row.trueClass() == null ? "" : row.trueClass());
-			rt.addValue("correct", row.predictedClass().equals(row.trueClass()) ? 1 : 0);
+		for (int c = 0; c < columns.size(); c++) {
+			if (values.get(c) instanceof String text) rt.addValue(columns.get(c), text);
+			else rt.addValue(columns.get(c), values.get(c) == null ? 0 : ((Number) values.get(c))
+				.doubleValue());
 		}
 	}
 }

@@ -206,6 +206,16 @@ public final class DatasetStacks {
 		return reorder(read, known, what);
 	}
 
+	/**
+	 * How samples are made from {@code image}: a DeepClass dataset stack already holds them (its
+	 * channels were chosen on import), any other image as {@code options} says.
+	 */
+	public static ImageSamples.Options optionsFor(final ImagePlus image,
+		final ImageSamples.Options options)
+	{
+		return image != null && classes(image) != null ? ImageSamples.Options.ALL : options;
+	}
+
 	/** The class list stored by {@link #toImagePlus}, or null for other stacks. */
 	public static List<String> classes(final ImagePlus imp) {
 		final String json = imp.getProp(CLASSES_PROPERTY);

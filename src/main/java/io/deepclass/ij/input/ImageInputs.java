@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -15,6 +16,7 @@ import ij.plugin.frame.RoiManager;
 import ij.process.ImageProcessor;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.DatasetException;
 import io.deepclass.core.data.DecodedImage;
 import io.deepclass.core.data.FolderReader;
@@ -140,6 +142,42 @@ public final class ImageInputs {
 	}
 
 	/**
+	 * Images of an open image to classify with a model, with the ROIs or slice numbers they come
+	 * from (null where none).
+	 */
+	public record ForModel(ImportResult result, Roi[] rois, int[] slices) {
+
+		/** The ROIs' numbers, from 1, or null. */
+		public int[] roiNumbers() {
+			return rois == null ? null : IntStream.rangeClosed(1, rois.length).toArray();
+		}
+	}
+
+	/**
+	 * Every slice of {@code imp} (a dataset stack with its true classes), or only the current one,
+	 * as a model takes them.
+	 */
+	public static ForModel slicesForModel(final ImagePlus imp, final boolean allSlices,
+		final ModelInfo info, final boolean resize)
+	{
+		final ImportResult truth = allSlices ? DatasetStacks.withTruth(imp, info.inputShape(),
+			resize) : null;
+		final ImageSamples.Options options = DatasetStacks.optionsFor(imp, ImageSamples.Options.of(
+			info));
+		return new ForModel(truth != null ? truth : slices(imp, allSlices, info.classNames(), info
+			.inputShape(), resize, options), null, ImageSamples.stackIndices(imp, options, !allSlices));
+	}
+
+	/** A patch around each ROI of {@code imp} (see {@link #rois}), as a model takes them. */
+	public static ForModel roisForModel(final ImagePlus imp, final ModelInfo info,
+		final int patchSize)
+	{
+		final Roi[] rois = rois(imp);
+		return new ForModel(roiPatches(imp, rois, info.classNames(), patchSize, info.inputShape(),
+			DatasetStacks.optionsFor(imp, ImageSamples.Options.of(info))), rois, null);
+	}
+
+	/**
 	 * The images of a folder decoded for a model taking {@code shape} images of
 	 * {@code classNames}, with progress and Esc: labelled when the folder has class
 	 * sub-folders, unlabelled images otherwise.
@@ -147,11 +185,31 @@ public final class ImageInputs {
 	public static ImportResult folder(final Path folder, final List<String> classNames,
 		final ImageShape shape, final ImageSamples.Options options, final boolean resize)
 	{
-		final FolderReader reader = ReadingProgress.of(new FolderReader(new IjImageDecoder(options),
-			shape));
+		return readFolder(folder, shape, options, reader -> FolderReader.hasClassFolders(folder)
+			? reader.read(folder, resize) : reader.readUnlabelled(folder, classNames, resize));
+	}
+
+	/**
+	 * A labelled dataset from a folder with one sub-folder per class, its images converted to
+	 * {@code target} (null: the first image's size), with progress and Esc.
+	 */
+	public static ImportResult labelledFolder(final Path folder, final ImageShape target,
+		final ImageSamples.Options options)
+	{
+		return readFolder(folder, target, options, reader -> reader.read(folder));
+	}
+
+	private interface FolderRead {
+
+		ImportResult from(FolderReader reader) throws IOException;
+	}
+
+	/** The one folder reader: images decoded as {@code options} say, progress, Esc, one message. */
+	private static ImportResult readFolder(final Path folder, final ImageShape target,
+		final ImageSamples.Options options, final FolderRead read)
+	{
 		try {
-			return FolderReader.hasClassFolders(folder) ? reader.read(folder, resize) : reader
-				.readUnlabelled(folder, classNames, resize);
+			return read.from(ReadingProgress.of(new FolderReader(new IjImageDecoder(options), target)));
 		}
 		catch (final IOException e) {
 			throw new DeepClassException("cannot read the folder '" + folder + "': " + e.getMessage(),

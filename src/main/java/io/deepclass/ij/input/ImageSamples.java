@@ -10,6 +10,7 @@ import ij.ImageStack;
 import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 
+import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.DatasetException;
 import io.deepclass.core.data.DecodedImage;
 
@@ -29,6 +30,11 @@ public final class ImageSamples {
 
 		/** Every channel, every Z plane its own sample. */
 		public static final Options ALL = new Options(null, false);
+
+		/** The channel choice and Z projection a model was trained with, to apply them again. */
+		public static Options of(final ModelInfo info) {
+			return new Options(info.input().selectedChannels(), info.input().zMaxProjection());
+		}
 
 		/** From the commands' {@code select_channels} ("1,3") and {@code z_projection} ("max"). */
 		public static Options parse(final String selectChannels, final String zProjection) {
