@@ -108,6 +108,25 @@ class CommandServiceTest {
 		}
 	}
 
+	/**
+	 * A word that names no choice: the macro stops with the bridge's line, and a script's call
+	 * fails at once listing the choices. SciJava's own conversion would leave the input unset, and
+	 * the command would run with its default.
+	 */
+	static void wrongChoice() {
+		final MacroHarness.Run bridge = macro("Classify Images", "model_file=[" + MISSING +
+			"] input=everything");
+		assertTrue(bridge.output().contains("Classify Images: 'everything' is not a valid input; " +
+			"choose one of: slice, stack, folder, list, rois."), bridge.output());
+		final Exception e = assertThrows(Exception.class, () -> run("classify", inputs("model_file",
+			MISSING, "input", "everything")));
+		assertTrue(e instanceof DeepClassException && e.getMessage().equals(
+			"'everything' is not one of the choices slice, stack, folder, list, rois."), e.toString());
+		synchronized (logged) {
+			assertEquals(List.of(), errors, "nothing else logged");
+		}
+	}
+
 	static Map<String, Object> inputs(final Object... keysAndValues) {
 		final Map<String, Object> map = new LinkedHashMap<>();
 		for (int i = 0; i < keysAndValues.length; i += 2)
@@ -125,8 +144,7 @@ class CommandServiceTest {
 			train.toFile(), "epochs", 1));
 		sameError("classify", "Classify Images", "model_file=[" + MISSING + "] input=folder folder=[" +
 			test + "]", inputs("model_file", MISSING, "input", "folder", "folder", test.toFile()));
-		sameError("classify", "Classify Images", "model_file=[" + MISSING + "] input=everything",
-			inputs("model_file", MISSING, "input", "everything"));
+		wrongChoice();
 		sameError("evaluate", "Evaluate Classifier", "model_file=[" + MISSING + "] folder=[" + test +
 			"]", inputs("model_file", MISSING, "folder", test.toFile()));
 		sameError("filters", "Visualize Filters", "view=kernels model_file=[" + MISSING + "]", inputs(
