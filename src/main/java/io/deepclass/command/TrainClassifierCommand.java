@@ -179,7 +179,8 @@ public class TrainClassifierCommand implements Command {
 
 	@Parameter(label = "lr_schedule", description =
 		"step: the learning rate times lr_factor every lr_every epochs; plateau: times lr_factor " +
-			"when the validation loss has not improved for lr_every epochs")
+			"when the validation loss has not improved for lr_every epochs; cosine: down along half " +
+			"a cosine to the rate times lr_factor over lr_every epochs")
 	private LearningRateSchedule.Kind lr_schedule = LearningRateSchedule.Kind.NONE;
 
 	@Parameter(label = "lr_every", min = "1")

@@ -1,4 +1,4 @@
-package io.deepclass.ij;
+package io.deepclass.ij.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -35,7 +35,7 @@ class ChoiceParametersTest {
 			"none")),
 		Map.entry("Train Classifier/class_weights", List.of("none", "balanced")),
 		Map.entry("Train Classifier/z_projection", List.of("none", "max")),
-		Map.entry("Train Classifier/lr_schedule", List.of("constant", "step", "plateau")),
+		Map.entry("Train Classifier/lr_schedule", List.of("constant", "step", "plateau", "cosine")),
 		Map.entry("Train Classifier/on_failure", List.of("stop", "warn")),
 		Map.entry("Classify Images/input", List.of("slice", "stack", "folder", "list", "rois")),
 		Map.entry("Classify Images/saliency", List.of("none", "occlusion", "gradient x input")),
