@@ -72,9 +72,9 @@ class PackageDependenciesTest {
 	/**
 	 * All of DeepClass's packages, lowest first: core (its own order in {@link #LAYERS}), the
 	 * CUDA runtime of the GPU variant (src/cuda, compiled with -Dcuda), the cluster helpers, the
-	 * ImageJ glue, the commands, the Java-version gate the menu names.
+	 * ImageJ glue, the commands, the command line over them, the Java-version gate the menu names.
 	 */
-	static final List<String> ROOMS = List.of("core", "cuda", "cluster", "ij", "command", "gate");
+	static final List<String> ROOMS = List.of("core", "cuda", "cluster", "ij", "command", "cli", "gate");
 
 	@Test
 	void everyPackageDependsOneWay() throws IOException {
