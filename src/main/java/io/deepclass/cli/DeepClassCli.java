@@ -104,7 +104,8 @@ public final class DeepClassCli {
 				out.print(Help.of(sub, env));
 				return DONE;
 			}
-			NativeBackend.select();
+			// before anything touches ND4J; shard and merge do not load it
+			if (sub instanceof CommandSubcommand) NativeBackend.select();
 			sub.run(arguments, env);
 			return DONE;
 		}
