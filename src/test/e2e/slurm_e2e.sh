@@ -165,7 +165,7 @@ cmp out.csv single.csv || fail "the merged CSV differs from one process's: diff 
 say "out.csv = single.csv: $n rows, identical byte for byte ($(md5sum < out.csv | cut -c1-12))"
 
 # 5. a failing task: the merge must not run
-mkdir -p bad && head -n 40 data/todo.txt > bad/todo.txt
+mkdir -p bad && head -n 40 data/todo.txt | sed "s|^|$PWD/data/|" > bad/todo.txt
 "$DEEPCLASS" shard --list bad/todo.txt --shards 2 --out bad/shards >/dev/null
 rm bad/shards/shard-1.txt
 bad_array=$(sbatch --parsable --array=0-1 --output=bad/shards/classify-%A_%a.log \
