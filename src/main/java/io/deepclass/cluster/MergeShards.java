@@ -12,10 +12,10 @@ import io.deepclass.core.predict.ResultsCsv;
 
 /**
  * Joins the result CSVs of shards of one file list into one CSV in the list's order:
- * {@code java -cp <jars> io.deepclass.cluster.MergeShards list.txt merged.csv shard-0.csv ...}.
- * {@code scripts/shard_classify.sh} runs it after its shards; on a cluster, run it once every
- * job-array task has finished. Exit code 0 when merged (files skipped by a shard are counted),
- * 1 on an error.
+ * {@code deepclass merge --list list.txt --csv merged.csv shard-0.csv ...}, or without the
+ * launcher {@code java -cp <jars> io.deepclass.cluster.MergeShards list.txt merged.csv
+ * shard-0.csv ...}. Run it once every job-array task has finished. Exit code 0 when merged
+ * (files skipped by a shard are counted), 1 on an error.
  */
 public final class MergeShards {
 
@@ -28,19 +28,31 @@ public final class MergeShards {
 			System.exit(2);
 		}
 		try {
-			final List<String> sources = ImageFiles.inList(Path.of(args[0])).files().stream().map(
-				ImageFile::source).toList();
 			final List<Path> shards = new ArrayList<>();
 			for (int i = 2; i < args.length; i++)
 				shards.add(Path.of(args[i]));
-			final int missing = ResultsCsv.merge(shards, sources, Path.of(args[1]));
-			out.println("merged " + shards.size() + " shards into " + args[1] + ": " + (sources.size() -
-				missing) + " rows" + (missing > 0 ? ", " + missing + " listed files have no row (skipped; " +
-					"see the shards' logs)" : ""));
+			out.println(merge(Path.of(args[0]), Path.of(args[1]), shards));
 		}
 		catch (final IOException | RuntimeException e) {
 			out.println("MergeShards: " + e.getMessage());
 			System.exit(1);
 		}
+	}
+
+	/**
+	 * Merges {@code shards} into {@code merged} in the order of {@code list}; says what it did.
+	 *
+	 * @throws io.deepclass.core.DeepClassException for shards of other models or lists, and
+	 *           half-written shards
+	 */
+	public static String merge(final Path list, final Path merged, final List<Path> shards)
+		throws IOException
+	{
+		final List<String> sources = ImageFiles.inList(list).files().stream().map(
+			ImageFile::source).toList();
+		final int missing = ResultsCsv.merge(shards, sources, merged);
+		return "merged " + shards.size() + " shards into " + merged + ": " + (sources.size() -
+			missing) + " rows" + (missing > 0 ? ", " + missing + " listed files have no row (skipped; " +
+				"see the shards' logs)" : "");
 	}
 }

@@ -49,6 +49,11 @@ public final class BatchClassification implements StreamingClassification.Listen
 
 	private int rows;
 
+	/** How often a run without an ImageJ window logs its progress. */
+	private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+
+	private long lastLogLine = System.nanoTime();
+
 	private BatchClassification(final List<String> classNames, final boolean truth,
 		final int maxRows, final Consumer<String> warn)
 	{
@@ -137,9 +142,17 @@ public final class BatchClassification implements StreamingClassification.Listen
 	@Override
 	public void progress(final StreamingClassification.Progress p) {
 		IJ.showProgress(p.done(), p.total());
-		IJ.showStatus(String.format("DeepClass: %d of %d files, %.0f/s, %s left%s (Esc stops)", p
-			.done(), p.total(), p.filesPerSecond(), duration(p.etaSeconds()), p.skipped() > 0 ? ", " + p
-				.skipped() + " skipped" : ""));
+		final String status = String.format("DeepClass: %d of %d files, %.0f/s, %s left%s", p.done(),
+			p.total(), p.filesPerSecond(), duration(p.etaSeconds()), p.skipped() > 0 ? ", " + p
+				.skipped() + " skipped" : "");
+		IJ.showStatus(status + " (Esc stops)");
+		// without an ImageJ window there is no status line: a Log line now and then instead (the
+		// console of a headless macro, standard error of the command line, a cluster job's log)
+		final long now = System.nanoTime();
+		if (IJ.getInstance() == null && now - lastLogLine >= LOG_EVERY_NANOS) {
+			lastLogLine = now;
+			IJ.log(status);
+		}
 	}
 
 	static String duration(final double seconds) {
