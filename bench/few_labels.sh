@@ -15,7 +15,8 @@ EPOCHS=${1:-10}
 SEEDS=${2:-5}
 PEER=${PEER:-../shared/bench/pytorch_transfer_peer.py}
 OUT=target/transfer-table; mkdir -p "$OUT"
-RESULTS=$OUT/few-labels.jsonl; : > "$RESULTS"
+RESULTS=$OUT/few-labels.jsonl
+[ -n "${RESUME:-}" ] && touch "$RESULTS" || : > "$RESULTS" # RESUME=1: keep the runs done
 export OMP_NUM_THREADS=2
 [ -f "$OUT/pre/backbone.onnx" ] || /usr/bin/python3 "$PEER" pretrain --backbone resnet18 --size 32 \
   --epochs 1 --out "$OUT/pre" 2>/dev/null
@@ -23,12 +24,15 @@ export OMP_NUM_THREADS=2
 [ -f target/classpath.txt ] && [ -d target/test-classes/io/deepclass/demo ] || mvn -q -DskipTests \
   package dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/classpath.txt
 CP="target/test-classes:target/classes:$(cat target/classpath.txt)"
+done_already() { grep -q "\"$1\".*\"strategy\": \"$4\".*\"seed\": $2,.*\"n\": $3}" "$RESULTS"; }
 peer() { # seed n strategy folder
+  done_already pytorch "$1" "$2" "$3" && return
   BENCH_START_NS=$(date +%s%N) /usr/bin/python3 bench/peer_timed.py "$PEER" transfer --backbone resnet18 \
     --size 32 --weights "$OUT/pre/backbone.pt" --train "$4" --test "$OUT/digits/test" --per-class 0 \
     --strategy "$3" --epochs "$EPOCHS" --seed "$1" 2>/dev/null | sed "s/}\$/, \"n\": $2}/" >> "$RESULTS"
 }
 deepclass() {
+  done_already deepclass "$1" "$2" "$3" && return
   BENCH_START_NS=$(date +%s%N) java -Xmx4g -XX:TieredStopAtLevel=1 -Djava.awt.headless=true -cp "$CP" \
     io.deepclass.demo.TransferTable "$OUT/pre/backbone.onnx" "$4" "$OUT/digits/test" 0 "$3" "$EPOCHS" \
     "$1" 2>&1 | grep '^{' | sed "s/}\$/, \"n\": $2}/" >> "$RESULTS"
@@ -56,7 +60,7 @@ for s in features finetune; do
       folder=$OUT/few/s$seed-n$n
       if [ $((seed % 2)) -eq 0 ]; then peer "$seed" "$n" "$s" "$folder"; deepclass "$seed" "$n" "$s" "$folder"
       else deepclass "$seed" "$n" "$s" "$folder"; peer "$seed" "$n" "$s" "$folder"; fi
-      tail -2 "$RESULTS"
+      tail -2 "$RESULTS" | cut -c1-240
     done
   done
 done
