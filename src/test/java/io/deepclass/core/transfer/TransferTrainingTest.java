@@ -409,4 +409,51 @@ class TransferTrainingTest {
 			sources[i] = data.source(i);
 		return new Dataset(data.shape(), data.classNames(), data.images(), labels, sources);
 	}
+
+	@Test
+	void aHeadTrainedOnStandardisedFeaturesGivesTheSameOutputOnRawOnesOnceFolded()
+		throws IOException
+	{
+		final Backbone b = backbone();
+		final ComputationGraph graph = TransferTraining.withHead(b, 3, new TransferTraining.Settings(
+			TransferTraining.Strategy.FEATURES, 0, 0, 0, 0.1), new org.nd4j.linalg.learning.config.Adam(),
+			7, true);
+		final ComputationGraph head = new org.deeplearning4j.nn.transferlearning.TransferLearningHelper(
+			graph).unfrozenGraph();
+		final float[] mean = new float[8], std = new float[8], x = new float[5 * 8], z = new float[5 * 8];
+		final java.util.Random random = new java.util.Random(3);
+		for (int c = 0; c < 8; c++) {
+			mean[c] = 0.5f * c - 1;
+			std[c] = 0.5f + 0.4f * c;
+		}
+		for (int i = 0; i < x.length; i++) {
+			x[i] = 6 * random.nextFloat() - 1;
+			z[i] = (x[i] - mean[i % 8]) / std[i % 8];
+		}
+		final Normalization scaling = new Normalization(mean, std);
+		final INDArray raw = org.nd4j.linalg.factory.Nd4j.create(x, new long[] { 5, 8, 1, 1 }),
+			standardised = org.nd4j.linalg.factory.Nd4j.create(z, new long[] { 5, 8, 1, 1 });
+		final INDArray before = head.outputSingle(false, standardised).dup();
+		TransferTraining.foldScaling(head, scaling, new io.deepclass.core.data.ImageShape(8, 1, 1));
+		final INDArray after = head.outputSingle(false, raw);
+		assertArrayEquals(before.data().asFloat(), after.dup().data().asFloat(), 1e-5f);
+		assertFalse(before.equalsWithEps(head.outputSingle(false, standardised), 1e-3),
+			"the folded head no longer takes standardised features");
+	}
+
+	@Test
+	void theHeadTakesAtLeastTheMinimumStepsInEachEpoch() {
+		final TrainingSettings tenEpochs = SETTINGS.withEpochs(10).withBatchSize(32);
+		// 10 labels for each of 10 classes: 10 epochs of 4 batches would be 40 steps
+		final int repeats = TransferTraining.headRepeats(tenEpochs, 100);
+		assertEquals(7, repeats, "ceil(20 x 32 / 100)");
+		assertTrue(Math.ceil(repeats * 100 / 32.0) >= TransferTraining.MIN_HEAD_STEPS_PER_EPOCH);
+		assertEquals(repeats, TransferTraining.headRepeats(tenEpochs.withEpochs(3), 100),
+			"an epoch is the same whatever the number of epochs");
+		assertEquals(1, TransferTraining.headRepeats(tenEpochs, 1437), "enough steps already");
+		final Dataset twice = TransferTraining.repeated(TestData.stripes(6, 12, 1), 2);
+		assertEquals(12, twice.size());
+		assertEquals(twice.label(1), twice.label(7));
+		assertArrayEquals(twice.image(1), twice.image(7));
+	}
 }
