@@ -80,6 +80,7 @@ public final class CellLoop {
 	{
 		if (!patches.shape().equals(model.patchShape())) throw new IllegalArgumentException(
 			"patches are " + patches.shape() + ", the model takes " + model.patchShape());
+		io.deepclass.core.backend.NativeThreads.configure();
 		final Dataset inputs = model.inputs(patches, done, cancel);
 		if (inputs == null) return null;
 		final CellLoop loop = new CellLoop(model, patches, inputs, classNames, seed);
@@ -149,10 +150,15 @@ public final class CellLoop {
 	public CellRound retrain() {
 		final long start = System.nanoTime();
 		final int[] cells = labelled();
-		final Network head = trainHead(cells);
-		final float[][] p = Batches.probabilities(head::output, inputs, none(), 256, null, null);
+		final boolean small = model.smallHead();
+		final float[][] p = small ? SmallOps.run(() -> predictAll(trainHead(cells))) : predictAll(
+			trainHead(cells));
 		last = CellRound.of(classNames, p, cells.length, (System.nanoTime() - start) / 1e9);
 		return last;
+	}
+
+	private float[][] predictAll(final Network head) {
+		return Batches.probabilities(head::output, inputs, none(), 256, null, null);
 	}
 
 	private Network trainHead(final int[] cells) {
@@ -224,6 +230,10 @@ public final class CellLoop {
 
 	/** See {@link CrossValidation}; null with fewer than two labelled cells in two classes. */
 	public CrossValidation crossValidate() {
+		return model.smallHead() ? SmallOps.run(this::crossValidated) : crossValidated();
+	}
+
+	private CrossValidation crossValidated() {
 		final int[] cells = labelled();
 		final int k = classNames.size();
 		final List<List<Integer>> byClass = new ArrayList<>();

@@ -45,6 +45,11 @@ public interface CellModel {
 	ModelBundle bundle(TrainingResult head, TrainingSettings settings, List<String> classNames,
 		Dataset labelledPatches);
 
+	/** Whether the head's ops are so small that one native thread runs them faster. */
+	default boolean smallHead() {
+		return false;
+	}
+
 	/** One line for the model card and the panel: "pretrained resnet18 features, linear head". */
 	String describe();
 }

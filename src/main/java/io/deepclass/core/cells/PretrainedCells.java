@@ -161,6 +161,11 @@ public final class PretrainedCells implements CellModel {
 	}
 
 	@Override
+	public boolean smallHead() {
+		return true;
+	}
+
+	@Override
 	public String describe() {
 		return "pretrained " + backbone.name() + " cut at " + backbone.cut() + ", features, " +
 			"interactive linear head";
