@@ -2,8 +2,8 @@
 """The PyTorch side of bench/cells.sh: the same 500 cells (Fashion-MNIST T-shirts, trousers,
 sneakers, bags of the t10k set, the first 500 in file order, as CellsBench takes them), resnet18
 features once at --size pixels (batch 32), then per label count (20, 50, 100: the first of each
-class) a linear head trained as DeepClass's panel does (Adam 0.01, L2 1e-3, batch 32, about 150
-steps, on standardised features) and every cell predicted; median of 3. Prints JSON lines."""
+class) a linear head trained as DeepClass's panel does (Adam 0.01, L2 1e-3, all labelled cells in one
+batch up to 256, 30-100 epochs, on standardised features) and every cell predicted; median of 3. Prints JSON lines."""
 import argparse, gzip, json, os, statistics, time
 
 import numpy as np
@@ -61,12 +61,12 @@ for labels in (20, 50, 100):
         t = time.perf_counter()
         head = torch.nn.Linear(f.shape[1], 4)
         opt = torch.optim.Adam(head.parameters(), lr=0.01, weight_decay=1e-3)
-        epochs = max(10, min(150, 150 * 32 // len(chosen)))
+        epochs = max(30, min(100, 100 * 256 // len(chosen)))
         xs, ys = f[chosen], torch.from_numpy(truth[chosen])
         for _ in range(epochs):
             perm = torch.randperm(len(xs))
-            for i in range(0, len(xs), 32):
-                j = perm[i:i + 32]
+            for i in range(0, len(xs), 256):
+                j = perm[i:i + 256]
                 loss = F.cross_entropy(head(xs[j]), ys[j])
                 opt.zero_grad(); loss.backward(); opt.step()
         with torch.no_grad():
