@@ -32,7 +32,7 @@ class PackageDependenciesTest {
 	/** Core's packages, lowest first: each may use only those before it. */
 	static final List<String> LAYERS = List.of("core", "core.engine", "core.backend",
 		"core.data", "core.model", "core.train", "core.bundle", "core.predict", "core.inspect",
-		"core.onnx", "core.transfer", "core.export", "core.pipeline");
+		"core.onnx", "core.transfer", "core.export", "core.pipeline", "core.cells");
 
 	private static final List<String> FORBIDDEN = List.of("ij/", "java/awt/", "javax/swing/",
 		"org/scijava/ui/");

@@ -33,7 +33,7 @@ class PluginsConfigTest {
 		final Map<String, String> expected = new LinkedHashMap<>();
 		try (Context context = new Context(CommandService.class)) {
 			final List<CommandInfo> commands = commands(context);
-			assertEquals(List.of("check", "classify", "evaluate", "export", "filters", "import",
+			assertEquals(List.of("cells", "check", "classify", "evaluate", "export", "filters", "import",
 				"table", "train"), commands.stream().map(i -> i.get(DeepClassPlugIn.MENU_KEY)).sorted()
 					.toList());
 			for (final CommandInfo i : commands) {
