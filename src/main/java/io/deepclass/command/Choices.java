@@ -176,4 +176,14 @@ public final class Choices {
 			return this == ONNX ? "onnx" : "bioimage.io";
 		}
 	}
+
+	/** Classify Cells Interactively's model: a backbone's features, or a small network. */
+	public enum CellModel {
+		PRETRAINED_FEATURES, SMALL_NETWORK_FROM_SCRATCH;
+
+		@Override
+		public String toString() {
+			return word(this);
+		}
+	}
 }

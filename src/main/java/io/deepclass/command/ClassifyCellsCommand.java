@@ -20,7 +20,7 @@ import io.deepclass.core.cells.ScratchCells;
 import io.deepclass.core.data.DecodedImage;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.transfer.Backbone;
-import io.deepclass.ij.DeepClassPlugIn;
+import io.deepclass.ij.bridge.DeepClassPlugIn;
 import io.deepclass.ij.cells.CellWindow;
 
 /**
@@ -42,14 +42,13 @@ public class ClassifyCellsCommand implements Command {
 	@Parameter(label = "image")
 	private ImagePlus image;
 
-	@Parameter(label = "model", choices = { "pretrained features", "small network from scratch" },
-		description = "pretrained features: a backbone's features once, a linear head retrained in " +
+	@Parameter(label = "model", description = "pretrained features: a backbone's features once, a linear head retrained in " +
 			"a fraction of a second (the default); from scratch: a small CNN on the patches, slower")
-	private String model = "pretrained features";
+	private Choices.CellModel model = Choices.CellModel.PRETRAINED_FEATURES;
 
-	@Parameter(label = "backbone", choices = { "file", "resnet18", "mobilenetv2", "squeezenet",
-		"vgg16" }, description = "a network of the ONNX Model Zoo (downloaded once), or file")
-	private String backbone = "resnet18";
+	@Parameter(label = "backbone", description = "a network of the ONNX Model Zoo (downloaded " +
+		"once), or file")
+	private Choices.Backbone backbone = Choices.Backbone.RESNET18;
 
 	@Parameter(label = "backbone_file", style = "open", required = false, description = "with " +
 		"backbone=file: an ONNX classification network")
@@ -84,18 +83,12 @@ public class ClassifyCellsCommand implements Command {
 	}
 
 	private CellModel cellModel(final int[] channels) {
-		if (model.startsWith("small")) {
+		if (model == Choices.CellModel.SMALL_NETWORK_FROM_SCRATCH) {
 			final int imageChannels = image.getBitDepth() == 24 ? 3 : image.getNChannels();
 			return new ScratchCells(new ImageShape(channels != null ? channels.length : imageChannels,
 				32, 32));
 		}
-		final Path file;
-		if ("file".equals(backbone)) {
-			if (!CommandSupport.given(backbone_file)) throw new DeepClassException("backbone=file " +
-				"needs backbone_file=<an ONNX network>, or choose a named backbone.");
-			file = backbone_file.toPath();
-		}
-		else file = CommandSupport.backbone(backbone);
+		final Path file = CommandSupport.backbone(backbone, backbone_file);
 		try {
 			return PretrainedCells.of(Backbone.load(file, null, input_size));
 		}

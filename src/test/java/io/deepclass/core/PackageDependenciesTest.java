@@ -72,12 +72,12 @@ class PackageDependenciesTest {
 	/**
 	 * All of DeepClass's packages, lowest first: core (its own order in {@link #LAYERS}), the
 	 * CUDA runtime of the GPU variant (src/cuda, compiled with -Dcuda), the cluster helpers, the
-	 * ImageJ glue in three rooms (images in, what the user sees, the ImageJ 1.x and SciJava
-	 * bridge that runs commands), the commands, the command line over them, the Java-version gate
+	 * ImageJ glue in four rooms (images in, what the user sees, the interactive cell classifier's
+	 * panel, the ImageJ 1.x and SciJava bridge that runs commands), the commands, the command line over them, the Java-version gate
 	 * the menu names.
 	 */
 	static final List<String> ROOMS = List.of("core", "cuda", "cluster", "ij.input", "ij.display",
-		"ij.bridge", "command", "cli", "gate");
+		"ij.cells", "ij.bridge", "command", "cli", "gate");
 
 	@Test
 	void everyPackageDependsOneWay() throws IOException {

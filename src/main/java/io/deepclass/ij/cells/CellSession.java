@@ -25,9 +25,9 @@ import io.deepclass.core.cells.CellModel;
 import io.deepclass.core.cells.CellRound;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImportResult;
-import io.deepclass.ij.ClassOverlays;
-import io.deepclass.ij.ImageInputs;
-import io.deepclass.ij.ImageSamples;
+import io.deepclass.ij.display.ClassOverlays;
+import io.deepclass.ij.input.ImageInputs;
+import io.deepclass.ij.input.ImageSamples;
 
 /**
  * One image's cells in the interactive loop: its ROIs (whose groups and properties hold the

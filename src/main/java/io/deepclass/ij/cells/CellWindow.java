@@ -12,7 +12,7 @@ import ij.plugin.frame.RoiManager;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.cells.CellModel;
-import io.deepclass.ij.ImageInputs;
+import io.deepclass.ij.input.ImageInputs;
 
 /**
  * Opens the interactive loop on an image: its ROIs (moved into the ROI Manager when they are

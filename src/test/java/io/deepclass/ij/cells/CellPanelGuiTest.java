@@ -42,9 +42,9 @@ import io.deepclass.core.cells.CellRound;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.Predictions;
-import io.deepclass.ij.DeepClassPlugIn;
-import io.deepclass.ij.ImageInputs;
-import io.deepclass.ij.ImageSamples;
+import io.deepclass.ij.bridge.DeepClassPlugIn;
+import io.deepclass.ij.input.ImageInputs;
+import io.deepclass.ij.input.ImageSamples;
 
 /**
  * Drives Classify Cells Interactively as a person would, on 100 real cells (Fashion-MNIST
