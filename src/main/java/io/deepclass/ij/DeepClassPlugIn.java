@@ -12,6 +12,7 @@ import org.scijava.module.ModuleItem;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
+import ij.WindowManager;
 import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
@@ -116,15 +117,24 @@ public class DeepClassPlugIn implements PlugIn {
 	static void showOutputs(final Module module) {
 		final Object folder = module.getInfo().getInput(SAVE_TABLES) != null ? module.getInput(
 			SAVE_TABLES) : null;
+		final ImagePlus input = WindowManager.getCurrentImage();
+		final java.util.List<ImagePlus> images = new java.util.ArrayList<>();
+		final java.util.List<java.awt.Window> tables = new java.util.ArrayList<>();
 		for (final ModuleItem<?> item : module.getInfo().outputs()) {
 			final Object value = item.getValue(module);
-			if (value instanceof ImagePlus imp) imp.show();
+			if (value instanceof ImagePlus imp) {
+				imp.show();
+				images.add(imp);
+			}
 			else if (value instanceof ResultsTable table) {
 				Tables.show(table, item.getLabel());
+				final java.awt.Window w = WindowManager.getWindow(item.getLabel());
+				if (w != null) tables.add(w);
 				if (folder instanceof java.io.File dir && !dir.getPath().isBlank()) IJ.log("DeepClass: " +
 					"saved " + Tables.save(table, item.getLabel(), dir));
 			}
 		}
+		WindowLayout.arrange(input, images, tables);
 	}
 
 	/** The input naming a folder for every table a command makes, as CSV. */

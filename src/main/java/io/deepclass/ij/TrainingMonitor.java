@@ -152,6 +152,8 @@ public final class TrainingMonitor implements TrainingListener, BooleanSupplier 
 		plot.setLimits(0.5, Math.max(1.5, n + 0.5), 0, max * 1.05);
 		plot.setColor(Color.black);
 		plot.addLegend(legend.toString().trim());
+		plot.addLabel(0, 0, "Training: loss and accuracy per epoch"); // the window title is not
+		// on a screenshot or a saved plot
 		return plot;
 	}
 

@@ -59,8 +59,9 @@ class VisualizeFiltersMacroTest {
 			"zoomed 32x: " + run.output());
 		assertTrue(run.output().contains("label conv2 filter 2 channel 3 ("), run.output());
 		assertTrue(run.output().contains("range -1 1"), run.output());
-		assertTrue(run.output().contains("montage " + (4 * 25 + 1) + "x" + (6 * 25 + 1)), "a row " +
-			"per filter, a column per channel, 24-pixel tiles, 1-pixel gaps: " + run.output());
+		assertTrue(run.output().contains("montage " + 240 + "x" + (FilterImages.LEGEND + 6 * 25 + 1)),
+			"a row per filter, a column per channel, 24-pixel tiles, 1-pixel gaps (101 wide), a " +
+			"legend band above, at least 240 wide: " + run.output());
 	}
 
 	@Test
