@@ -206,7 +206,7 @@ public class TrainClassifierCommand implements Command {
 		final boolean pretrained = "pretrained".equals(architecture);
 		if (pretrained && "file".equals(backbone) && !CommandSupport.given(backbone_file))
 			throw new DeepClassException("architecture=pretrained needs backbone=<a name> or " +
-				"backbone_file=<an .onnx network>; README shows how to export one from torchvision.");
+				"backbone_file=<an .onnx network>; the user guide (docs/training.md) shows how to export one from torchvision.");
 		final Path backboneFile = !pretrained ? null : "file".equals(backbone)
 			? backbone_file.toPath() : CommandSupport.backbone(backbone);
 		final ArchitectureSpec spec = ArchitectureSpec.parse(pretrained ? "linear" : "custom".equals(
