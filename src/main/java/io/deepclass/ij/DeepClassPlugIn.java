@@ -118,6 +118,7 @@ public class DeepClassPlugIn implements PlugIn {
 		final Object folder = module.getInfo().getInput(SAVE_TABLES) != null ? module.getInput(
 			SAVE_TABLES) : null;
 		final ImagePlus input = WindowManager.getCurrentImage();
+		final java.awt.Window front = WindowManager.getFrontWindow(); // e.g. the training plot
 		final java.util.List<ImagePlus> images = new java.util.ArrayList<>();
 		final java.util.List<java.awt.Window> tables = new java.util.ArrayList<>();
 		for (final ModuleItem<?> item : module.getInfo().outputs()) {
@@ -134,7 +135,7 @@ public class DeepClassPlugIn implements PlugIn {
 					"saved " + Tables.save(table, item.getLabel(), dir));
 			}
 		}
-		WindowLayout.arrange(input, images, tables);
+		WindowLayout.arrange(input, front, images, tables);
 	}
 
 	/** The input naming a folder for every table a command makes, as CSV. */

@@ -37,15 +37,23 @@ public final class EvaluationImages {
 		for (final int[] row : r.confusion())
 			for (final int n : row)
 				total += n;
-		final ColorProcessor cp = new ColorProcessor(Math.max(left + k * cell + 10, 330), top + k *
-			cell + foot);
+		final String title = String.format(Locale.ROOT, "Confusion matrix: accuracy %.1f %% of %d", 100 *
+			r.accuracy(), total);
+		final String footer = "rows: actual class, columns: predicted; numbers: images";
+		final int barW = 160;
+		final ColorProcessor measure = new ColorProcessor(1, 1);
+		measure.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+		int width = Math.max(left + k * cell + 10, measure.getStringWidth(title) + 12);
+		measure.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+		width = Math.max(width, left + barW + measure.getStringWidth("100 % of the row") + 12);
+		width = Math.max(width, measure.getStringWidth(footer) + 12);
+		final ColorProcessor cp = new ColorProcessor(width, top + k * cell + foot);
 		cp.setColor(Color.white);
 		cp.fill();
 		cp.setAntialiasedText(true);
 		cp.setColor(Color.black);
 		cp.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-		cp.drawString(String.format(Locale.ROOT, "Confusion matrix: accuracy %.1f %% of %d", 100 * r
-			.accuracy(), total), 4, 18);
+		cp.drawString(title, 4, 18);
 		cp.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
 		final String predicted = "predicted class";
 		cp.drawString(predicted, left + (k * cell - cp.getStringWidth(predicted)) / 2, head - 4);
@@ -72,7 +80,7 @@ public final class EvaluationImages {
 			cp.insert(text(r.classNames().get(p), margin - 4, false).rotateLeft(), left + p * cell +
 				cell / 2 - 8, head);
 		// the colour bar: what a cell's shade means
-		final int barY = top + k * cell + 12, barW = 160;
+		final int barY = top + k * cell + 12;
 		for (int i = 0; i < barW; i++) {
 			cp.setColor(shade(i / (double) (barW - 1)));
 			cp.drawLine(left + i, barY, left + i, barY + 12);
@@ -81,7 +89,7 @@ public final class EvaluationImages {
 		cp.drawRect(left, barY, barW, 13);
 		cp.drawString("0", left - 10, barY + 12);
 		cp.drawString("100 % of the row", left + barW + 4, barY + 12);
-		cp.drawString("rows: actual class, columns: predicted; numbers: images", left, barY + 32);
+		cp.drawString(footer, 4, barY + 32);
 		return new ImagePlus("DeepClass Confusion Matrix", cp);
 	}
 
@@ -130,7 +138,8 @@ public final class EvaluationImages {
 		montage.setColor(new Color(0, 200, 0));
 		montage.drawString("green frame: right", 4, 31);
 		montage.setColor(Color.red);
-		montage.drawString("red frame: wrong (true class below)", 110, 31);
+		montage.drawString("red frame: wrong (true class below)", 4 + montage.getStringWidth(
+			"green frame: right") + 12, 31);
 		for (int k = 0; k < n; k++) {
 			final int i = (int) ((long) k * p.size() / n);
 			final int x = (k % columns) * tileW, y = legend + (k / columns) * tileH;

@@ -106,8 +106,11 @@ public final class FilterImages {
 		final int rows = (k.filters() * k.channels() + columns - 1) / columns;
 		final ColorProcessor tiles = grid(stack.getStack(), columns, rows, true);
 		// a legend band: which layer, and what the colours mean
-		final ColorProcessor montage = new ColorProcessor(Math.max(tiles.getWidth(), 240), tiles
-			.getHeight() + LEGEND);
+		final String scale = "+  (each kernel to its own max)";
+		final ColorProcessor measure = new ColorProcessor(1, 1);
+		measure.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+		final ColorProcessor montage = new ColorProcessor(Math.max(tiles.getWidth(), 2 + 14 + 80 + 3 +
+			measure.getStringWidth(scale) + 6), tiles.getHeight() + LEGEND);
 		montage.setColor(Color.black);
 		montage.fill();
 		montage.setAntialiasedText(true);
@@ -123,7 +126,7 @@ public final class FilterImages {
 		montage.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
 		montage.setColor(Color.white);
 		montage.drawString("-", 4, 31);
-		montage.drawString("+  (each kernel to its own max)", 2 + 14 + bar + 3, 31);
+		montage.drawString(scale, 2 + 14 + bar + 3, 31);
 		montage.insert(tiles, 0, LEGEND);
 		return new ImagePlus("DeepClass Kernel Montage conv" + k.number() + " (" + k.filters() +
 			" filters x " + k.channels() + " channels)", montage);

@@ -144,7 +144,7 @@ public final class TrainingMonitor implements TrainingListener, BooleanSupplier 
 		final StringBuilder legend = new StringBuilder();
 		for (int k = 0; k < 4; k++) {
 			if (k % 2 == 1 && Double.isNaN(series[k][0])) continue;
-			plot.setColor(colors[k]);
+			plot.setColor(colors[k], colors[k]); // lines and circles in the legend's colour
 			plot.setLineWidth(2);
 			plot.add(k < 2 ? "line" : "connected circle", x, series[k]);
 			legend.append(names[k]).append('\n');

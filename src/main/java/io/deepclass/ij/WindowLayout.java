@@ -35,8 +35,12 @@ public final class WindowLayout {
 		return LEVELS[LEVELS.length - 1];
 	}
 
-	/** Magnifies each shown image that is small, then lays all windows out beside {@code next}. */
-	static void arrange(final ImagePlus next, final List<ImagePlus> images,
+	/**
+	 * Magnifies each shown image that is small (and {@code next}, the image the command worked
+	 * on), then lays the windows out beside {@code beside} (the window in front before the
+	 * command's outputs were shown, such as the training plot), or else beside {@code next}'s.
+	 */
+	static void arrange(final ImagePlus next, final Window beside, final List<ImagePlus> images,
 		final List<Window> others)
 	{
 		if (GraphicsEnvironment.isHeadless()) return;
@@ -53,10 +57,13 @@ public final class WindowLayout {
 		final ImageJ bar = IJ.getInstance();
 		final int top = bar != null && bar.isShowing() ? Math.max(screen.y, bar.getY() + bar
 			.getHeight()) : screen.y;
-		final ImageWindow first = next != null ? next.getWindow() : null;
+		final ImageWindow input = next != null ? next.getWindow() : null;
+		final Window first = beside instanceof ImageWindow && beside.isShowing() ? beside : input;
 		int x = first != null && first.getX() + first.getWidth() < screen.x + screen.width * 3 / 4
 			? first.getX() + first.getWidth() : screen.x;
-		int y = first != null ? Math.max(top, first.getY()) : top, rowHeight = 0;
+		int y = first != null ? Math.max(top, first.getY()) : top;
+		// the next row starts below the window the outputs were placed beside
+		int rowHeight = first != null && x > screen.x ? first.getHeight() : 0;
 		final java.util.List<Window> windows = new java.util.ArrayList<>();
 		for (final ImagePlus imp : images)
 			if (imp.getWindow() != null) windows.add(imp.getWindow());

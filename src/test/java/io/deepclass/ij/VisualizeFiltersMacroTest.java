@@ -59,9 +59,13 @@ class VisualizeFiltersMacroTest {
 			"zoomed 32x: " + run.output());
 		assertTrue(run.output().contains("label conv2 filter 2 channel 3 ("), run.output());
 		assertTrue(run.output().contains("range -1 1"), run.output());
-		assertTrue(run.output().contains("montage " + 240 + "x" + (FilterImages.LEGEND + 6 * 25 + 1)),
-			"a row per filter, a column per channel, 24-pixel tiles, 1-pixel gaps (101 wide), a " +
-			"legend band above, at least 240 wide: " + run.output());
+		final java.util.regex.Matcher size = java.util.regex.Pattern.compile("montage (\\d+)x(\\d+)")
+			.matcher(run.output());
+		assertTrue(size.find(), run.output());
+		// a row per filter, a column per channel, 24-pixel tiles, 1-pixel gaps; a legend band above,
+		// as wide as its text needs
+		assertEquals(FilterImages.LEGEND + 6 * 25 + 1, Integer.parseInt(size.group(2)), run.output());
+		assertTrue(Integer.parseInt(size.group(1)) >= 4 * 25 + 1, run.output());
 	}
 
 	@Test
