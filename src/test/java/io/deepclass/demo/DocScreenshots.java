@@ -222,7 +222,13 @@ public final class DocScreenshots {
 		final Window log = WindowManager.getWindow("Log");
 		if (log != null && !windows.contains(log)) EventQueue.invokeAndWait(() -> log.setVisible(
 			false)); // not part of any picture; it shows again on the next line logged
-		IJ.wait(700);
+		for (final Window w : windows) // in front and painted: a table window may still be sizing
+			EventQueue.invokeAndWait(() -> {
+				w.toFront();
+				w.validate();
+				w.repaint();
+			});
+		IJ.wait(1500);
 		Rectangle r = null;
 		for (final Window w : windows) { // where it is on the screen (getBounds can be stale for
 			// a dialog placed without a window manager)
