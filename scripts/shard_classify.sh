@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Classify a long list of images in K shards, then merge the shard CSVs into one CSV in the
 # list's order. Here the shards run as K local processes; on a cluster each would be one task of
-# a job array (see README, "Classify on many machines").
+# a job array (see docs/clusters.md, "On many machines: shards").
 #
 #   scripts/shard_classify.sh MODEL.zip LIST.txt OUT.csv K [WORKDIR]
 #

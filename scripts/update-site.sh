@@ -8,7 +8,7 @@
 # layout and sizes, the installation from the file: site, and the Fiji-layout end-to-end run.
 # DEEPCLASS_PUBLISHED_DB=<the published site's db.xml.gz> carries its history into the new index
 # (earlier versions' checksums, files no longer shipped marked obsolete), for every release after
-# the first. Upload: see README, "Install in Fiji" (the maintainer's steps).
+# the first. Upload: see docs/developers.md, "The update site".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -106,8 +106,9 @@ final class CommandSupport {
 	static Path backbone(final Backbone backbone, final File file) {
 		if (backbone == Backbone.FILE) {
 			if (!given(file))
-				throw new DeepClassException("architecture=pretrained needs backbone=<a name> or " +
-					"backbone_file=<an .onnx network>; README shows how to export one from torchvision.");
+				throw new DeepClassException("backbone=file needs backbone_file=<an .onnx network>, or " +
+					"choose a named backbone (e.g. backbone=resnet18); the user guide (docs/training.md) " +
+					"shows how to export one from torchvision.");
 			return file.toPath();
 		}
 		final String name = backbone.toString();

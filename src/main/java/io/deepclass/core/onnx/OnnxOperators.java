@@ -35,7 +35,7 @@ import io.deepclass.core.onnx.OnnxImporter.Context;
  * (with strides, padding, dilation, groups, depthwise), BatchNormalization, activations (Relu,
  * LeakyRelu, Sigmoid, Clip as ReLU6, HardSigmoid, HardSwish), pooling (Max, also with
  * ceil_mode, Average, GlobalAverage), Add, Mul, Concat, Flatten, Gemm and MatMul, Softmax,
- * Identity and Dropout (inference). README's table of
+ * Identity and Dropout (inference). docs/sharing-models.md's list of
  * supported operators is this registry's key set.
  */
 final class OnnxOperators {

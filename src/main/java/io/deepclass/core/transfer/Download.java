@@ -172,7 +172,7 @@ public final class Download {
 		return new DeepClassException("cannot download " + source.fileName() + " from " + source.uri()
 			.getHost() + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e
 				.getMessage()) + "): no network? Download it elsewhere and choose it as a local file " +
-			"(backbone=file backbone_file=...), or export one with PyTorch (see README).", e);
+			"(backbone=file backbone_file=...), or export one with PyTorch (see docs/training.md).", e);
 	}
 
 	static String sha256(final Path file) throws IOException {

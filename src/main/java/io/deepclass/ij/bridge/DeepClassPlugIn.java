@@ -1,6 +1,9 @@
 package io.deepclass.ij.bridge;
 
 import java.awt.GraphicsEnvironment;
+import java.awt.Window;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.scijava.Context;
@@ -12,9 +15,11 @@ import org.scijava.module.ModuleItem;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
+import ij.WindowManager;
 import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
+import io.deepclass.ij.display.WindowLayout;
 
 
 /**
@@ -90,12 +95,23 @@ public class DeepClassPlugIn implements PlugIn {
 	 * the command has a {@value #SAVE_TABLES} folder, also writes each table there as CSV.
 	 */
 	static void showOutputs(final Module module) {
+		final ImagePlus input = WindowManager.getCurrentImage();
+		final Window front = WindowManager.getFrontWindow(); // e.g. the training plot
+		final List<ImagePlus> images = new ArrayList<>();
+		final List<Window> tables = new ArrayList<>();
 		for (final ModuleItem<?> item : module.getInfo().outputs()) {
 			final Object value = item.getValue(module);
-			if (value instanceof ImagePlus imp) imp.show();
-			else if (value instanceof ResultsTable table) CommandCalls.keepTable(module, item.getLabel(),
-				table, true, IJ::log);
+			if (value instanceof ImagePlus imp) {
+				imp.show();
+				images.add(imp);
+			}
+			else if (value instanceof ResultsTable table) {
+				CommandCalls.keepTable(module, item.getLabel(), table, true, IJ::log);
+				final Window w = WindowManager.getWindow(item.getLabel());
+				if (w != null) tables.add(w);
+			}
 		}
+		WindowLayout.arrange(input, front, images, tables);
 	}
 
 	/** The input naming a folder for every table a command makes, as CSV. */

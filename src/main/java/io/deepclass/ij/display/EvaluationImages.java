@@ -23,19 +23,43 @@ public final class EvaluationImages {
 	private EvaluationImages() {}
 
 	/**
-	 * The confusion matrix as a heat map: rows are actual classes, columns predicted, each cell
-	 * shaded by the fraction of its row and labelled with its count.
+	 * The confusion matrix as a heat map: a title with the accuracy, rows the actual classes,
+	 * columns the predicted ones (both axes named), each cell shaded by the fraction of its row
+	 * and labelled with its count, and a colour bar saying what the shades mean.
 	 */
 	public static ImagePlus confusionHeatMap(final EvaluationReport r) {
 		final int k = r.classNames().size();
-		final int cell = 48;
+		final int cell = 48, head = 44, axis = 20, foot = 52;
 		int margin = 60;
 		for (final String name : r.classNames())
 			margin = Math.max(margin, 8 * name.length() + 16);
-		final ColorProcessor cp = new ColorProcessor(margin + k * cell + 10, margin + k * cell + 30);
+		final int left = axis + margin, top = head + margin;
+		int total = 0;
+		for (final int[] row : r.confusion())
+			for (final int n : row)
+				total += n;
+		final String title = String.format(Locale.ROOT, "Confusion matrix: accuracy %.1f %% of %d", 100 *
+			r.accuracy(), total);
+		final String footer = "rows: actual class, columns: predicted; numbers: images";
+		final int barW = 160;
+		final ColorProcessor measure = new ColorProcessor(1, 1);
+		measure.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+		int width = Math.max(left + k * cell + 10, measure.getStringWidth(title) + 12);
+		measure.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+		width = Math.max(width, left + barW + measure.getStringWidth("100 % of the row") + 12);
+		width = Math.max(width, measure.getStringWidth(footer) + 12);
+		final ColorProcessor cp = new ColorProcessor(width, top + k * cell + foot);
 		cp.setColor(Color.white);
 		cp.fill();
 		cp.setAntialiasedText(true);
+		cp.setColor(Color.black);
+		cp.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+		cp.drawString(title, 4, 18);
+		cp.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+		final String predicted = "predicted class";
+		cp.drawString(predicted, left + (k * cell - cp.getStringWidth(predicted)) / 2, head - 4);
+		final ImageProcessor actual = text("actual class", k * cell, true).rotateLeft();
+		cp.insert(actual, 2, top);
 		cp.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
 		for (int a = 0; a < k; a++) {
 			int rowTotal = 0;
@@ -43,32 +67,49 @@ public final class EvaluationImages {
 				rowTotal += n;
 			for (int p = 0; p < k; p++) {
 				final double fraction = rowTotal == 0 ? 0 : (double) r.confusion()[a][p] / rowTotal;
-				final int shade = (int) Math.round(255 * (1 - fraction));
-				cp.setColor(new Color(shade, shade, 255));
-				final int x = margin + p * cell, y = margin + a * cell;
+				cp.setColor(shade(fraction));
+				final int x = left + p * cell, y = top + a * cell;
 				cp.fillRect(x, y, cell - 1, cell - 1);
 				cp.setColor(fraction > 0.5 ? Color.white : Color.black);
 				final String count = Integer.toString(r.confusion()[a][p]);
 				cp.drawString(count, x + (cell - cp.getStringWidth(count)) / 2, y + cell / 2 + 6);
 			}
 			cp.setColor(Color.black);
-			cp.drawString(r.classNames().get(a), 4, margin + a * cell + cell / 2 + 6);
+			cp.drawString(r.classNames().get(a), axis + 2, top + a * cell + cell / 2 + 6);
 		}
-		for (int p = 0; p < k; p++) {
-			final ImageProcessor label = new ColorProcessor(margin - 4, 16);
-			label.setColor(Color.white);
-			label.fill();
-			label.setColor(Color.black);
-			label.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-			label.setAntialiasedText(true);
-			label.drawString(r.classNames().get(p), 2, 14);
-			final ImageProcessor rotated = label.rotateLeft();
-			cp.insert(rotated, margin + p * cell + cell / 2 - 8, 4);
+		for (int p = 0; p < k; p++)
+			cp.insert(text(r.classNames().get(p), margin - 4, false).rotateLeft(), left + p * cell +
+				cell / 2 - 8, head);
+		// the colour bar: what a cell's shade means
+		final int barY = top + k * cell + 12;
+		for (int i = 0; i < barW; i++) {
+			cp.setColor(shade(i / (double) (barW - 1)));
+			cp.drawLine(left + i, barY, left + i, barY + 12);
 		}
 		cp.setColor(Color.black);
-		cp.drawString("rows: actual, columns: predicted; accuracy " + String.format(
-			Locale.ROOT, "%.1f%%", 100 * r.accuracy()), 4, margin + k * cell + 20);
+		cp.drawRect(left, barY, barW, 13);
+		cp.drawString("0", left - 10, barY + 12);
+		cp.drawString("100 % of the row", left + barW + 4, barY + 12);
+		cp.drawString(footer, 4, barY + 32);
 		return new ImagePlus("DeepClass Confusion Matrix", cp);
+	}
+
+	/** White for 0, full blue for 1. */
+	private static Color shade(final double fraction) {
+		final int shade = (int) Math.round(255 * (1 - fraction));
+		return new Color(shade, shade, 255);
+	}
+
+	/** One line of black text on white, {@code width} wide (bold for axis names). */
+	private static ImageProcessor text(final String line, final int width, final boolean bold) {
+		final ImageProcessor label = new ColorProcessor(Math.max(1, width), 16);
+		label.setColor(Color.white);
+		label.fill();
+		label.setColor(Color.black);
+		label.setFont(new Font(Font.SANS_SERIF, bold ? Font.BOLD : Font.PLAIN, 12));
+		label.setAntialiasedText(true);
+		label.drawString(line, bold ? (width - label.getStringWidth(line)) / 2 : 2, 14);
+		return label;
 	}
 
 	/**
@@ -85,14 +126,24 @@ public final class EvaluationImages {
 		final int zoom = Math.max(1, 96 / Math.max(images.shape().width(), images.shape().height()));
 		final int w = images.shape().width() * zoom, h = images.shape().height() * zoom;
 		final int tileW = w + 8, tileH = h + 38;
-		final ColorProcessor montage = new ColorProcessor(columns * tileW, rows * tileH);
+		final int legend = 36;
+		final ColorProcessor montage = new ColorProcessor(Math.max(columns * tileW, 300), legend +
+			rows * tileH);
 		montage.setColor(Color.black);
 		montage.fill();
-		montage.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
 		montage.setAntialiasedText(true);
+		montage.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+		montage.setColor(Color.white);
+		montage.drawString("Sample predictions (" + n + " of " + p.size() + ")", 4, 15);
+		montage.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+		montage.setColor(new Color(0, 200, 0));
+		montage.drawString("green frame: right", 4, 31);
+		montage.setColor(Color.red);
+		montage.drawString("red frame: wrong (true class below)", 4 + montage.getStringWidth(
+			"green frame: right") + 12, 31);
 		for (int k = 0; k < n; k++) {
 			final int i = (int) ((long) k * p.size() / n);
-			final int x = (k % columns) * tileW, y = (k / columns) * tileH;
+			final int x = (k % columns) * tileW, y = legend + (k / columns) * tileH;
 			final boolean right = images.label(i) >= 0 && images.classNames().get(images.label(i))
 				.equals(p.predictedClass(i));
 			montage.setColor(images.label(i) < 0 ? Color.gray : right ? new Color(0, 200, 0) : Color.red);

@@ -39,6 +39,9 @@ public final class FilterImages {
 
 	private static final Color GAP = new Color(128, 128, 128);
 
+	/** Height of the band above a kernel montage naming the layer and its colour scale. */
+	public static final int LEGEND = 36;
+
 	private FilterImages() {}
 
 	/** Blue-white-red for {@code v} in [-1, 1]. */
@@ -106,7 +109,30 @@ public final class FilterImages {
 		final ImagePlus stack = kernelStack(k, zoom);
 		final int columns = k.channels() > 1 ? k.channels() : (int) Math.ceil(Math.sqrt(k.filters()));
 		final int rows = (k.filters() * k.channels() + columns - 1) / columns;
-		final ColorProcessor montage = grid(stack.getStack(), columns, rows, true);
+		final ColorProcessor tiles = grid(stack.getStack(), columns, rows, true);
+		// a legend band: which layer, and what the colours mean
+		final String scale = "+  (each kernel to its own max)";
+		final ColorProcessor measure = new ColorProcessor(1, 1);
+		measure.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+		final ColorProcessor montage = new ColorProcessor(Math.max(tiles.getWidth(), 2 + 14 + 80 + 3 +
+			measure.getStringWidth(scale) + 6), tiles.getHeight() + LEGEND);
+		montage.setColor(Color.black);
+		montage.fill();
+		montage.setAntialiasedText(true);
+		montage.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+		montage.setColor(Color.white);
+		montage.drawString("conv" + k.number() + ": " + k.filters() + " filters x " + k.channels() +
+			" ch, " + k.height() + "x" + k.width(), 2, 14);
+		final int bar = 80;
+		for (int i = 0; i < bar; i++) {
+			montage.setColor(new Color(diverging(2.0 * i / (bar - 1) - 1)));
+			montage.drawLine(2 + 14 + i, 20, 2 + 14 + i, 30);
+		}
+		montage.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+		montage.setColor(Color.white);
+		montage.drawString("-", 4, 31);
+		montage.drawString(scale, 2 + 14 + bar + 3, 31);
+		montage.insert(tiles, 0, LEGEND);
 		return new ImagePlus("DeepClass Kernel Montage conv" + k.number() + " (" + k.filters() +
 			" filters x " + k.channels() + " channels)", montage);
 	}
@@ -148,7 +174,7 @@ public final class FilterImages {
 			width += panels[b].getWidth() + 12;
 			height = Math.max(height, panels[b].getHeight());
 		}
-		final ColorProcessor montage = new ColorProcessor(Math.max(1, width), height + 22);
+		final ColorProcessor montage = new ColorProcessor(Math.max(300, width), height + 22 + 18);
 		montage.setColor(Color.black);
 		montage.fill();
 		montage.setColor(Color.white);
@@ -161,6 +187,9 @@ public final class FilterImages {
 			montage.insert(panels[b], x, 22);
 			x += panels[b].getWidth() + 12;
 		}
+		montage.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+		montage.drawString("each map scaled to its own range: black low, white high", 2, height +
+			22 + 14);
 		return new ImagePlus("DeepClass Feature Map Montage", montage);
 	}
 

@@ -144,7 +144,7 @@ public final class TrainingMonitor implements TrainingListener, BooleanSupplier 
 		final StringBuilder legend = new StringBuilder();
 		for (int k = 0; k < 4; k++) {
 			if (k % 2 == 1 && Double.isNaN(series[k][0])) continue;
-			plot.setColor(colors[k]);
+			plot.setColor(colors[k], colors[k]); // lines and circles in the legend's colour
 			plot.setLineWidth(2);
 			plot.add(k < 2 ? "line" : "connected circle", x, series[k]);
 			legend.append(names[k]).append('\n');
@@ -152,6 +152,8 @@ public final class TrainingMonitor implements TrainingListener, BooleanSupplier 
 		plot.setLimits(0.5, Math.max(1.5, n + 0.5), 0, max * 1.05);
 		plot.setColor(Color.black);
 		plot.addLegend(legend.toString().trim());
+		plot.addLabel(0, 0, "Training: loss and accuracy per epoch"); // the window title is not
+		// on a screenshot or a saved plot
 		return plot;
 	}
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ij.ImagePlus;
 import ij.gui.ImageRoi;
 import ij.gui.Roi;
+import io.deepclass.ij.display.FilterImages;
 
 /** Visualize Filters, and Classify Images' saliency option, from macros, headless. */
 class VisualizeFiltersMacroTest {
@@ -59,8 +60,13 @@ class VisualizeFiltersMacroTest {
 			"zoomed 32x: " + run.output());
 		assertTrue(run.output().contains("label conv2 filter 2 channel 3 ("), run.output());
 		assertTrue(run.output().contains("range -1 1"), run.output());
-		assertTrue(run.output().contains("montage " + (4 * 25 + 1) + "x" + (6 * 25 + 1)), "a row " +
-			"per filter, a column per channel, 24-pixel tiles, 1-pixel gaps: " + run.output());
+		final java.util.regex.Matcher size = java.util.regex.Pattern.compile("montage (\\d+)x(\\d+)")
+			.matcher(run.output());
+		assertTrue(size.find(), run.output());
+		// a row per filter, a column per channel, 24-pixel tiles, 1-pixel gaps; a legend band above,
+		// as wide as its text needs
+		assertEquals(FilterImages.LEGEND + 6 * 25 + 1, Integer.parseInt(size.group(2)), run.output());
+		assertTrue(Integer.parseInt(size.group(1)) >= 4 * 25 + 1, run.output());
 	}
 
 	@Test

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Re-makes the user guide's screenshots (docs/images/*.png) in one command: DeepClass driven in a
+# real ImageJ 1.x window (io.deepclass.demo.DocScreenshots) under a 1280 x 1024 virtual display,
+# on four Fashion-MNIST classes exported to class folders; then the plots (docs/plots.py).
+#   scripts/screenshots.sh [out-dir]     (needs xvfb, dataset-fashion-mnist; about 3 minutes)
+# Look at every picture before committing it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=$(realpath -m "${1:-docs/images}")
+FM=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
+command -v xvfb-run >/dev/null || { echo "screenshots: xvfb-run missing (apt-get install xvfb)"; exit 2; }
+[ -d "$FM" ] || { echo "screenshots: $FM missing (apt-get install dataset-fashion-mnist)"; exit 2; }
+mvn -B -q ${MVN_OFFLINE:+-o} test-compile
+mvn -B -q ${MVN_OFFLINE:+-o} dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/test-classpath.txt
+if [ -n "${SCREENSHOTS_WORK:-}" ]; then WORK=$SCREENSHOTS_WORK; mkdir -p "$WORK"  # keeps the exported images
+else WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT; fi
+mkdir -p "$OUT"
+OMP_NUM_THREADS=$(nproc) timeout 20m xvfb-run -a -s "-screen 0 1280x1024x24" \
+  java -Xmx3g -cp "target/classes:target/test-classes:$(cat target/test-classpath.txt)" \
+  io.deepclass.demo.DocScreenshots "$OUT" "$WORK" "$FM"
+# 256 colours keep the PNGs small (ImageJ's windows have few colours); then the plots
+/usr/bin/python3 - "$OUT" <<'PY'
+import sys
+from pathlib import Path
+from PIL import Image
+for f in sorted(Path(sys.argv[1]).glob("*.png")):
+    Image.open(f).convert("RGB").quantize(256).save(f, optimize=True)
+PY
+/usr/bin/python3 docs/plots.py "$OUT"
+ls -l "$OUT"
