@@ -14,21 +14,22 @@ record DemoOptions(String model, int epochs, int batch, double lr, String optimi
 		                     or mlp:<sizes> / cnn:<filters>, e.g. cnn:32-64,dense=128
 		  --epochs N         default 5
 		  --batch N          default 64
-		  --lr X             default 0.01
+		  --lr X             default 0.01; bncnn with SGD and neither --lr nor --schedule:
+		                     0.05, times 0.3 every 2 epochs (step:2:0.3)
 		  --optimizer NAME   sgd (momentum 0.9, default) or adam
 		  --seed N           default 42
 		  --data-dir DIR     folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]
 		                     (default /usr/share/datasets/fashion-mnist, else the embedded sample)
 		  --train-limit N    train on the first N training images only
 		  --out FILE         model file to write (default target/demo/fashion-mnist-<model>.zip)
-		  --schedule S       constant (default), step:<every>:<factor>, plateau:<every>:<factor>,
-		                     cosine:<over epochs>:<final factor>
+		  --schedule S       constant, step:<every>:<factor>, plateau:<every>:<factor>,
+		                     cosine:<over epochs>:<final factor>; default constant (see --lr)
 		  --augment SPEC     none (default) or e.g. flip,shift=2 (see Train Classifier)""";
 
 	static DemoOptions parse(final String[] args) {
-		String model = "bncnn", optimizer = "sgd", schedule = "constant", augment = "none";
+		String model = "bncnn", optimizer = "sgd", schedule = null, augment = "none";
 		int epochs = 5, batch = 64, trainLimit = 0;
-		double lr = 0.01;
+		double lr = Double.NaN;
 		long seed = 42;
 		Path dataDir = null, out = null;
 		boolean help = false;
@@ -60,6 +61,13 @@ record DemoOptions(String model, int epochs, int batch, double lr, String optimi
 				throw new IllegalArgumentException("not a number for " + a + ": " + v);
 			}
 		}
+		// bncnn's 5-epoch recipe (issue 27): SGD at 0.05, times 0.3 every 2 epochs. Test accuracy
+		// 92.87 % (seed 42) and 92.50 % (seed 1), against 91.80 % and 91.70 % at a constant 0.01
+		final boolean recipe = model.equals("bncnn") && optimizer.equals("sgd");
+		// (when neither --lr nor --schedule is given: either one alone means the user's own recipe)
+		final boolean both = recipe && Double.isNaN(lr) && schedule == null;
+		if (Double.isNaN(lr)) lr = both ? 0.05 : 0.01;
+		if (schedule == null) schedule = both ? "step:2:0.3" : "constant";
 		return new DemoOptions(model, epochs, batch, lr, optimizer, seed, dataDir, out, trainLimit,
 			schedule, augment, help);
 	}

@@ -23,6 +23,7 @@ import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
 import io.deepclass.core.train.EpochStats;
+import io.deepclass.core.train.LearningRateSchedule;
 import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingListener;
 import io.deepclass.core.train.TrainingResult;
@@ -161,9 +162,12 @@ public final class FashionMnistDemo {
 		public void trainingStarted(final String architecture, final long parameters,
 			final Dataset train, final Dataset validation)
 		{
-			out.printf(Locale.ROOT, "model: %s, %,d parameters; %d epochs, batch %d, %s lr %s, seed " +
+			final LearningRateSchedule s = settings.schedule();
+			out.printf(Locale.ROOT, "model: %s, %,d parameters; %d epochs, batch %d, %s lr %s%s, seed " +
 				"%d%n", architecture, parameters, settings.epochs(), settings.batchSize(), settings
-					.optimizer().name(), settings.learningRate(), settings.seed());
+					.optimizer().name(), settings.learningRate(), s.kind() == LearningRateSchedule.Kind.NONE
+						? "" : " (" + s.kind() + ": x" + s.factor() + " / " + s.every() + " epochs)",
+				settings.seed());
 		}
 
 		@Override
