@@ -9,7 +9,8 @@
 #
 # Needs: dataset-fashion-mnist, and for the peer /usr/bin/python3 with python3-torch and
 # libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread). DeepClass's peak
-# memory is the JVM's maximum resident set size from /usr/bin/time.
+# memory is the JVM's maximum resident set size from /usr/bin/time. Both sides train with SGD at
+# the peer's constant learning rate 0.01 (not the demo's bncnn recipe), so the runs compare.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EPOCHS=1
@@ -47,7 +48,7 @@ for model in $MODELS; do
     # shellcheck disable=SC2086  # JVM options as demo.sh sets them (see there)
     /usr/bin/time -f "%M" -o "$OUT/rss" java -Xmx2g ${DEEPCLASS_JVM_OPTS--XX:TieredStopAtLevel=1} -cp "$CP" io.deepclass.demo.FashionMnistDemo \
       --model "$model" --epochs "$EPOCHS" --batch "$batch" --data-dir "$FM" \
-      --out "$OUT/$model-$batch.zip" > "$log" 2>&1 || { echo "bench: DeepClass $model failed, see $log"; continue; }
+      --lr 0.01 --schedule constant --out "$OUT/$model-$batch.zip" > "$log" 2>&1 || { echo "bench: DeepClass $model failed, see $log"; continue; }
     rss_kb=$(tail -1 "$OUT/rss")
     line=$(sed -n 's/^result: //p' "$log" | tail -1)
     echo "${line%\}}, \"peak_rss_mb\": $((rss_kb / 1024))}" >> "$OUT/results.jsonl"
