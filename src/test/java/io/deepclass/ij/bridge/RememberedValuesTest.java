@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.io.File;
 
 import org.junit.jupiter.api.Test;
+
+import io.deepclass.command.Choices;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
@@ -33,7 +35,8 @@ class RememberedValuesTest {
 			final CommandRunner runner = runner(restarted);
 			try {
 				assertEquals(folder, runner.remembered(input(runner, "folder")));
-				assertEquals("folder", runner.remembered(input(runner, "input")), "as the choice is spelt");
+				assertEquals(Choices.Input.FOLDER, runner.remembered(input(runner, "input")),
+					"the choice, whatever the case it was entered in");
 				assertEquals(false, runner.remembered(input(runner, "overlay")));
 				assertNull(runner.remembered(input(runner, "save_csv")), "never entered");
 			}
