@@ -31,7 +31,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * the CPU. {@code -Ddeepclass.backend=cpu} (or the environment variable {@code DEEPCLASS_BACKEND})
  * forces the CPU.
  * <p>
- * It also makes OpenMP's idle threads sleep rather than spin ({@link OpenMpWaitPolicy}).
+ * On a machine already busy it also makes OpenMP's idle threads sleep rather than spin
+ * ({@link OpenMpWaitPolicy}).
  * <p>
  * Call {@link #select()} at every entry point before anything touches ND4J; it is idempotent.
  * Once ND4J has loaded (for example by another Fiji plugin) the choice cannot change:
@@ -57,7 +58,7 @@ public final class NativeBackend {
 	/** Picks the native build for this CPU; returns the extension chosen ("" = generic). */
 	public static synchronized String select() {
 		if (chosen != null) return chosen;
-		OpenMpWaitPolicy.passiveUnlessSet(); // before ND4J's OpenMP library loads and reads it
+		OpenMpWaitPolicy.passiveWhenBusy(); // before ND4J's OpenMP library loads and reads it
 		if (System.getProperty(HELPERS_PROPERTY) == null) System.setProperty(HELPERS_PROPERTY,
 			"false");
 		final List<GpuFacts> gpus = GpuProbe.probe();
