@@ -186,11 +186,12 @@ public final class TransferTraining {
 			return new Result(whole, new TrainingResult(whole, List.of(), true));
 		}
 		final ComputationGraph head = helper.unfrozenGraph();
-		final Normalization scaling = featureScaling(trainFeatures);
+		final Normalization scaling = HeadOnFeatures.featureScaling(trainFeatures);
 		final TrainingResult headResult = new Trainer(settings, listener, cancel).train(Network.of(head),
-			scaling, repeated(trainFeatures, headRepeats(settings, trainFeatures.size())),
+			scaling, HeadOnFeatures.repeated(trainFeatures, HeadOnFeatures.headRepeats(settings,
+				trainFeatures.size())),
 			validationFeatures);
-		foldScaling(head, scaling, trainFeatures.shape());
+		HeadOnFeatures.foldScaling(head, scaling, trainFeatures.shape());
 		for (final String name : List.of(HIDDEN, HEAD))
 			if (head.getConfiguration().getVertices().containsKey(name)) frozen.getLayer(name).params()
 				.assign(head.getLayer(name).params());
@@ -227,71 +228,6 @@ public final class TransferTraining {
 				: tuned.stop());
 		return new Result(tuned.network(), new TrainingResult(tuned.network(), history, tuned
 			.cancelled(), kept, stop));
-	}
-
-	/**
-	 * The fewest optimiser steps the head takes in each epoch on the features
-	 * ({@link #headRepeats}): 200 in the default 10 epochs. At 10 images per class of 10 classes,
-	 * 10 epochs of batch 32 are 40 steps, after which a head started from random weights has
-	 * hardly moved: the tutorials' recipe undertrains exactly when labels are few. Per epoch, not
-	 * per run, so that an epoch means the same whatever the number asked: early stopping's best
-	 * epoch is then that of a run asked for that many epochs.
-	 */
-	public static final int MIN_HEAD_STEPS_PER_EPOCH = 20;
-
-	/**
-	 * How many times each epoch of the head goes over the {@code images} feature vectors so that
-	 * it takes at least {@link #MIN_HEAD_STEPS_PER_EPOCH} optimiser steps of {@code settings}'
-	 * batch size (1 when it does anyway); a step of a linear head costs well under a millisecond,
-	 * so this stays cheap.
-	 */
-	public static int headRepeats(final TrainingSettings settings, final int images) {
-		if (images <= 0) return 1;
-		final long needed = (long) MIN_HEAD_STEPS_PER_EPOCH * settings.batchSize();
-		return (int) Math.max(1, Math.min(1000, (needed + images - 1) / images));
-	}
-
-	/** {@code features} each {@code times} times over, in order (the trainer shuffles them). */
-	static Dataset repeated(final Dataset features, final int times) {
-		if (times <= 1) return features;
-		final int[] indices = new int[features.size() * times];
-		for (int i = 0; i < indices.length; i++)
-			indices[i] = i % features.size();
-		return features.subset(indices);
-	}
-
-	/**
-	 * What the head's input is standardised with while it trains: each feature channel to mean 0
-	 * and spread 1 over the training images. A backbone's pooled features have scales that differ
-	 * by orders of magnitude between channels (ReLU outputs, many near 0); standardised, one
-	 * learning rate suits them all, as for a logistic regression on features. Folded into the
-	 * head's first layer afterwards ({@link #foldScaling}), so the model takes raw features.
-	 */
-	public static Normalization featureScaling(final Dataset features) {
-		return Normalization.fit(Normalization.Method.DATASET, features, 0, 0);
-	}
-
-	/**
-	 * Makes {@code head}'s first layer (hidden or output) compute on raw features what it learned
-	 * on standardised ones: with x' = (x - mean) / std, W x' + b = (W / std) x + (b - W mean / std).
-	 * Channel c of a C x H x W feature map is flattened to inputs c*H*W .. (c+1)*H*W - 1.
-	 */
-	public static void foldScaling(final ComputationGraph head, final Normalization scaling,
-		final ImageShape features)
-	{
-		final String first = head.getConfiguration().getVertices().containsKey(HIDDEN) ? HIDDEN : HEAD;
-		final Layer layer = head.getLayer(first);
-		final INDArray w = layer.getParam("W"), b = layer.getParam("b");
-		final int plane = features.height() * features.width();
-		final float[] mean = new float[(int) w.size(0)], std = new float[mean.length];
-		for (int i = 0; i < mean.length; i++) {
-			mean[i] = scaling.mean()[i / plane];
-			std[i] = scaling.std()[i / plane];
-		}
-		final INDArray folded = w.divColumnVector(Nd4j.createFromArray(std).reshape(std.length, 1));
-		final INDArray shift = Nd4j.createFromArray(mean).reshape(1, mean.length).mmul(folded);
-		w.assign(folded);
-		b.subi(shift.reshape(b.shape()));
 	}
 
 	/** The backbone cut at its cut vertex with a new head; its layers frozen when {@code freeze}. */

@@ -434,7 +434,7 @@ class TransferTrainingTest {
 		final INDArray raw = org.nd4j.linalg.factory.Nd4j.create(x, new long[] { 5, 8, 1, 1 }),
 			standardised = org.nd4j.linalg.factory.Nd4j.create(z, new long[] { 5, 8, 1, 1 });
 		final INDArray before = head.outputSingle(false, standardised).dup();
-		TransferTraining.foldScaling(head, scaling, new io.deepclass.core.data.ImageShape(8, 1, 1));
+		HeadOnFeatures.foldScaling(head, scaling, new io.deepclass.core.data.ImageShape(8, 1, 1));
 		final INDArray after = head.outputSingle(false, raw);
 		assertArrayEquals(before.data().asFloat(), after.dup().data().asFloat(), 1e-5f);
 		assertFalse(before.equalsWithEps(head.outputSingle(false, standardised), 1e-3),
@@ -445,13 +445,13 @@ class TransferTrainingTest {
 	void theHeadTakesAtLeastTheMinimumStepsInEachEpoch() {
 		final TrainingSettings tenEpochs = SETTINGS.withEpochs(10).withBatchSize(32);
 		// 10 labels for each of 10 classes: 10 epochs of 4 batches would be 40 steps
-		final int repeats = TransferTraining.headRepeats(tenEpochs, 100);
+		final int repeats = HeadOnFeatures.headRepeats(tenEpochs, 100);
 		assertEquals(7, repeats, "ceil(20 x 32 / 100)");
-		assertTrue(Math.ceil(repeats * 100 / 32.0) >= TransferTraining.MIN_HEAD_STEPS_PER_EPOCH);
-		assertEquals(repeats, TransferTraining.headRepeats(tenEpochs.withEpochs(3), 100),
+		assertTrue(Math.ceil(repeats * 100 / 32.0) >= HeadOnFeatures.MIN_HEAD_STEPS_PER_EPOCH);
+		assertEquals(repeats, HeadOnFeatures.headRepeats(tenEpochs.withEpochs(3), 100),
 			"an epoch is the same whatever the number of epochs");
-		assertEquals(1, TransferTraining.headRepeats(tenEpochs, 1437), "enough steps already");
-		final Dataset twice = TransferTraining.repeated(TestData.stripes(6, 12, 1), 2);
+		assertEquals(1, HeadOnFeatures.headRepeats(tenEpochs, 1437), "enough steps already");
+		final Dataset twice = HeadOnFeatures.repeated(TestData.stripes(6, 12, 1), 2);
 		assertEquals(12, twice.size());
 		assertEquals(twice.label(1), twice.label(7));
 		assertArrayEquals(twice.image(1), twice.image(7));
