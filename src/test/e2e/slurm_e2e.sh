@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SLURM for real: a one-node SLURM on localhost runs README's cluster workflow with the scripts of
 # examples/slurm/ unchanged, and the results are judged.
-#   src/test/e2e/slurm_e2e.sh [IMAGES] [K]     (default 3000 Fashion-MNIST test images, K = 4)
+#   src/test/e2e/slurm_e2e.sh [IMAGES] [K]     (default 8000 Fashion-MNIST test images, K = 4: 2000 a task, so that task 0 is still working when scancel reaches it, also on an idle machine)
 # 1. installs slurm-wlm and munge when missing (apt-get; root or sudo), starts munged, slurmctld
 #    and slurmd with a slurm.conf written to a temporary folder (their own ports and munge socket,
 #    so a SLURM already running is left alone) and waits until the node is idle;
@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 root=$PWD
 start=$(date +%s)
-n=${1:-3000} k=${2:-4}
+n=${1:-8000} k=${2:-4}
 fm=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 say() { echo "slurm e2e: $*"; }
 fail() { echo "slurm e2e: FAILED: $*" >&2; exit 1; }
