@@ -50,14 +50,18 @@ public final class LabelledCells {
 		final List<CellImageFolder.Pair> pairs = listing.withRois();
 		final List<Roi[]> sets = CellImageFolder.readRois(pairs);
 		final List<String[]> labels = labels(sets, byName ? compile(classPattern) : null);
-		final Map<String, Integer> classes = new LinkedHashMap<>();
+		// classes in alphabetical order, as class folders are: the same model whatever the ROI order
+		final java.util.TreeSet<String> sorted = new java.util.TreeSet<>();
 		int labelled = 0;
 		for (final String[] set : labels)
 			for (final String label : set)
 				if (label != null) {
-					classes.putIfAbsent(label, classes.size());
+					sorted.add(label);
 					labelled++;
 				}
+		final Map<String, Integer> classes = new LinkedHashMap<>();
+		for (final String name : sorted)
+			classes.put(name, classes.size());
 		final LabelledImageCollector collector = new LabelledImageCollector(new ArrayList<>(classes
 			.keySet()), target).expect(labelled);
 		int unlabelled = 0, unplaced = 0;
