@@ -96,8 +96,10 @@ public final class ImageInputs {
 		final int n = roi.getPosition();
 		final boolean indexed = n > 0 && n <= imp.getStackSize();
 		if (ImageSamples.isMultiDimensional(imp)) {
-			int z = roi.getZPosition(), t = roi.getTPosition();
-			if (z <= 0 && t <= 0 && indexed) {
+			// ImageJ reports a plain position as the Z of a ROI without a hyperstack position
+			int z = roi.hasHyperStackPosition() ? roi.getZPosition() : 0;
+			int t = roi.hasHyperStackPosition() ? roi.getTPosition() : 0;
+			if (!roi.hasHyperStackPosition() && indexed) {
 				final int[] czt = imp.convertIndexToPosition(n);
 				z = czt[1];
 				t = czt[2];
@@ -105,15 +107,16 @@ public final class ImageInputs {
 			return new int[] { z > 0 && z <= imp.getNSlices() ? z : imp.getSlice(), t > 0 && t <= imp
 				.getNFrames() ? t : imp.getFrame() };
 		}
-		final int hyper = Math.max(roi.getZPosition(), roi.getTPosition());
+		final int hyper = roi.hasHyperStackPosition() ? Math.max(roi.getZPosition(), roi
+			.getTPosition()) : 0;
 		return new int[] { indexed ? n : hyper > 0 && hyper <= imp.getStackSize() ? hyper : imp
 			.getCurrentSlice(), 1 };
 	}
 
 	/** Whether a ROI on a stack has no position of its own, so its patch is the current plane's. */
 	public static boolean unplaced(final ImagePlus imp, final Roi roi) {
-		return imp.getNSlices() * imp.getNFrames() > 1 && roi.getPosition() <= 0 && roi.getZPosition() <= 0 && roi
-			.getTPosition() <= 0;
+		return imp.getNSlices() * imp.getNFrames() > 1 && roi.getPosition() <= 0 && (!roi
+			.hasHyperStackPosition() || roi.getZPosition() <= 0 && roi.getTPosition() <= 0);
 	}
 
 	/** Where {@link #patch} takes its pixels from (may reach outside the image). */
