@@ -74,8 +74,8 @@ public final class CellImageFolder {
 				.isRegularFile(f)).sorted().toList();
 		}
 		catch (final IOException e) {
-			throw new DeepClassException("cannot list '" + folder + "': " + e.getMessage(),
-				e);
+			throw new DeepClassException("cannot list '" + folder + "': " + e.getMessage() +
+				"; check that the folder can be read.", e);
 		}
 		final List<Path> images = files.stream().filter(f -> IMAGE_EXTENSIONS.contains(extension(f)))
 			.toList();
