@@ -52,6 +52,10 @@ import io.deepclass.ij.input.ImageSamples;
  * many files there are, Esc stops after the current batch, and {@code resume} continues an
  * interrupted run's CSV. Unreadable, vanished or changed files are skipped and listed in the Log.
  * <p>
+ * {@code input=[rois in folder]}: every image of a folder with its ROI set ({@code cells1.tif}
+ * with {@code cells1.zip}), one row per ROI, and each ROI set written to {@code output_folder}
+ * with the predicted classes (see {@link CellsInFolder}).
+ * <p>
  * Macro (headless batch): {@code run("Classify Images", "model_file=/data/model.zip
  * input=folder folder=/data/new resize save_csv=/data/results.csv");}, or for a list, resuming
  * an interrupted run: {@code run("Classify Images", "model_file=/data/model.zip input=list
@@ -98,6 +102,11 @@ public class ClassifyImagesCommand implements Command {
 	@Parameter(label = "saliency", description = "where the network looks, as a heat map over each slice or ROI (overlay)")
 	private Saliency saliency = Saliency.NONE;
 
+	@Parameter(label = "output_folder", style = "directory", required = false, description =
+		"input=[rois in folder]: where each image's ROI set is written with the predicted classes " +
+			"(not the input folder)")
+	private File output_folder;
+
 	@Parameter(label = "save_csv", style = "save", required = false)
 	private File save_csv;
 
@@ -127,6 +136,10 @@ public class ClassifyImagesCommand implements Command {
 		if (resume && !CommandSupport.given(save_csv))
 			throw new DeepClassException("resume continues a results CSV: give save_csv=<the CSV of " +
 				"the interrupted run>.");
+		if (input == Input.ROIS_IN_FOLDER) {
+			results = CellsInFolder.classify(classifier, folder, output_folder, patch_size, save_csv, log);
+			return;
+		}
 		if (input == Input.LIST || input == Input.FOLDER && (recursive || CommandSupport.given(
 			save_csv)))
 		{
