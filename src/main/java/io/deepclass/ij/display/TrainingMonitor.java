@@ -86,15 +86,25 @@ public final class TrainingMonitor implements TrainingListener, BooleanSupplier 
 	@Override
 	public void epochDone(final EpochStats s) {
 		history.add(s);
-		IJ.log(String.format(Locale.ROOT, "DeepClass epoch %d: train loss %.4f acc %.2f%% | " +
-			"validation loss %.4f acc %.2f%% | %.0f img/s, %.1f s", s.epoch(), s.trainLoss(), 100 * s
-				.trainAccuracy(), s.validationLoss(), 100 * s.validationAccuracy(), s.imagesPerSecond(), s
-					.seconds()));
+		IJ.log(epochLine(s));
 		if (showPlot) {
 			final Plot plot = plot();
 			if (window == null || window.isClosed()) window = plot.show();
 			else window.drawPlot(plot);
 		}
+	}
+
+	/**
+	 * The Log line of an epoch; without a validation set (validation_fraction=0) it says so instead
+	 * of printing NaN for the validation figures.
+	 */
+	static String epochLine(final EpochStats s) {
+		final String validation = Double.isNaN(s.validationLoss()) ? "no validation set" : String
+			.format(Locale.ROOT, "validation loss %.4f acc %.2f%%", s.validationLoss(), 100 * s
+				.validationAccuracy());
+		return String.format(Locale.ROOT, "DeepClass epoch %d: train loss %.4f acc %.2f%% | %s | " +
+			"%.0f img/s, %.1f s", s.epoch(), s.trainLoss(), 100 * s.trainAccuracy(), validation, s
+				.imagesPerSecond(), s.seconds());
 	}
 
 	/** Whether the plot is shown live in a window (not headless, not batch mode). */
