@@ -28,8 +28,15 @@ public final class ClassOverlays {
 	}
 
 	/**
+	 * Above this many ROIs the names are not drawn: hundreds of "class (99%)" on small cells hide
+	 * the cells. The outline colour and the legend still say the class, each ROI keeps its name
+	 * (Image > Overlay > Labels draws them), and the results table holds every figure.
+	 */
+	static final int LABELLED_ROIS = 100;
+
+	/**
 	 * Outlines each ROI in its predicted class's colour, named "class (confidence %)", and
-	 * replaces the image's overlay with them.
+	 * replaces the image's overlay with them; the names are drawn up to {@link #LABELLED_ROIS} ROIs.
 	 */
 	public static Overlay forRois(final ImagePlus imp, final Roi[] rois, final Predictions p) {
 		final Overlay overlay = new Overlay();
@@ -40,11 +47,17 @@ public final class ClassOverlays {
 			roi.setName(label(p, i));
 			overlay.add(roi);
 		}
-		overlay.drawLabels(true);
-		overlay.drawNames(true);
+		final boolean names = drawsNames(rois);
+		overlay.drawLabels(names);
+		overlay.drawNames(names);
 		overlay.setLabelColor(Color.white);
 		imp.setOverlay(overlay);
 		return overlay;
+	}
+
+	/** Whether the ROIs' names are drawn: not on more than {@link #LABELLED_ROIS} ROIs. */
+	static boolean drawsNames(final Roi[] rois) {
+		return rois.length <= LABELLED_ROIS;
 	}
 
 	/**
