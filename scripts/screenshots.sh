@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Re-makes the user guide's screenshots (docs/images/*.png) in one command: DeepClass driven in a
 # real ImageJ 1.x window (io.deepclass.demo.DocScreenshots) under a 1280 x 1024 virtual display,
-# on four Fashion-MNIST classes exported to class folders; then the plots (docs/plots.py).
+# on four Fashion-MNIST classes exported to class folders and on nuclei of a real
+# immunohistochemistry image (the README's picture); then the plots (docs/plots.py).
 #   scripts/screenshots.sh [out-dir]     (needs xvfb, dataset-fashion-mnist; about 3 minutes)
 # Look at every picture before committing it.
 set -euo pipefail
@@ -10,6 +11,9 @@ OUT=$(realpath -m "${1:-docs/images}")
 FM=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 command -v xvfb-run >/dev/null || { echo "screenshots: xvfb-run missing (apt-get install xvfb)"; exit 2; }
 [ -d "$FM" ] || { echo "screenshots: $FM missing (apt-get install dataset-fashion-mnist)"; exit 2; }
+# the README's picture: scikit-image's immunohistochemistry sample (real cells)
+IHC=${IHC_IMAGE:-/usr/lib/python3/dist-packages/skimage/data/ihc.png}
+[ -f "$IHC" ] || { echo "screenshots: $IHC missing (apt-get install python3-skimage)"; exit 2; }
 mvn -B -q ${MVN_OFFLINE:+-o} test-compile
 mvn -B -q ${MVN_OFFLINE:+-o} dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/test-classpath.txt
 if [ -n "${SCREENSHOTS_WORK:-}" ]; then WORK=$SCREENSHOTS_WORK; mkdir -p "$WORK"  # keeps the exported images
@@ -17,7 +21,7 @@ else WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT; fi
 mkdir -p "$OUT"
 OMP_NUM_THREADS=$(nproc) timeout 20m xvfb-run -a -s "-screen 0 1280x1024x24" \
   java -Xmx3g -cp "target/classes:target/test-classes:$(cat target/test-classpath.txt)" \
-  io.deepclass.demo.DocScreenshots "$OUT" "$WORK" "$FM"
+  io.deepclass.demo.DocScreenshots "$OUT" "$WORK" "$FM" "$IHC"
 # 256 colours keep the PNGs small (ImageJ's windows have few colours); then the plots
 /usr/bin/python3 - "$OUT" <<'PY'
 import sys

@@ -105,10 +105,10 @@ public class VisualizeFiltersCommand implements Command {
 		switch (view) {
 			case KERNELS -> {
 				final ConvKernels k = new NetworkInspector(model()).kernels(layer);
-				// one kernel per window: large; all of them in the montage: small tiles
-				final int size = Math.max(k.width(), k.height());
-				kernels = FilterImages.kernelStack(k, FilterImages.zoomFor(size, 96));
-				kernelMontage = FilterImages.kernelMontage(k, FilterImages.zoomFor(size, 24));
+				// one kernel per window: large; all of them in the montage: as large as fits
+				kernels = FilterImages.kernelStack(k, FilterImages.zoomFor(Math.max(k.width(), k
+					.height()), 96));
+				kernelMontage = FilterImages.kernelMontage(k);
 			}
 			case FEATURE_MAPS -> {
 				final ModelBundle model = model();

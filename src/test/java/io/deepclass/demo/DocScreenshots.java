@@ -30,7 +30,8 @@ import io.deepclass.ij.bridge.HeadlessImageJ;
  * windows, and captures the windows of each step into {@code <out>/<name>.png}. Run by
  * {@code scripts/screenshots.sh} under a 1280 x 1024 virtual display; not a test.
  * <p>
- * Arguments: {@code <out dir> <work dir> <fashion-mnist dir>}.
+ * Arguments: {@code <out dir> <work dir> <fashion-mnist dir> <ihc.png>} (scikit-image's
+ * immunohistochemistry sample, for the README's picture).
  */
 public final class DocScreenshots {
 
@@ -41,7 +42,7 @@ public final class DocScreenshots {
 	public static void main(final String[] args) throws Exception {
 		out = Files.createDirectories(Paths.get(args[0]));
 		final Path work = Files.createDirectories(Paths.get(args[1]));
-		final String fm = args[2];
+		final String fm = args[2], ihc = args[3];
 		watchForMacroErrors();
 		final ImageJ ij = new ImageJ(ImageJ.STANDALONE);
 		ij.setLocation(0, 0);
@@ -75,6 +76,8 @@ public final class DocScreenshots {
 			"overlay\");", "");
 		shot("result", "objects", "DeepClass Legend", "DeepClass Results");
 		closeAll();
+		// README's picture: nuclei of a real immunohistochemistry image, 24 labelled by hand
+		cellsResult(ihc, work.resolve("nuclei.zip").toString());
 		// looking inside: kernels, feature maps, saliency of one 28 x 28 image
 		macro("run(\"Visualize Filters\", \"view=kernels model_file=[" + model + "] layer=1\");", "");
 		shot("kernels", "DeepClass Kernels conv1", "DeepClass Kernel Montage conv1 (16 filters x 1 " +
@@ -103,6 +106,28 @@ public final class DocScreenshots {
 		closeAll();
 		ij.exitWhenQuitting(true);
 		System.exit(0);
+	}
+
+	/**
+	 * The README's picture: nuclei found on a real immunohistochemistry image, 24 of them named
+	 * epithelial or stromal by hand ({@code scripts/screenshots/ihc_nuclei.ijm}), a small CNN
+	 * trained on those 24, and every nucleus classified: outlines coloured by class, the legend
+	 * and the results table.
+	 */
+	private static void cellsResult(final String ihc, final String model) throws Exception {
+		macro(Files.readString(Paths.get("scripts/screenshots/ihc_nuclei.ijm")), ihc);
+		macro("run(\"Import Dataset\", \"source=rois image=ihc roi_class=name " +
+			"class_pattern=[^(epithelial|stromal)$] patch_size=32 channels=keep\"); " +
+			"run(\"Train Classifier\", \"dataset=[DeepClass dataset ihc] architecture=custom " +
+			"custom_architecture=[cnn:8-16,dense=32] epochs=40 batch_size=8 optimizer=adam " +
+			"learning_rate=0.001 validation_fraction=0 seed=1 augmentation=[flip,rot90] model_file=[" +
+			model + "]\");", "");
+		closeAllBut("ihc");
+		macro("selectWindow(\"ihc\"); roiManager(\"Show None\"); run(\"Classify Images\", " +
+			"\"model_file=[" + model + "] input=rois patch_size=32 overlay\");", "");
+		shot("cells-result", "ihc", "DeepClass Legend", "DeepClass Results");
+		closeAll();
+		IJ.runMacro("roiManager(\"reset\");");
 	}
 
 	/** A macro error opens a modal dialog that would wait forever here: report it and stop. */
@@ -238,6 +263,19 @@ public final class DocScreenshots {
 		final BufferedImage image = new Robot().createScreenCapture(r);
 		ImageIO.write(image, "png", out.resolve(name + ".png").toFile());
 		IJ.log("screenshot " + name + ".png " + r.width + "x" + r.height + " at " + r.x + "," + r.y);
+	}
+
+	/** Closes every image and DeepClass window except the image with this title. */
+	private static void closeAllBut(final String keep) throws Exception {
+		Interpreter.batchMode = false;
+		IJ.runMacro("list = getList(\"image.titles\"); for (i = 0; i < list.length; i++) if " +
+			"(list[i] != \"" + keep + "\") close(list[i]); list = getList(\"window.titles\"); " +
+			"for (i = 0; i < list.length; i++) if (startsWith(list[i], \"DeepClass\")) { " +
+			"selectWindow(list[i]); run(\"Close\"); }");
+		for (final Frame f : Frame.getFrames())
+			if (f.isShowing() && f.getTitle().startsWith("DeepClass Training")) EventQueue
+				.invokeAndWait(f::dispose);
+		IJ.wait(300);
 	}
 
 	private static void closeAll() throws Exception {

@@ -101,14 +101,20 @@ public final class FilterImages {
 		return imp;
 	}
 
+	/** About how wide (pixels) a kernel montage's grid may grow before its tiles shrink. */
+	static final int MONTAGE_GRID = 640;
+
 	/**
 	 * All kernels of a layer in one RGB picture: one row per filter and one column per input
-	 * channel, or, with one input channel, the filters in a near-square grid.
+	 * channel, or, with one input channel, the filters in a near-square grid. Tiles are as large as
+	 * fits a grid about {@link #MONTAGE_GRID} pixels wide (16 to 64 pixels a kernel): 16 3x3
+	 * kernels get 66 pixels each, 16 filters x 32 channels 21.
 	 */
-	public static ImagePlus kernelMontage(final ConvKernels k, final int zoom) {
-		final ImagePlus stack = kernelStack(k, zoom);
+	public static ImagePlus kernelMontage(final ConvKernels k) {
 		final int columns = k.channels() > 1 ? k.channels() : (int) Math.ceil(Math.sqrt(k.filters()));
 		final int rows = (k.filters() * k.channels() + columns - 1) / columns;
+		final int tile = Math.max(16, Math.min(64, MONTAGE_GRID / Math.max(columns, rows)));
+		final ImagePlus stack = kernelStack(k, zoomFor(Math.max(k.width(), k.height()), tile));
 		final ColorProcessor tiles = grid(stack.getStack(), columns, rows, true);
 		// a legend band: which layer, and what the colours mean
 		final String scale = "+  (each kernel to its own max)";
