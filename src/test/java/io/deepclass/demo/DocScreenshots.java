@@ -125,6 +125,8 @@ public final class DocScreenshots {
 		closeAllBut("ihc");
 		macro("selectWindow(\"ihc\"); roiManager(\"Show None\"); run(\"Classify Images\", " +
 			"\"model_file=[" + model + "] input=rois patch_size=32 overlay\");", "");
+		final Frame roiManager = ij.plugin.frame.RoiManager.getInstance();
+		if (roiManager != null) EventQueue.invokeAndWait(() -> roiManager.setVisible(false));
 		shot("cells-result", "ihc", "DeepClass Legend", "DeepClass Results");
 		closeAll();
 		IJ.runMacro("roiManager(\"reset\");");
