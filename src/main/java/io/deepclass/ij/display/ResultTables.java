@@ -1,6 +1,9 @@
 package io.deepclass.ij.display;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import ij.measure.ResultsTable;
 
@@ -28,15 +31,32 @@ public final class ResultTables {
 
 	private ResultTables() {}
 
-	/** One row per class (count), then one per skipped file (reason). */
+	/**
+	 * A reason shared by more skipped items than this gets one row with their count (e.g. 202
+	 * unlabelled nuclei named "nucleus"), not a row each.
+	 */
+	static final int GROUPED_SKIPS = 5;
+
+	/**
+	 * One row per class (count), then one per skipped file (reason); items skipped for the same
+	 * reason more than {@link #GROUPED_SKIPS} times share one row: "202 items, first: ...".
+	 */
 	public static ResultsTable importReport(final ImportReport report) {
 		final ResultsTable rt = new ResultsTable();
 		for (int c = 0; c < report.classNames().size(); c++)
 			reportRow(rt, "class", report.classNames().get(c), report.classCounts()[c], "");
 		for (final String warning : report.warnings())
 			reportRow(rt, "warning", "", 0, warning);
+		final Map<String, List<String>> byReason = new LinkedHashMap<>();
 		for (final ImportReport.Skipped skipped : report.skipped())
-			reportRow(rt, "skipped", skipped.source(), 0, skipped.reason());
+			byReason.computeIfAbsent(skipped.reason(), k -> new ArrayList<>()).add(skipped.source());
+		for (final Map.Entry<String, List<String>> reason : byReason.entrySet()) {
+			final List<String> sources = reason.getValue();
+			if (sources.size() > GROUPED_SKIPS) reportRow(rt, "skipped", sources.size() + " items, " +
+				"first: " + sources.get(0), sources.size(), reason.getKey());
+			else for (final String source : sources)
+				reportRow(rt, "skipped", source, 1, reason.getKey());
+		}
 		return rt;
 	}
 
