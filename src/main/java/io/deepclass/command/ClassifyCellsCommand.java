@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.scijava.command.Command;
+import org.scijava.log.LogService;
 import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -21,6 +22,7 @@ import io.deepclass.core.data.DecodedImage;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.transfer.Backbone;
 import io.deepclass.ij.bridge.DeepClassPlugIn;
+import io.deepclass.ij.cells.CellCrops;
 import io.deepclass.ij.cells.CellWindow;
 
 /**
@@ -33,14 +35,23 @@ import io.deepclass.ij.cells.CellWindow;
  * <p>
  * Macro (opens the panel): {@code run("Classify Cells Interactively", "model=[pretrained
  * features] backbone=file backbone_file=/models/resnet18.onnx input_size=96 patch_size=0
- * classes=[mitotic,interphase]");}
+ * classes=[mitotic,interphase]");}; on a folder of cell crops instead of an image:
+ * {@code crops_folder=/data/crops} ({@link CellCrops}).
  */
 @Plugin(type = Command.class, label = "Classify Cells Interactively", attrs = @Attr(name =
 	DeepClassPlugIn.MENU_KEY, value = "cells"))
 public class ClassifyCellsCommand implements Command {
 
-	@Parameter(label = "image")
+	@Parameter
+	private LogService log;
+
+	@Parameter(label = "image", required = false)
 	private ImagePlus image;
+
+	@Parameter(label = "crops_folder", style = "directory", required = false, description =
+		"instead of an image: a folder of cell crops (sub-folders named by class for crops already " +
+			"labelled), shown side by side")
+	private File crops_folder;
 
 	@Parameter(label = "model", description = "pretrained features: a backbone's features once, a linear head retrained in " +
 			"a fraction of a second (the default); from scratch: a small CNN on the patches, slower")
@@ -75,11 +86,26 @@ public class ClassifyCellsCommand implements Command {
 
 	@Override
 	public void run() {
-		if (image == null) throw new DeepClassException("open an image with cell ROIs first.");
+		if (CommandSupport.given(crops_folder)) image = crops();
+		if (image == null) throw new DeepClassException("open an image with cell ROIs first, or " +
+			"choose a crops_folder.");
 		final int[] channels = DecodedImage.parseChannels(select_channels);
 		final List<String> names = Arrays.stream(classes.split(",")).map(String::trim).filter(
 			s -> !s.isEmpty()).distinct().toList();
 		CellWindow.open(image, cellModel(channels), channels, patch_size, names, seed);
+	}
+
+	/** The crops of crops_folder side by side, shown, with a ROI each. */
+	private ImagePlus crops() {
+		try {
+			final ImagePlus grid = CellCrops.open(crops_folder.toPath(), log::info);
+			grid.show();
+			return grid;
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("cannot read the crops in '" + crops_folder + "': " + e
+				.getMessage(), e);
+		}
 	}
 
 	private CellModel cellModel(final int[] channels) {

@@ -80,6 +80,23 @@ public final class ImageFiles {
 	}
 
 	/**
+	 * The files directly in {@code folder} (true class unknown) and those of each of its
+	 * sub-folders (true class: the sub-folder's name), in name order: a set of images partly
+	 * sorted into class folders. Hidden files and folders are left out.
+	 */
+	public static List<ImageFile> inFolderAndClassFolders(final Path folder) throws IOException {
+		if (!Files.isDirectory(folder)) throw new DatasetException("'" + folder + "' is not a " +
+			"folder. Choose the folder that holds the images.");
+		final List<ImageFile> files = new ArrayList<>();
+		for (final Path file : list(folder, false))
+			files.add(new ImageFile(file, null));
+		for (final Path classFolder : list(folder, true))
+			for (final Path file : list(classFolder, false))
+				files.add(new ImageFile(file, classFolder.getFileName().toString()));
+		return files;
+	}
+
+	/**
 	 * The longest line of a list file, in bytes: a path has at most 4 096 bytes on Linux and
 	 * 32 767 characters on Windows, so 64 KiB is more than any path and refuses a file of one
 	 * endless line at once.
