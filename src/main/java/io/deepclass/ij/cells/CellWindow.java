@@ -12,6 +12,7 @@ import ij.plugin.frame.RoiManager;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.cells.CellModel;
+import io.deepclass.ij.display.WindowLayout;
 import io.deepclass.ij.input.ImageInputs;
 
 /**
@@ -52,7 +53,8 @@ public final class CellWindow {
 		try {
 			SwingUtilities.invokeAndWait(() -> {
 				panel[0] = new CellPanel(session, RoiManager.getInstance(), model.describe());
-				panel[0].setLocationRelativeTo(imp.getWindow());
+				// beside the image, not over it (a small image is magnified first)
+				WindowLayout.arrange(imp, null, List.of(), List.of(panel[0]));
 				panel[0].setVisible(true);
 			});
 		}
