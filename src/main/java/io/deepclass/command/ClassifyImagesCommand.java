@@ -1,5 +1,7 @@
 package io.deepclass.command;
 
+import static io.deepclass.ij.bridge.DialogGroups.*;
+
 import java.io.File;
 import java.io.IOException;
 import java.util.List;
@@ -57,8 +59,8 @@ import io.deepclass.ij.input.ImageSamples;
  * an interrupted run: {@code run("Classify Images", "model_file=/data/model.zip input=list
  * list_file=/data/todo.txt resize save_csv=/data/results.csv resume");}
  */
-@Plugin(type = Command.class, headless = true, label = "Classify Images", attrs = @Attr(name =
-	DeepClassPlugIn.MENU_KEY, value = "classify"))
+@Plugin(type = Command.class, headless = true, label = "Classify Images", attrs = {@Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "classify"), @Attr(name = DOCS, value = "classifying.md")})
 public class ClassifyImagesCommand implements Command {
 
 	@Parameter
@@ -70,17 +72,22 @@ public class ClassifyImagesCommand implements Command {
 	@Parameter(label = "input")
 	private Input input = Input.STACK;
 
-	@Parameter(label = "image", required = false)
+	@Parameter(label = "image", attrs = @Attr(name = SHOWN_WHEN,
+		value = "input=slice|stack|rois"),
+		required = false)
 	private ImagePlus image;
 
-	@Parameter(label = "folder", style = "directory", required = false)
+	@Parameter(label = "folder", attrs = @Attr(name = SHOWN_WHEN, value = "input=folder"),
+		style = "directory", required = false)
 	private File folder;
 
-	@Parameter(label = "recursive", description = "input=folder: every image below the folder, " +
+	@Parameter(label = "recursive", attrs = @Attr(name = SHOWN_WHEN, value = "input=folder"),
+		description = "input=folder: every image below the folder, " +
 		"at any depth")
 	private boolean recursive = false;
 
-	@Parameter(label = "list_file", style = "open", required = false, description = "input=list: " +
+	@Parameter(label = "list_file", attrs = @Attr(name = SHOWN_WHEN, value = "input=list"),
+		style = "open", required = false, description = "input=list: " +
 		"a text file with one image path per line")
 	private File list_file;
 
@@ -88,7 +95,8 @@ public class ClassifyImagesCommand implements Command {
 		"model's input (ROI patches always are)")
 	private boolean resize = false;
 
-	@Parameter(label = "patch_size", min = "0", description = "square patch around each ROI; 0 = " +
+	@Parameter(label = "patch_size", attrs = @Attr(name = SHOWN_WHEN, value = "input=rois"),
+		min = "0", description = "square patch around each ROI; 0 = " +
 		"the ROI's bounding box")
 	private int patch_size = 0;
 

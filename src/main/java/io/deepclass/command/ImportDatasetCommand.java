@@ -1,5 +1,7 @@
 package io.deepclass.command;
 
+import static io.deepclass.ij.bridge.DialogGroups.*;
+
 import java.io.File;
 import java.io.IOException;
 
@@ -40,8 +42,8 @@ import io.deepclass.ij.input.ReadingProgress;
  * channels=gray");} or {@code run("Import Dataset", "source=idx idx_images=/data/train-images-idx3-ubyte.gz
  * idx_labels=/data/train-labels-idx1-ubyte.gz idx_classes=fashion-mnist");}
  */
-@Plugin(type = Command.class, headless = true, label = "Import Dataset", attrs = @Attr(name =
-	DeepClassPlugIn.MENU_KEY, value = "import"))
+@Plugin(type = Command.class, headless = true, label = "Import Dataset", attrs = {@Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "import"), @Attr(name = DOCS, value = "preparing-data.md")})
 public class ImportDatasetCommand implements Command {
 
 	@Parameter
@@ -50,30 +52,39 @@ public class ImportDatasetCommand implements Command {
 	@Parameter(label = "source")
 	private Source source = Source.FOLDER;
 
-	@Parameter(label = "folder", style = "directory", required = false)
+	@Parameter(label = "folder", attrs = @Attr(name = SHOWN_WHEN, value = "source=folder"),
+		style = "directory", required = false)
 	private File folder;
 
-	@Parameter(label = "idx_images", style = "open", required = false)
+	@Parameter(label = "idx_images", attrs = @Attr(name = SHOWN_WHEN, value = "source=idx"),
+		style = "open", required = false)
 	private File idx_images;
 
-	@Parameter(label = "idx_labels", style = "open", required = false)
+	@Parameter(label = "idx_labels", attrs = @Attr(name = SHOWN_WHEN, value = "source=idx"),
+		style = "open", required = false)
 	private File idx_labels;
 
-	@Parameter(label = "idx_classes", required = false, description = "class names for IDX " +
+	@Parameter(label = "idx_classes", attrs = @Attr(name = SHOWN_WHEN, value = "source=idx"),
+		required = false, description = "class names for IDX " +
 		"labels 0, 1, ...: comma-separated, 'fashion-mnist', or empty for numbers")
 	private String idx_classes = "";
 
-	@Parameter(label = "image", required = false)
+	@Parameter(label = "image", attrs = @Attr(name = SHOWN_WHEN,
+		value = "source=stack|rois"),
+		required = false)
 	private ImagePlus image;
 
-	@Parameter(label = "class_pattern", description = "regular expression taking the class from " +
+	@Parameter(label = "class_pattern", attrs = @Attr(name = SHOWN_WHEN,
+		value = "source=stack|rois"),
+		description = "regular expression taking the class from " +
 		"a slice label or ROI name (its first group)")
 	private String class_pattern = LabelledImagesReader.DEFAULT_PATTERN;
 
-	@Parameter(label = "roi_class")
+	@Parameter(label = "roi_class", attrs = @Attr(name = SHOWN_WHEN, value = "source=rois"))
 	private RoiClass roi_class = RoiClass.NAME;
 
-	@Parameter(label = "patch_size", min = "0", description = "square patch around each ROI; 0 = " +
+	@Parameter(label = "patch_size", attrs = @Attr(name = SHOWN_WHEN, value = "source=rois"),
+		min = "0", description = "square patch around each ROI; 0 = " +
 		"the ROI's bounding box")
 	private int patch_size = 64;
 

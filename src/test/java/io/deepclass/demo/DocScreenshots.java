@@ -274,15 +274,32 @@ public final class DocScreenshots {
 			});
 		IJ.wait(1500);
 		Rectangle r = null;
-		for (final Window w : windows) { // where it is on the screen (getBounds can be stale for
-			// a dialog placed without a window manager)
-			final Rectangle b = new Rectangle(w.getLocationOnScreen(), w.getSize());
-			r = r == null ? b : r.union(b);
+		BufferedImage image = null;
+		// a window just shown may not be where it says yet (seen: a black picture, or ImageJ's
+		// window where the dialog should be): capture again until the picture has the window's
+		// grey background
+		for (int attempt = 0; attempt < 8 && (image == null || !looksPainted(image)); attempt++) {
+			if (attempt > 0) IJ.wait(1000);
+			r = null;
+			for (final Window w : windows) { // where it is on the screen (getBounds can be stale for
+				// a dialog placed without a window manager)
+				final Rectangle b = new Rectangle(w.getLocationOnScreen(), w.getSize());
+				r = r == null ? b : r.union(b);
+			}
+			r = r.intersection(new Rectangle(java.awt.Toolkit.getDefaultToolkit().getScreenSize()));
+			image = new Robot().createScreenCapture(r);
 		}
-		r = r.intersection(new Rectangle(java.awt.Toolkit.getDefaultToolkit().getScreenSize()));
-		final BufferedImage image = new Robot().createScreenCapture(r);
 		ImageIO.write(image, "png", out.resolve(name + ".png").toFile());
 		IJ.log("screenshot " + name + ".png " + r.width + "x" + r.height + " at " + r.x + "," + r.y);
+	}
+
+	/** Less than a tenth of the picture is black (the empty screen of the virtual display). */
+	private static boolean looksPainted(final BufferedImage image) {
+		int black = 0;
+		for (int y = 0; y < image.getHeight(); y += 4)
+			for (int x = 0; x < image.getWidth(); x += 4)
+				if ((image.getRGB(x, y) & 0xffffff) == 0) black++;
+		return black * 10 < (image.getWidth() / 4 + 1) * (image.getHeight() / 4 + 1);
 	}
 
 	private static void closeAll() throws Exception {

@@ -147,6 +147,7 @@ class RecordAndReplayGuiTest {
 			EventQueue.invokeAndWait(() -> {
 				((Choice) gd.getChoices().get(0)).select("(none)"); // whatever images are open
 				final java.awt.Button button = group == null ? null : button(gd, group);
+				assertTrue(group == null || button != null, "a button for " + group);
 				if (button != null) for (final java.awt.event.ActionListener l : button
 					.getActionListeners())
 					l.actionPerformed(new ActionEvent(button, ActionEvent.ACTION_PERFORMED, ""));
@@ -166,6 +167,63 @@ class RecordAndReplayGuiTest {
 			recorder.close();
 			RememberedValuesTest.forget(SciJavaContext.get(), "train");
 		}
+	}
+
+	/**
+	 * A value typed into a group that is closed again before OK is remembered like any other:
+	 * the next dialog offers it in its (closed) group, whose button says the group was changed.
+	 */
+	@Test
+	void hiddenFieldsAreRemembered() throws Exception {
+		CiRequirement.require(!GraphicsEnvironment.isHeadless(), "there is no display (run under " +
+			"xvfb-run)");
+		RememberedValuesTest.forget(SciJavaContext.get(), "train");
+		try {
+			GenericDialog gd = openTrain();
+			final GenericDialog first = gd;
+			EventQueue.invokeAndWait(() -> {
+				press(button(first, "Optimisation"));
+				((TextField) fieldAfter(first, "learning rate")).setText("0.005");
+				press(button(first, "Optimisation"));
+				assertFalse(fieldAfter(first, "learning rate").isVisible(), "closed again");
+				first.actionPerformed(new ActionEvent(first.getButtons()[0],
+					ActionEvent.ACTION_PERFORMED, "OK"));
+			});
+			waitForCommand();
+			gd = openTrain();
+			final GenericDialog second = gd;
+			final String[] seen = new String[2];
+			EventQueue.invokeAndWait(() -> {
+				seen[0] = ((TextField) fieldAfter(second, "learning rate")).getText();
+				seen[1] = button(second, "Optimisation").getLabel();
+				second.actionPerformed(new ActionEvent(second.getButtons()[1],
+					ActionEvent.ACTION_PERFORMED, "Cancel"));
+			});
+			waitForCommand();
+			assertEquals("0.005", seen[0].replaceAll("0+$", ""), "remembered while hidden");
+			assertEquals("+ Optimisation (changed)", seen[1]);
+		}
+		finally {
+			RememberedValuesTest.forget(SciJavaContext.get(), "train");
+		}
+	}
+
+	private Thread command;
+
+	private GenericDialog openTrain() throws InterruptedException {
+		command = new Thread(() -> new DeepClassPlugIn().run("train"), "Run$_DeepClass test");
+		command.start();
+		return waitForDialog("DeepClass: Train Classifier");
+	}
+
+	private void waitForCommand() throws InterruptedException {
+		command.join(60_000);
+		assertFalse(command.isAlive(), "the command finished");
+	}
+
+	private static void press(final java.awt.Button b) {
+		for (final java.awt.event.ActionListener l : b.getActionListeners())
+			l.actionPerformed(new ActionEvent(b, ActionEvent.ACTION_PERFORMED, b.getLabel()));
 	}
 
 	/** The button in {@code c} whose label contains {@code text}, or null. */
