@@ -1,5 +1,7 @@
 package io.deepclass.command;
 
+import static io.deepclass.ij.bridge.DialogGroups.*;
+
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,40 +45,48 @@ import io.deepclass.ij.input.ImageSamples;
  * </ul>
  * Macro: {@code run("Visualize Filters", "model_file=/data/model.zip view=kernels layer=1");}
  */
-@Plugin(type = Command.class, headless = true, label = "Visualize Filters", attrs = @Attr(name =
-	DeepClassPlugIn.MENU_KEY, value = "filters"))
+@Plugin(type = Command.class, headless = true, label = "Visualize Filters", attrs = {@Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "filters"), @Attr(name = DOCS, value = "looking-inside.md")})
 public class VisualizeFiltersCommand implements Command {
+
+	/** The views that use a model, and those that look at an image. */
+	private static final String MODEL = "view=kernels|feature maps|saliency", IMAGE =
+		"view=feature maps|fixed filters|saliency";
 
 	@Parameter(label = "view")
 	private View view = View.KERNELS;
 
-	@Parameter(label = "model_file", style = "open", required = false,
-		description = "not needed for fixed filters")
+	@Parameter(label = "model_file", attrs = @Attr(name = SHOWN_WHEN, value = MODEL), style = "open",
+		required = false, description = "not needed for fixed filters")
 	private File model_file;
 
-	@Parameter(label = "image", required = false)
+	@Parameter(label = "image", attrs = @Attr(name = SHOWN_WHEN, value = IMAGE), required = false)
 	private ImagePlus image;
 
-	@Parameter(label = "layer", min = "1", description = "convolution layer, from 1")
+	@Parameter(label = "layer", attrs = @Attr(name = SHOWN_WHEN, value = "view=kernels|feature maps"),
+		min = "1", description = "convolution layer, from 1")
 	private int layer = 1;
 
-	@Parameter(label = "kernel")
+	@Parameter(label = "kernel", attrs = @Attr(name = SHOWN_WHEN, value = "view=fixed filters"))
 	private Kernel kernel = Kernel.VERTICAL_AND_HORIZONTAL_EDGES;
 
-	@Parameter(label = "custom_kernel", required = false,
-		description = "9 or 25 numbers, row by row, e.g. 1 0 -1 2 0 -2 1 0 -1")
+	@Parameter(label = "custom_kernel", attrs = @Attr(name = SHOWN_WHEN, value = "view=fixed filters"),
+		required = false, description = "9 or 25 numbers, row by row, e.g. 1 0 -1 2 0 -2 1 0 -1")
 	private String custom_kernel = "";
 
-	@Parameter(label = "count", min = "1", description = "fixed filters: first slices to show")
+	@Parameter(label = "count", attrs = @Attr(name = SHOWN_WHEN, value = "view=fixed filters"),
+		min = "1", description = "fixed filters: first slices to show")
 	private int count = 8;
 
-	@Parameter(label = "method")
+	@Parameter(label = "method", attrs = @Attr(name = SHOWN_WHEN, value = "view=saliency"))
 	private SaliencyMethod method = SaliencyMethod.OCCLUSION;
 
-	@Parameter(label = "patch_size", min = "0", description = "occlusion square; 0 = automatic")
+	@Parameter(label = "patch_size", attrs = @Attr(name = SHOWN_WHEN, value = "view=saliency"),
+		min = "0", description = "occlusion square; 0 = automatic")
 	private int patch_size = 0;
 
-	@Parameter(label = "opacity", min = "0", max = "100", description = "heat map opacity, %")
+	@Parameter(label = "opacity", attrs = @Attr(name = SHOWN_WHEN, value = "view=saliency"),
+		min = "0", max = "100", description = "heat map opacity, %")
 	private int opacity = 50;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "kernels")
