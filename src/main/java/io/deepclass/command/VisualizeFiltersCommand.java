@@ -1,10 +1,6 @@
 package io.deepclass.command;
 
-import static io.deepclass.ij.bridge.DialogGroups.*;
-
-import java.io.File;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import static io.deepclass.ij.bridge.DialogGroups.DOCS;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -15,15 +11,12 @@ import org.scijava.plugin.Plugin;
 import ij.ImagePlus;
 import ij.gui.Roi;
 
-import io.deepclass.command.Choices.Kernel;
 import io.deepclass.command.Choices.SaliencyMethod;
-import io.deepclass.command.Choices.View;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.inspect.ConvKernels;
-import io.deepclass.core.inspect.FixedFilters;
 import io.deepclass.core.inspect.NetworkInspector;
 import io.deepclass.ij.bridge.DeepClassPlugIn;
 import io.deepclass.ij.display.FilterImages;
@@ -47,47 +40,7 @@ import io.deepclass.ij.input.ImageSamples;
  */
 @Plugin(type = Command.class, headless = true, label = "Visualize Filters", attrs = {@Attr(name =
 	DeepClassPlugIn.MENU_KEY, value = "filters"), @Attr(name = DOCS, value = "looking-inside.md")})
-public class VisualizeFiltersCommand implements Command {
-
-	/** The views that use a model, and those that look at an image. */
-	private static final String MODEL = "view=kernels|feature maps|saliency", IMAGE =
-		"view=feature maps|fixed filters|saliency";
-
-	@Parameter(label = "view")
-	private View view = View.KERNELS;
-
-	@Parameter(label = "model_file", attrs = @Attr(name = SHOWN_WHEN, value = MODEL), style = "open",
-		required = false, description = "not needed for fixed filters")
-	private File model_file;
-
-	@Parameter(label = "image", attrs = @Attr(name = SHOWN_WHEN, value = IMAGE), required = false)
-	private ImagePlus image;
-
-	@Parameter(label = "layer", attrs = @Attr(name = SHOWN_WHEN, value = "view=kernels|feature maps"),
-		min = "1", description = "convolution layer, from 1")
-	private int layer = 1;
-
-	@Parameter(label = "kernel", attrs = @Attr(name = SHOWN_WHEN, value = "view=fixed filters"))
-	private Kernel kernel = Kernel.VERTICAL_AND_HORIZONTAL_EDGES;
-
-	@Parameter(label = "custom_kernel", attrs = @Attr(name = SHOWN_WHEN, value = "view=fixed filters"),
-		required = false, description = "9 or 25 numbers, row by row, e.g. 1 0 -1 2 0 -2 1 0 -1")
-	private String custom_kernel = "";
-
-	@Parameter(label = "count", attrs = @Attr(name = SHOWN_WHEN, value = "view=fixed filters"),
-		min = "1", description = "fixed filters: first slices to show")
-	private int count = 8;
-
-	@Parameter(label = "method", attrs = @Attr(name = SHOWN_WHEN, value = "view=saliency"))
-	private SaliencyMethod method = SaliencyMethod.OCCLUSION;
-
-	@Parameter(label = "patch_size", attrs = @Attr(name = SHOWN_WHEN, value = "view=saliency"),
-		min = "0", description = "occlusion square; 0 = automatic")
-	private int patch_size = 0;
-
-	@Parameter(label = "opacity", attrs = @Attr(name = SHOWN_WHEN, value = "view=saliency"),
-		min = "0", max = "100", description = "heat map opacity, %")
-	private int opacity = 50;
+public class VisualizeFiltersCommand extends VisualizeFiltersParameters implements Command {
 
 	@Parameter(type = ItemIO.OUTPUT, label = "kernels")
 	private ImagePlus kernels;
@@ -129,7 +82,8 @@ public class VisualizeFiltersCommand implements Command {
 					maps.height()), 112));
 				featureMontage = FilterImages.featureMontage(inspector.allFeatureMaps(input), 42);
 			}
-			case FIXED_FILTERS -> filtered = FilterImages.fixedFilters(requireImage(), count, kernels());
+			case FIXED_FILTERS -> filtered = FilterImages.fixedFilters(requireImage(), count, kernel
+				.filters(custom_kernel));
 			case SALIENCY -> saliency();
 		}
 	}
@@ -160,22 +114,6 @@ public class VisualizeFiltersCommand implements Command {
 				.Options.of(info))) : ImageInputs.slicesForModel(imp, false, info, true).result())
 					.dataset();
 		return one.image(0);
-	}
-
-	/** The fixed kernels chosen, by name. */
-	private Map<String, float[]> kernels() {
-		final Map<String, float[]> chosen = new LinkedHashMap<>();
-		if (kernel != Kernel.HORIZONTAL_EDGE && kernel != Kernel.CUSTOM) chosen.put("vertical edge",
-			FixedFilters.VERTICAL_EDGE);
-		if (kernel != Kernel.VERTICAL_EDGE && kernel != Kernel.CUSTOM) chosen.put("horizontal edge",
-			FixedFilters.HORIZONTAL_EDGE);
-		if (kernel == Kernel.CUSTOM) {
-			if (custom_kernel == null || custom_kernel.isBlank())
-				throw new DeepClassException("kernel=custom needs custom_kernel=[9 or 25 numbers, " +
-					"row by row].");
-			chosen.put("custom", FixedFilters.parse(custom_kernel));
-		}
-		return chosen;
 	}
 
 	private void saliency() {
