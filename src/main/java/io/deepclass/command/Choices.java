@@ -93,7 +93,9 @@ public final class Choices {
 
 	/** What Classify Images classifies. */
 	public enum Input {
-		SLICE, STACK, FOLDER, LIST, ROIS;
+		SLICE, STACK, FOLDER, LIST, ROIS,
+		/** Every image of a folder with its ROI set beside it (cells1.tif + cells1.zip). */
+		ROIS_IN_FOLDER;
 
 		@Override
 		public String toString() {
@@ -113,7 +115,9 @@ public final class Choices {
 
 	/** Where Import Dataset takes labelled images from. */
 	public enum Source {
-		FOLDER, IDX, STACK, ROIS;
+		FOLDER, IDX, STACK, ROIS,
+		/** The labelled ROIs of every image of a folder with its ROI set (cells1.tif + cells1.zip). */
+		ROIS_IN_FOLDER;
 
 		@Override
 		public String toString() {

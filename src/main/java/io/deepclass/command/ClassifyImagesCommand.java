@@ -47,6 +47,10 @@ import io.deepclass.ij.input.ImageSamples;
  * many files there are, Esc stops after the current batch, and {@code resume} continues an
  * interrupted run's CSV. Unreadable, vanished or changed files are skipped and listed in the Log.
  * <p>
+ * {@code input=[rois in folder]}: every image of a folder with its ROI set ({@code cells1.tif}
+ * with {@code cells1.zip}), one row per ROI, and each ROI set written to {@code output_folder}
+ * with the predicted classes (see {@link CellsInFolder}).
+ * <p>
  * Macro (headless batch): {@code run("Classify Images", "model_file=/data/model.zip
  * input=folder folder=/data/new resize save_csv=/data/results.csv");}, or for a list, resuming
  * an interrupted run: {@code run("Classify Images", "model_file=/data/model.zip input=list
@@ -77,6 +81,11 @@ public class ClassifyImagesCommand extends ClassifyImagesParameters implements C
 		if (resume && !CommandSupport.given(save_csv))
 			throw new DeepClassException("resume continues a results CSV: give save_csv=<the CSV of " +
 				"the interrupted run>.");
+		if (input == Input.ROIS_IN_FOLDER) {
+			results = CellsInFolder.classify(classifier, folder, output_folder, patch_size, save_csv,
+				log);
+			return;
+		}
 		if (input == Input.LIST || input == Input.FOLDER && (recursive || CommandSupport.given(
 			save_csv)))
 		{
@@ -85,6 +94,11 @@ public class ClassifyImagesCommand extends ClassifyImagesParameters implements C
 			confusion = out.confusion();
 			return;
 		}
+		classifyOpen(model, classifier);
+	}
+
+	/** The open image's slices or ROIs, or a folder read whole; the CSV written after. */
+	private void classifyOpen(final ModelBundle model, final Classifier classifier) {
 		final ImageInputs.ForModel items = items(model.info());
 		for (final var skipped : items.result().report().skipped())
 			log.warn("DeepClass: skipped " + SafeNames.oneLine(skipped.source()) +

@@ -29,7 +29,8 @@ abstract class ClassifyImagesParameters {
 		required = false)
 	ImagePlus image;
 
-	@Parameter(label = "folder", attrs = @Attr(name = SHOWN_WHEN, value = "input=folder"),
+	@Parameter(label = "folder", attrs = @Attr(name = SHOWN_WHEN, value =
+		"input=folder|rois in folder"),
 		style = "directory", required = false)
 	File folder;
 
@@ -46,7 +47,8 @@ abstract class ClassifyImagesParameters {
 		"model's input (ROI patches always are)")
 	boolean resize = false;
 
-	@Parameter(label = "patch_size", attrs = @Attr(name = SHOWN_WHEN, value = "input=rois"),
+	@Parameter(label = "patch_size", attrs = @Attr(name = SHOWN_WHEN, value =
+		"input=rois|rois in folder"),
 		min = "0", description = "square patch around each ROI; 0 = the ROI's bounding box")
 	int patch_size = 0;
 
@@ -56,6 +58,12 @@ abstract class ClassifyImagesParameters {
 	@Parameter(label = "saliency", description = "where the network looks, as a heat map over " +
 		"each slice or ROI (overlay)")
 	Saliency saliency = Saliency.NONE;
+
+	@Parameter(label = "output_folder", attrs = @Attr(name = SHOWN_WHEN, value =
+		"input=rois in folder"), style = "directory", required = false, description =
+			"input=[rois in folder]: where each image's ROI set is written with the predicted " +
+				"classes (not the input folder)")
+	File output_folder;
 
 	@Parameter(label = "save_csv", style = "save", required = false)
 	File save_csv;

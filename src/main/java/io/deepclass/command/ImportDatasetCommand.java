@@ -20,6 +20,7 @@ import io.deepclass.core.data.IdxReader;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.ij.bridge.DeepClassPlugIn;
+import io.deepclass.ij.cells.LabelledCells;
 import io.deepclass.ij.display.ResultTables;
 import io.deepclass.ij.input.DatasetStacks;
 import io.deepclass.ij.input.ImageInputs;
@@ -28,7 +29,8 @@ import io.deepclass.ij.input.ImageSamples;
 /**
  * Plugins > DeepClass > Import Dataset: a labelled dataset from a folder (one sub-folder per
  * class), IDX files, the open stack (class from slice labels) or the ROIs on the open image
- * (class from ROI name or group). Output: a dataset stack (slice label "class/source") and an
+ * (class from ROI name or group), or the labelled ROIs of a folder's images with their ROI sets
+ * ({@code source=[rois in folder]}, see {@link LabelledCells}). Output: a dataset stack (slice label "class/source") and an
  * import report table (images per class, skipped files and why).
  * <p>
  * Macro: {@code run("Import Dataset", "source=folder folder=/data/cells width=64 height=64
@@ -59,9 +61,11 @@ public class ImportDatasetCommand extends ImportDatasetParameters implements Com
 			case STACK -> DatasetStacks.toDataset(requireImage(), class_pattern, target, options);
 			case ROIS -> ImageInputs.labelledRois(requireImage(), roi_class == RoiClass.GROUP,
 				class_pattern, patch_size, target, options);
+			case ROIS_IN_FOLDER -> LabelledCells.read(CommandSupport.given(folder) ? folder.toPath()
+				: null, roi_class == RoiClass.NAME, class_pattern, patch_size, target, options);
 		};
 		final String name = switch (source) {
-			case FOLDER -> folder.getName();
+			case FOLDER, ROIS_IN_FOLDER -> folder.getName();
 			case IDX -> idx_images.getName();
 			case STACK, ROIS -> image.getTitle();
 		};

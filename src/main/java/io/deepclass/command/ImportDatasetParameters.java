@@ -25,7 +25,8 @@ abstract class ImportDatasetParameters {
 	@Parameter(label = "source")
 	Source source = Source.FOLDER;
 
-	@Parameter(label = "folder", attrs = @Attr(name = SHOWN_WHEN, value = "source=folder"),
+	@Parameter(label = "folder", attrs = @Attr(name = SHOWN_WHEN, value =
+		"source=folder|rois in folder"),
 		style = "directory", required = false)
 	File folder;
 
@@ -47,14 +48,16 @@ abstract class ImportDatasetParameters {
 	ImagePlus image;
 
 	@Parameter(label = "class_pattern", attrs = @Attr(name = SHOWN_WHEN, value =
-		"source=stack|rois"), description = "regular expression taking the class from a slice " +
-			"label or ROI name (its first group)")
+		"source=stack|rois|rois in folder"), description = "regular expression taking the class " +
+			"from a slice label or ROI name (its first group)")
 	String class_pattern = LabelledImagesReader.DEFAULT_PATTERN;
 
-	@Parameter(label = "roi_class", attrs = @Attr(name = SHOWN_WHEN, value = "source=rois"))
+	@Parameter(label = "roi_class", attrs = @Attr(name = SHOWN_WHEN, value =
+		"source=rois|rois in folder"))
 	RoiClass roi_class = RoiClass.NAME;
 
-	@Parameter(label = "patch_size", attrs = @Attr(name = SHOWN_WHEN, value = "source=rois"),
+	@Parameter(label = "patch_size", attrs = @Attr(name = SHOWN_WHEN, value =
+		"source=rois|rois in folder"),
 		min = "0", description = "square patch around each ROI; 0 = the ROI's bounding box")
 	int patch_size = 64;
 

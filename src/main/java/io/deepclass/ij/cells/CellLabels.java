@@ -12,11 +12,22 @@ import ij.gui.Roi;
  * group" reads) and the ROI property {@value #PROPERTY} holding the class name (group names are
  * ImageJ preferences, not saved with the ROIs; the property is). Reading prefers the property,
  * then the group's name, then "group N".
+ * <p>
+ * A ROI set written by a classification ({@link CellFolderClassification}) carries predictions,
+ * not labels: the predicted class in {@value #PREDICTION} (with {@value #CONFIDENCE}) and in the
+ * group, so that the ROI Manager colours the classes. A group beside a {@value #PREDICTION}
+ * property is therefore not read as a label; the {@value #PROPERTY} property still is.
  */
 public final class CellLabels {
 
 	/** The ROI property holding the class name of a labelled cell. */
 	public static final String PROPERTY = "DeepClass_class";
+
+	/** The ROI property holding the class a classification predicted for a cell. */
+	public static final String PREDICTION = "DeepClass_prediction";
+
+	/** The ROI property holding the predicted class's probability, e.g. "0.973". */
+	public static final String CONFIDENCE = "DeepClass_confidence";
 
 	private CellLabels() {}
 
@@ -24,6 +35,7 @@ public final class CellLabels {
 	public static String read(final Roi roi) {
 		final String property = roi.getProperty(PROPERTY);
 		if (property != null && !property.isBlank()) return property.trim();
+		if (roi.getProperty(PREDICTION) != null) return null;
 		final int group = roi.getGroup();
 		if (group <= 0) return null;
 		final String name = Roi.getGroupName(group);
@@ -52,6 +64,21 @@ public final class CellLabels {
 		}
 		roi.setProperty(PROPERTY, name);
 		// ImageJ has 255 groups
+		roi.setGroup(Math.min(255, index + 1));
+	}
+
+	/**
+	 * Marks {@code roi} with the class {@code index} ({@code name}) predicted with
+	 * {@code confidence}: properties {@value #PREDICTION} and {@value #CONFIDENCE}, and the group
+	 * (class + 1). A label it carried stays in {@value #PROPERTY}, where it is still read.
+	 */
+	public static void writePrediction(final Roi roi, final int index, final String name,
+		final float confidence)
+	{
+		final String label = read(roi);
+		if (label != null) roi.setProperty(PROPERTY, label);
+		roi.setProperty(PREDICTION, name);
+		roi.setProperty(CONFIDENCE, String.format(java.util.Locale.ROOT, "%.4f", confidence));
 		roi.setGroup(Math.min(255, index + 1));
 	}
 

@@ -2,20 +2,15 @@ package io.deepclass.ij.cells;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import ij.ImagePlus;
 import ij.gui.Roi;
-import ij.io.RoiEncoder;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
@@ -199,28 +194,6 @@ public final class CellSession {
 	 * written to a temporary file first and renamed only when complete.
 	 */
 	public void saveRois(final Path file) throws IOException {
-		final Path folder = file.toAbsolutePath().getParent();
-		final Path partial = Files.createTempFile(folder, ".deepclass-rois-", ".zip.part");
-		try {
-			try (OutputStream out = Files.newOutputStream(partial); ZipOutputStream zip =
-				new ZipOutputStream(out))
-			{
-				final java.util.Set<String> used = new java.util.HashSet<>();
-				for (int i = 0; i < rois.length; i++) {
-					String name = rois[i].getName() != null ? rois[i].getName() : String.format("%04d", i + 1);
-					name = name.replaceAll("[\\\\/:*?\"<>|]", "_");
-					while (!used.add(name))
-						name = name + "-" + (i + 1);
-					zip.putNextEntry(new ZipEntry(name + ".roi"));
-					zip.write(RoiEncoder.saveAsByteArray(rois[i]));
-					zip.closeEntry();
-				}
-			}
-			Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-		}
-		finally {
-			Files.deleteIfExists(partial);
-		}
+		RoiSets.write(rois, file);
 	}
 }

@@ -66,6 +66,28 @@ public final class IjImageDecoder implements ImageDecoder {
 
 	@Override
 	public DecodedImage decode(final Path file) throws IOException {
+		final ImagePlus imp = open(file, false);
+		try {
+			return ImageSamples.of(imp, options, true).get(0).image();
+		}
+		catch (final DatasetException e) {
+			throw new IOException(e.getMessage(), e);
+		}
+	}
+
+	/**
+	 * The whole image in {@code file}, every plane of a stack or hyperstack, with the same checks
+	 * as {@link #decode} (size declared in the header against the memory, damage as an
+	 * {@link IOException}); for the cells of an image with its ROI set, whose ROIs may sit on any
+	 * plane.
+	 */
+	public static ImagePlus openWhole(final Path file) throws IOException {
+		final ImagePlus imp = open(file, true);
+		imp.setTitle(file.getFileName().toString());
+		return imp;
+	}
+
+	private static ImagePlus open(final Path file, final boolean wholeStack) throws IOException {
 		if (!Files.isRegularFile(file)) throw new IOException(Files.exists(file) ? ImageFiles.NOT_REGULAR
 			: "vanished or a broken link");
 		if (!Files.isReadable(file)) throw new IOException("cannot be read (permissions?)");
@@ -74,7 +96,7 @@ public final class IjImageDecoder implements ImageDecoder {
 		final ImagePlus imp;
 		try {
 			imp = switch (new Opener().getFileType(path)) {
-				case Opener.TIFF -> tiff(file);
+				case Opener.TIFF -> tiff(file, wholeStack);
 				case Opener.PNG, Opener.JPEG, Opener.GIF, Opener.BMP -> imageIO(file);
 				case Opener.UNKNOWN, Opener.TEXT, Opener.JAVA_OR_TEXT, Opener.ROI, Opener.TABLE,
 					Opener.RAW, Opener.LUT -> throw new IOException("not an image ImageJ can open");
@@ -87,15 +109,10 @@ public final class IjImageDecoder implements ImageDecoder {
 		}
 		if (imp == null || imp.getProcessor() == null)
 			throw new IOException("damaged or unsupported image");
-		try {
-			return ImageSamples.of(imp, options, true).get(0).image();
-		}
-		catch (final DatasetException e) {
-			throw new IOException(e.getMessage(), e);
-		}
+		return imp;
 	}
 
-	private static ImagePlus tiff(final Path file) throws IOException {
+	private static ImagePlus tiff(final Path file, final boolean wholeStack) throws IOException {
 		final TiffDecoder decoder = new TiffDecoder(file.getParent().toString() + File.separator, file
 			.getFileName().toString());
 		final FileInfo[] info = decoder.getTiffInfo();
@@ -104,7 +121,8 @@ public final class IjImageDecoder implements ImageDecoder {
 		final int channels = hyperstackChannels(first);
 		final boolean hyperstack = channels > 1 || info.length == 1 && first.nImages > 1 && first
 			.description != null && first.description.contains("slices=");
-		final long planes = !hyperstack ? 1 : info.length > 1 ? info.length : first.nImages;
+		final long planes = !hyperstack && !wholeStack ? 1 : info.length > 1 ? info.length : Math
+			.max(1, first.nImages);
 		checkSize(file, "TIFF", first.width, first.height, first.getBytesPerPixel() * planes,
 			first.getBytesPerPixel() == 3 ? 3 : Math.max(1, channels));
 		if (hyperstack) {
@@ -113,9 +131,15 @@ public final class IjImageDecoder implements ImageDecoder {
 			if (imp == null) throw new IOException("damaged TIFF hyperstack");
 			return imp;
 		}
-		if (first.nImages > 1) first.nImages = 1;
+		if (wholeStack && info.length > 1) {
+			final ImagePlus stack = new Opener().openTiffStack(info);
+			if (stack == null) throw new IOException("damaged TIFF stack");
+			return stack;
+		}
+		if (first.nImages > 1 && !wholeStack) first.nImages = 1;
 		final long needed = first.getOffset() + (long) first.width * first.height * first
-			.getBytesPerPixel();
+			.getBytesPerPixel() * Math.max(1, first.nImages) + (long) first.gapBetweenImages * Math.max(
+				0, first.nImages - 1);
 		if (first.compression <= FileInfo.COMPRESSION_NONE && needed > Files.size(file))
 			throw new IOException("damaged TIFF (file shorter than its image data)");
 		return new FileOpener(first).openImage();

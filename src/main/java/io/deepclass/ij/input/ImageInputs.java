@@ -75,22 +75,48 @@ public final class ImageInputs {
 
 	/**
 	 * A square patch around each ROI: {@code patchSize} pixels wide centred on the ROI, or its
-	 * bounding box when {@code patchSize} is 0. Pixels outside the image repeat the border.
+	 * bounding box when {@code patchSize} is 0. Pixels outside the image repeat the border. The
+	 * plane is the ROI's position (see {@link #plane}); the patch holds every channel the options
+	 * keep, whatever channel the ROI sits on.
 	 */
 	public static DecodedImage patch(final ImagePlus imp, final Roi roi, final int patchSize,
 		final ImageSamples.Options options)
 	{
-		final int z, t;
+		final int[] zt = plane(imp, roi);
+		return ImageSamples.patch(imp, zt[0], zt[1], patchBounds(roi, patchSize), options.channels());
+	}
+
+	/**
+	 * The plane a ROI's patch comes from, as {Z, T} of a hyperstack or {slice, 1} of a plain
+	 * stack: the ROI's position (Z and T of a hyperstack position, or a plain stack position,
+	 * which on a hyperstack is converted to its Z and T); a dimension the ROI does not fix (0, or
+	 * outside the image) is the image's current one. Its channel is ignored (see {@link #patch}).
+	 */
+	public static int[] plane(final ImagePlus imp, final Roi roi) {
+		final int n = roi.getPosition();
+		final boolean indexed = n > 0 && n <= imp.getStackSize();
 		if (ImageSamples.isMultiDimensional(imp)) {
-			z = roi.getZPosition() > 0 ? roi.getZPosition() : imp.getSlice();
-			t = roi.getTPosition() > 0 ? roi.getTPosition() : imp.getFrame();
+			// ImageJ reports a plain position as the Z of a ROI without a hyperstack position
+			int z = roi.hasHyperStackPosition() ? roi.getZPosition() : 0;
+			int t = roi.hasHyperStackPosition() ? roi.getTPosition() : 0;
+			if (!roi.hasHyperStackPosition() && indexed) {
+				final int[] czt = imp.convertIndexToPosition(n);
+				z = czt[1];
+				t = czt[2];
+			}
+			return new int[] { z > 0 && z <= imp.getNSlices() ? z : imp.getSlice(), t > 0 && t <= imp
+				.getNFrames() ? t : imp.getFrame() };
 		}
-		else {
-			z = roi.getPosition() > 0 && roi.getPosition() <= imp.getStackSize() ? roi.getPosition()
-				: imp.getCurrentSlice();
-			t = 1;
-		}
-		return ImageSamples.patch(imp, z, t, patchBounds(roi, patchSize), options.channels());
+		final int hyper = roi.hasHyperStackPosition() ? Math.max(roi.getZPosition(), roi
+			.getTPosition()) : 0;
+		return new int[] { indexed ? n : hyper > 0 && hyper <= imp.getStackSize() ? hyper : imp
+			.getCurrentSlice(), 1 };
+	}
+
+	/** Whether a ROI on a stack has no position of its own, so its patch is the current plane's. */
+	public static boolean unplaced(final ImagePlus imp, final Roi roi) {
+		return imp.getNSlices() * imp.getNFrames() > 1 && roi.getPosition() <= 0 && (!roi
+			.hasHyperStackPosition() || roi.getZPosition() <= 0 && roi.getTPosition() <= 0);
 	}
 
 	/** Where {@link #patch} takes its pixels from (may reach outside the image). */

@@ -117,11 +117,11 @@ class CommandServiceTest {
 		final MacroHarness.Run bridge = macro("Classify Images", "model_file=[" + MISSING +
 			"] input=everything");
 		assertTrue(bridge.output().contains("Classify Images: 'everything' is not a valid input; " +
-			"choose one of: slice, stack, folder, list, rois."), bridge.output());
+			"choose one of: slice, stack, folder, list, rois, rois in folder."), bridge.output());
 		final Exception e = assertThrows(Exception.class, () -> run("classify", inputs("model_file",
 			MISSING, "input", "everything")));
 		assertTrue(e instanceof DeepClassException && e.getMessage().equals(
-			"'everything' is not one of the choices slice, stack, folder, list, rois."), e.toString());
+			"'everything' is not one of the choices slice, stack, folder, list, rois, rois in folder."), e.toString());
 		synchronized (logged) {
 			assertEquals(List.of(), errors, "nothing else logged");
 		}
