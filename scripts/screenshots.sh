@@ -4,7 +4,14 @@
 # on four Fashion-MNIST classes exported to class folders and on nuclei of a real
 # immunohistochemistry image (the README's picture); then the plots (docs/plots.py).
 #   scripts/screenshots.sh [out-dir]     (needs xvfb, dataset-fashion-mnist; about 3 minutes)
-# Look at every picture before committing it.
+#   scripts/screenshots.sh out-dir dialogs   only the dialogs (dialog-*.png), in seconds
+# Look at every picture before committing it. Dialogs show the defaults: preferences (remembered
+# dialog values) are kept in the work folder, not in yours.
+# docs/images/dialog-train-before.png is Train Classifier's dialog before its fields were grouped
+# (one column, taller than the screen); it was made at commit "Screenshot of Train Classifier's
+# dialog before grouping" with
+#   SCREENSHOTS_JAVA_OPTS=-Ddeepclass.dialogTrain=dialog-train-before scripts/screenshots.sh /tmp/before dialogs
+# (git log --grep 'before grouping' finds it); check that commit out in a worktree to re-make it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=$(realpath -m "${1:-docs/images}")
@@ -20,8 +27,8 @@ if [ -n "${SCREENSHOTS_WORK:-}" ]; then WORK=$SCREENSHOTS_WORK; mkdir -p "$WORK"
 else WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT; fi
 mkdir -p "$OUT"
 OMP_NUM_THREADS=$(nproc) timeout 20m xvfb-run -a -s "-screen 0 1280x1024x24" \
-  java -Xmx3g -cp "target/classes:target/test-classes:$(cat target/test-classpath.txt)" \
-  io.deepclass.demo.DocScreenshots "$OUT" "$WORK" "$FM" "$IHC"
+  java -Xmx3g -Djava.util.prefs.userRoot="$WORK/prefs" ${SCREENSHOTS_JAVA_OPTS:-} -cp "target/classes:target/test-classes:$(cat target/test-classpath.txt)" \
+  io.deepclass.demo.DocScreenshots "$OUT" "$WORK" "$FM" "$IHC" ${2:-}
 # 256 colours keep the PNGs small (ImageJ's windows have few colours); then the plots
 /usr/bin/python3 - "$OUT" <<'PY'
 import sys
@@ -30,5 +37,5 @@ from PIL import Image
 for f in sorted(Path(sys.argv[1]).glob("*.png")):
     Image.open(f).convert("RGB").quantize(256).save(f, optimize=True)
 PY
-/usr/bin/python3 docs/plots.py "$OUT"
+[ "${2:-}" = dialogs ] || /usr/bin/python3 docs/plots.py "$OUT"
 ls -l "$OUT"

@@ -1,7 +1,11 @@
 package io.deepclass.command;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
+import io.deepclass.core.DeepClassException;
+import io.deepclass.core.inspect.FixedFilters;
 import io.deepclass.core.model.ArchitectureSpec;
 
 /**
@@ -154,6 +158,22 @@ public final class Choices {
 	/** Visualize Filters' fixed kernels. */
 	public enum Kernel {
 		VERTICAL_AND_HORIZONTAL_EDGES, VERTICAL_EDGE, HORIZONTAL_EDGE, CUSTOM;
+
+		/** The kernels this choice stands for, by name; {@code custom}: the custom one's numbers. */
+		public Map<String, float[]> filters(final String custom) {
+			final Map<String, float[]> chosen = new LinkedHashMap<>();
+			if (this == VERTICAL_EDGE || this == VERTICAL_AND_HORIZONTAL_EDGES) chosen.put(
+				"vertical edge", FixedFilters.VERTICAL_EDGE);
+			if (this == HORIZONTAL_EDGE || this == VERTICAL_AND_HORIZONTAL_EDGES) chosen.put(
+				"horizontal edge", FixedFilters.HORIZONTAL_EDGE);
+			if (this == CUSTOM) {
+				if (custom == null || custom.isBlank())
+					throw new DeepClassException("kernel=custom needs custom_kernel=[9 or 25 numbers, " +
+						"row by row].");
+				chosen.put("custom", FixedFilters.parse(custom));
+			}
+			return chosen;
+		}
 
 		@Override
 		public String toString() {

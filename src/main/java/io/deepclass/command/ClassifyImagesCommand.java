@@ -1,8 +1,8 @@
 package io.deepclass.command;
 
+import static io.deepclass.ij.bridge.DialogGroups.*;
+
 import java.io.File;
-import java.io.IOException;
-import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -22,8 +22,6 @@ import io.deepclass.core.SafeNames;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.Dataset;
-import io.deepclass.core.data.ImageFiles.ImageFile;
-import io.deepclass.core.data.ImageFiles;
 import io.deepclass.core.predict.Classifier;
 import io.deepclass.core.predict.EvaluationReport;
 import io.deepclass.core.predict.Predictions;
@@ -32,9 +30,6 @@ import io.deepclass.ij.display.BatchClassification;
 import io.deepclass.ij.display.ClassOverlays;
 import io.deepclass.ij.display.FilterImages;
 import io.deepclass.ij.display.ResultTables;
-import io.deepclass.ij.display.Tables;
-import io.deepclass.ij.input.DatasetStacks;
-import io.deepclass.ij.input.IjImageDecoder;
 import io.deepclass.ij.input.ImageInputs;
 import io.deepclass.ij.input.ImageSamples;
 
@@ -61,62 +56,12 @@ import io.deepclass.ij.input.ImageSamples;
  * an interrupted run: {@code run("Classify Images", "model_file=/data/model.zip input=list
  * list_file=/data/todo.txt resize save_csv=/data/results.csv resume");}
  */
-@Plugin(type = Command.class, headless = true, label = "Classify Images", attrs = @Attr(name =
-	DeepClassPlugIn.MENU_KEY, value = "classify"))
-public class ClassifyImagesCommand implements Command {
+@Plugin(type = Command.class, headless = true, label = "Classify Images", attrs = {@Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "classify"), @Attr(name = DOCS, value = "classifying.md")})
+public class ClassifyImagesCommand extends ClassifyImagesParameters implements Command {
 
 	@Parameter
 	private LogService log;
-
-	@Parameter(label = "model_file", style = "open")
-	private File model_file;
-
-	@Parameter(label = "input")
-	private Input input = Input.STACK;
-
-	@Parameter(label = "image", required = false)
-	private ImagePlus image;
-
-	@Parameter(label = "folder", style = "directory", required = false)
-	private File folder;
-
-	@Parameter(label = "recursive", description = "input=folder: every image below the folder, " +
-		"at any depth")
-	private boolean recursive = false;
-
-	@Parameter(label = "list_file", style = "open", required = false, description = "input=list: " +
-		"a text file with one image path per line")
-	private File list_file;
-
-	@Parameter(label = "resize", description = "resize and convert images that do not match the " +
-		"model's input (ROI patches always are)")
-	private boolean resize = false;
-
-	@Parameter(label = "patch_size", min = "0", description = "square patch around each ROI; 0 = " +
-		"the ROI's bounding box")
-	private int patch_size = 0;
-
-	@Parameter(label = "overlay")
-	private boolean overlay = true;
-
-	@Parameter(label = "saliency", description = "where the network looks, as a heat map over each slice or ROI (overlay)")
-	private Saliency saliency = Saliency.NONE;
-
-	@Parameter(label = "output_folder", style = "directory", required = false, description =
-		"input=[rois in folder]: where each image's ROI set is written with the predicted classes " +
-			"(not the input folder)")
-	private File output_folder;
-
-	@Parameter(label = "save_csv", style = "save", required = false)
-	private File save_csv;
-
-	@Parameter(label = "resume", description = "with save_csv: keep the rows already in the CSV " +
-		"(an interrupted run) and classify only the other files")
-	private boolean resume = false;
-
-	@Parameter(label = "save_tables", style = "directory", required = false, description = "a " +
-		"folder: every table this command makes is also written there as <title>.csv")
-	private File save_tables;
 
 	@Parameter(type = ItemIO.OUTPUT, label = ResultTables.RESULTS)
 	private ResultsTable results;
@@ -137,18 +82,23 @@ public class ClassifyImagesCommand implements Command {
 			throw new DeepClassException("resume continues a results CSV: give save_csv=<the CSV of " +
 				"the interrupted run>.");
 		if (input == Input.ROIS_IN_FOLDER) {
-			results = CellsInFolder.classify(classifier, folder, output_folder, patch_size, save_csv, log);
+			results = CellsInFolder.classify(classifier, folder, output_folder, patch_size, save_csv,
+				log);
 			return;
 		}
 		if (input == Input.LIST || input == Input.FOLDER && (recursive || CommandSupport.given(
 			save_csv)))
 		{
-			if (saliency != Saliency.NONE)
-				log.warn("DeepClass: saliency is drawn over images; a folder or list streamed to a CSV " +
-					"has none. Open images as a stack (File > Import > Image Sequence) for it.");
-			stream(classifier);
+			final BatchClassification.Outcome out = ClassifyFileStream.classify(this, classifier, log);
+			results = out.results();
+			confusion = out.confusion();
 			return;
 		}
+		classifyOpen(model, classifier);
+	}
+
+	/** The open image's slices or ROIs, or a folder read whole; the CSV written after. */
+	private void classifyOpen(final ModelBundle model, final Classifier classifier) {
 		final ImageInputs.ForModel items = items(model.info());
 		for (final var skipped : items.result().report().skipped())
 			log.warn("DeepClass: skipped " + SafeNames.oneLine(skipped.source()) +
@@ -157,7 +107,7 @@ public class ClassifyImagesCommand implements Command {
 		final Predictions predictions = classifier.classify(data, IJ::escapePressed, done -> IJ
 			.showProgress(done, data.size()));
 		show(model, items, predictions);
-		if (CommandSupport.given(save_csv)) saveCsv();
+		if (CommandSupport.given(save_csv)) CommandSupport.saveCsv(results, save_csv, log);
 		if (predictions.size() < data.size())
 			log.warn("DeepClass: stopped after " + predictions.size() + " of " + data.size() +
 				" images (Esc).");
@@ -197,64 +147,11 @@ public class ClassifyImagesCommand implements Command {
 				"(File > Import > Image Sequence) and classify the stack.");
 	}
 
-	/**
-	 * A folder or list classified as its files are decoded, in bounded memory, the CSV written a
-	 * batch at a time (see {@link BatchClassification} for what the table keeps).
-	 */
-	private void stream(final Classifier classifier) {
-		final List<ImageFile> files = listFiles(classifier.model().info());
-		if (files.isEmpty())
-			throw new DeepClassException("'" + (input == Input.LIST ? list_file : folder) + "' " +
-				"names no files to classify" + (input == Input.FOLDER && !recursive ? "; tick recursive " +
-					"to take the images of its sub-folders at any depth." : "."));
-		final boolean toCsv = CommandSupport.given(save_csv);
-		if (toCsv) CommandSupport.checkWritable(save_csv, "CSV file");
-		final BatchClassification.Outcome out = BatchClassification.classify(classifier, files,
-			resize, toCsv ? save_csv.toPath() : null, resume, log::info, log::warn);
-		results = out.results();
-		confusion = out.confusion();
-	}
-
-	private List<ImageFile> listFiles(final ModelInfo info) {
-		try {
-			if (input == Input.LIST) {
-				if (!CommandSupport.given(list_file))
-					throw new DeepClassException("input=list needs list_file=<a text file with one image " +
-						"path per line>.");
-				final ImageFiles.Listing listing = ImageFiles.inList(list_file.toPath());
-				if (listing.duplicates() > 0)
-					log.warn("DeepClass: " + listing.duplicates() + " duplicate lines in " + list_file +
-						" are classified once.");
-				return listing.files();
-			}
-			if (!CommandSupport.given(folder))
-				throw new DeepClassException("input=folder needs folder=<the folder of images to " +
-					"classify>.");
-			return ImageFiles.inFolder(folder.toPath(), recursive, info.classNames());
-		}
-		catch (final IOException e) {
-			throw new DeepClassException("cannot list the images of '" + (input == Input.LIST ? list_file
-				: folder) + "': " + e.getMessage(), e);
-		}
-	}
-
 	private ImagePlus requireImage() {
 		if (image == null)
 			throw new DeepClassException("input=" + input + " needs an open image; open one first, " +
 				"or use input=folder.");
 		return image;
-	}
-
-	private void saveCsv() {
-		CommandSupport.checkWritable(save_csv, "CSV file");
-		try {
-			Tables.writeCsv(results, save_csv.toPath());
-		}
-		catch (final IOException e) {
-			throw new DeepClassException("could not write the results to '" + save_csv + "': " + e
-				.getMessage() + ". Choose a writable save_csv.", e);
-		}
-		log.info("DeepClass: results saved to " + save_csv);
 	}
 
 	public ResultsTable results() {

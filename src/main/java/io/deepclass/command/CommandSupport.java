@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
+import org.scijava.log.LogService;
+
 import ij.IJ;
 import ij.ImagePlus;
+import ij.measure.ResultsTable;
 
 import io.deepclass.command.Choices.Backbone;
 import io.deepclass.command.Choices.Channels;
@@ -18,6 +21,7 @@ import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.core.transfer.Backbones;
+import io.deepclass.ij.display.Tables;
 import io.deepclass.ij.input.DatasetStacks;
 import io.deepclass.ij.input.IjImageDecoder;
 import io.deepclass.ij.input.ImageInputs;
@@ -97,6 +101,19 @@ final class CommandSupport {
 		if (dir != null && !Files.isWritable(dir.toPath()))
 			throw new DeepClassException("cannot write the " + what + " into '" + dir +
 				"' (no permission); choose another folder.");
+	}
+
+	/** Writes a command's results table to {@code save_csv}; the Log says where. */
+	static void saveCsv(final ResultsTable results, final File file, final LogService log) {
+		checkWritable(file, "CSV file");
+		try {
+			Tables.writeCsv(results, file.toPath());
+		}
+		catch (final IOException e) {
+			throw new DeepClassException("could not write the results to '" + file + "': " + e
+				.getMessage() + ". Choose a writable save_csv.", e);
+		}
+		log.info("DeepClass: results saved to " + file);
 	}
 
 	/**

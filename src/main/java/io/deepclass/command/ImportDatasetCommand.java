@@ -1,6 +1,7 @@
 package io.deepclass.command;
 
-import java.io.File;
+import static io.deepclass.ij.bridge.DialogGroups.DOCS;
+
 import java.io.IOException;
 
 import org.scijava.ItemIO;
@@ -13,23 +14,17 @@ import org.scijava.plugin.Plugin;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
-import io.deepclass.command.Choices.Channels;
 import io.deepclass.command.Choices.RoiClass;
-import io.deepclass.command.Choices.Source;
-import io.deepclass.command.Choices.ZProjection;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.data.IdxReader;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.ImportResult;
-import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.ij.bridge.DeepClassPlugIn;
 import io.deepclass.ij.cells.LabelledCells;
 import io.deepclass.ij.display.ResultTables;
 import io.deepclass.ij.input.DatasetStacks;
-import io.deepclass.ij.input.IjImageDecoder;
 import io.deepclass.ij.input.ImageInputs;
 import io.deepclass.ij.input.ImageSamples;
-import io.deepclass.ij.input.ReadingProgress;
 
 /**
  * Plugins > DeepClass > Import Dataset: a labelled dataset from a folder (one sub-folder per
@@ -42,63 +37,12 @@ import io.deepclass.ij.input.ReadingProgress;
  * channels=gray");} or {@code run("Import Dataset", "source=idx idx_images=/data/train-images-idx3-ubyte.gz
  * idx_labels=/data/train-labels-idx1-ubyte.gz idx_classes=fashion-mnist");}
  */
-@Plugin(type = Command.class, headless = true, label = "Import Dataset", attrs = @Attr(name =
-	DeepClassPlugIn.MENU_KEY, value = "import"))
-public class ImportDatasetCommand implements Command {
+@Plugin(type = Command.class, headless = true, label = "Import Dataset", attrs = {@Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "import"), @Attr(name = DOCS, value = "preparing-data.md")})
+public class ImportDatasetCommand extends ImportDatasetParameters implements Command {
 
 	@Parameter
 	private LogService log;
-
-	@Parameter(label = "source")
-	private Source source = Source.FOLDER;
-
-	@Parameter(label = "folder", style = "directory", required = false)
-	private File folder;
-
-	@Parameter(label = "idx_images", style = "open", required = false)
-	private File idx_images;
-
-	@Parameter(label = "idx_labels", style = "open", required = false)
-	private File idx_labels;
-
-	@Parameter(label = "idx_classes", required = false, description = "class names for IDX " +
-		"labels 0, 1, ...: comma-separated, 'fashion-mnist', or empty for numbers")
-	private String idx_classes = "";
-
-	@Parameter(label = "image", required = false)
-	private ImagePlus image;
-
-	@Parameter(label = "class_pattern", description = "regular expression taking the class from " +
-		"a slice label or ROI name (its first group)")
-	private String class_pattern = LabelledImagesReader.DEFAULT_PATTERN;
-
-	@Parameter(label = "roi_class")
-	private RoiClass roi_class = RoiClass.NAME;
-
-	@Parameter(label = "patch_size", min = "0", description = "square patch around each ROI; 0 = " +
-		"the ROI's bounding box")
-	private int patch_size = 64;
-
-	@Parameter(label = "width", min = "0", description = "0 = size of the first image")
-	private int width = 0;
-
-	@Parameter(label = "height", min = "0")
-	private int height = 0;
-
-	@Parameter(label = "channels")
-	private Channels channels = Channels.KEEP;
-
-	@Parameter(label = "select_channels", required = false, description = "which channels of " +
-		"multi-channel images, in this order, e.g. 1,3 (empty: all)")
-	private String select_channels = "";
-
-	@Parameter(label = "z_projection", description = "max: one " +
-		"sample per time point of a hyperstack, its Z planes max-projected")
-	private ZProjection z_projection = ZProjection.NONE;
-
-	@Parameter(label = "save_tables", style = "directory", required = false, description = "a " +
-		"folder: every table this command makes is also written there as <title>.csv")
-	private File save_tables;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "dataset")
 	private ImagePlus dataset;

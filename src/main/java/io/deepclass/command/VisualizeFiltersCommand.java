@@ -1,8 +1,6 @@
 package io.deepclass.command;
 
-import java.io.File;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import static io.deepclass.ij.bridge.DialogGroups.DOCS;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -13,15 +11,12 @@ import org.scijava.plugin.Plugin;
 import ij.ImagePlus;
 import ij.gui.Roi;
 
-import io.deepclass.command.Choices.Kernel;
 import io.deepclass.command.Choices.SaliencyMethod;
-import io.deepclass.command.Choices.View;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelInfo;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.inspect.ConvKernels;
-import io.deepclass.core.inspect.FixedFilters;
 import io.deepclass.core.inspect.NetworkInspector;
 import io.deepclass.ij.bridge.DeepClassPlugIn;
 import io.deepclass.ij.display.FilterImages;
@@ -43,41 +38,9 @@ import io.deepclass.ij.input.ImageSamples;
  * </ul>
  * Macro: {@code run("Visualize Filters", "model_file=/data/model.zip view=kernels layer=1");}
  */
-@Plugin(type = Command.class, headless = true, label = "Visualize Filters", attrs = @Attr(name =
-	DeepClassPlugIn.MENU_KEY, value = "filters"))
-public class VisualizeFiltersCommand implements Command {
-
-	@Parameter(label = "view")
-	private View view = View.KERNELS;
-
-	@Parameter(label = "model_file", style = "open", required = false,
-		description = "not needed for fixed filters")
-	private File model_file;
-
-	@Parameter(label = "image", required = false)
-	private ImagePlus image;
-
-	@Parameter(label = "layer", min = "1", description = "convolution layer, from 1")
-	private int layer = 1;
-
-	@Parameter(label = "kernel")
-	private Kernel kernel = Kernel.VERTICAL_AND_HORIZONTAL_EDGES;
-
-	@Parameter(label = "custom_kernel", required = false,
-		description = "9 or 25 numbers, row by row, e.g. 1 0 -1 2 0 -2 1 0 -1")
-	private String custom_kernel = "";
-
-	@Parameter(label = "count", min = "1", description = "fixed filters: first slices to show")
-	private int count = 8;
-
-	@Parameter(label = "method")
-	private SaliencyMethod method = SaliencyMethod.OCCLUSION;
-
-	@Parameter(label = "patch_size", min = "0", description = "occlusion square; 0 = automatic")
-	private int patch_size = 0;
-
-	@Parameter(label = "opacity", min = "0", max = "100", description = "heat map opacity, %")
-	private int opacity = 50;
+@Plugin(type = Command.class, headless = true, label = "Visualize Filters", attrs = {@Attr(name =
+	DeepClassPlugIn.MENU_KEY, value = "filters"), @Attr(name = DOCS, value = "looking-inside.md")})
+public class VisualizeFiltersCommand extends VisualizeFiltersParameters implements Command {
 
 	@Parameter(type = ItemIO.OUTPUT, label = "kernels")
 	private ImagePlus kernels;
@@ -119,7 +82,8 @@ public class VisualizeFiltersCommand implements Command {
 					maps.height()), 112));
 				featureMontage = FilterImages.featureMontage(inspector.allFeatureMaps(input), 42);
 			}
-			case FIXED_FILTERS -> filtered = FilterImages.fixedFilters(requireImage(), count, kernels());
+			case FIXED_FILTERS -> filtered = FilterImages.fixedFilters(requireImage(), count, kernel
+				.filters(custom_kernel));
 			case SALIENCY -> saliency();
 		}
 	}
@@ -150,22 +114,6 @@ public class VisualizeFiltersCommand implements Command {
 				.Options.of(info))) : ImageInputs.slicesForModel(imp, false, info, true).result())
 					.dataset();
 		return one.image(0);
-	}
-
-	/** The fixed kernels chosen, by name. */
-	private Map<String, float[]> kernels() {
-		final Map<String, float[]> chosen = new LinkedHashMap<>();
-		if (kernel != Kernel.HORIZONTAL_EDGE && kernel != Kernel.CUSTOM) chosen.put("vertical edge",
-			FixedFilters.VERTICAL_EDGE);
-		if (kernel != Kernel.VERTICAL_EDGE && kernel != Kernel.CUSTOM) chosen.put("horizontal edge",
-			FixedFilters.HORIZONTAL_EDGE);
-		if (kernel == Kernel.CUSTOM) {
-			if (custom_kernel == null || custom_kernel.isBlank())
-				throw new DeepClassException("kernel=custom needs custom_kernel=[9 or 25 numbers, " +
-					"row by row].");
-			chosen.put("custom", FixedFilters.parse(custom_kernel));
-		}
-		return chosen;
 	}
 
 	private void saliency() {

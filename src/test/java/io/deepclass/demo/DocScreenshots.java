@@ -30,8 +30,9 @@ import io.deepclass.ij.bridge.HeadlessImageJ;
  * windows, and captures the windows of each step into {@code <out>/<name>.png}. Run by
  * {@code scripts/screenshots.sh} under a 1280 x 1024 virtual display; not a test.
  * <p>
- * Arguments: {@code <out dir> <work dir> <fashion-mnist dir> <ihc.png>} (scikit-image's
- * immunohistochemistry sample, for the README's picture).
+ * Arguments: {@code <out dir> <work dir> <fashion-mnist dir> <ihc.png> [dialogs]}: the ihc.png
+ * is scikit-image's immunohistochemistry sample, for the README's picture; with {@code dialogs},
+ * only the dialogs are captured (seconds instead of minutes).
  */
 public final class DocScreenshots {
 
@@ -47,14 +48,18 @@ public final class DocScreenshots {
 		final ImageJ ij = new ImageJ(ImageJ.STANDALONE);
 		ij.setLocation(0, 0);
 		HeadlessImageJ.install();
+		if (args.length > 4 && args[4].equals("dialogs")) {
+			dialogs();
+			System.exit(0);
+		}
 		final String train = work.resolve("train").toString(), test = work.resolve("test")
 			.toString(), model = work.resolve("clothes.zip").toString();
 
 		if (!Files.isDirectory(work.resolve("test"))) macro(Files.readString(Paths.get(
 			"scripts/screenshots/export_classes.ijm")), fm + ";" + work);
 
-		// step 1: the Import Dataset dialog (cancelled), then the import itself
-		dialog("import", "DeepClass: Import Dataset", "dialog-import");
+		// step 1: the dialogs (cancelled), then the import itself
+		dialogs();
 		macro("run(\"Import Dataset\", \"source=folder folder=[" + train +
 			"] width=28 height=28 channels=gray\");", "");
 		shot("import", "DeepClass dataset train", "DeepClass Import Report");
@@ -173,14 +178,43 @@ public final class DocScreenshots {
 		IJ.wait(500);
 	}
 
-	/** Opens a command's dialog the way the menu does, captures it, and cancels it. */
-	private static void dialog(final String key, final String title, final String name)
-		throws Exception
+	/** The dialogs of the user guide. */
+	private static void dialogs() throws Exception {
+		dialog("import", "DeepClass: Import Dataset", "dialog-import", null);
+		dialog("train", "DeepClass: Train Classifier", DIALOG_TRAIN, null);
+		dialog("train", "DeepClass: Train Classifier", "dialog-train-open", "Optimisation");
+	}
+
+	/**
+	 * The Train Classifier dialog's picture. docs/images/dialog-train-before.png, the dialog
+	 * before its fields were grouped, was made with this name set to "dialog-train-before" at
+	 * that commit (see scripts/screenshots.sh).
+	 */
+	private static final String DIALOG_TRAIN = System.getProperty("deepclass.dialogTrain",
+		"dialog-train");
+
+	/**
+	 * Opens a command's dialog the way the menu does, opens the group whose button starts with
+	 * {@code group} (when there is one: null for none), captures it, and cancels it.
+	 */
+	private static void dialog(final String key, final String title, final String name,
+		final String group) throws Exception
 	{
 		final Thread plugin = new Thread(() -> new io.deepclass.gate.DeepClassMenu().run(key));
 		plugin.start();
 		final GenericDialog gd = (GenericDialog) waitFor(title);
 		IJ.wait(800);
+		final java.awt.Button open = group == null ? null : button(gd, group);
+		if (group != null && open == null) System.err.println("screenshots: no group '" + group +
+			"' in " + title + "; captured as it is");
+		if (open != null) {
+			EventQueue.invokeAndWait(() -> {
+				for (final java.awt.event.ActionListener l : open.getActionListeners())
+					l.actionPerformed(new java.awt.event.ActionEvent(open,
+						java.awt.event.ActionEvent.ACTION_PERFORMED, open.getLabel()));
+			});
+			IJ.wait(800);
+		}
 		capture(name, List.of(gd));
 		EventQueue.invokeAndWait(() -> gd.actionPerformed(new java.awt.event.ActionEvent(gd
 			.getButtons()[1], java.awt.event.ActionEvent.ACTION_PERFORMED, "Cancel")));
@@ -210,6 +244,16 @@ public final class DocScreenshots {
 		capture(name, List.of(error));
 		EventQueue.invokeAndWait(error::dispose);
 		plugin.join(10_000);
+	}
+
+	/** The button in {@code c} whose label contains {@code text}, or null. */
+	private static java.awt.Button button(final java.awt.Container c, final String text) {
+		for (final java.awt.Component k : c.getComponents()) {
+			if (k instanceof java.awt.Button b && b.getLabel().contains(text)) return b;
+			if (k instanceof java.awt.Container inner && button(inner, text) != null) return button(
+				inner, text);
+		}
+		return null;
 	}
 
 	private static Window waitFor(final String title) throws InterruptedException {
@@ -257,12 +301,21 @@ public final class DocScreenshots {
 			});
 		IJ.wait(1500);
 		Rectangle r = null;
-		for (final Window w : windows) { // where it is on the screen (getBounds can be stale for
-			// a dialog placed without a window manager)
-			final Rectangle b = new Rectangle(w.getLocationOnScreen(), w.getSize());
-			r = r == null ? b : r.union(b);
+		BufferedImage image = null;
+		// a window just shown may not be where it says yet (seen: a black picture, or ImageJ's
+		// window where the dialog should be): capture again until the picture has the window's
+		// grey background
+		for (int attempt = 0; attempt < 8 && (image == null || !looksPainted(image)); attempt++) {
+			if (attempt > 0) IJ.wait(1000);
+			r = null;
+			for (final Window w : windows) { // where it is on the screen (getBounds can be stale for
+				// a dialog placed without a window manager)
+				final Rectangle b = new Rectangle(w.getLocationOnScreen(), w.getSize());
+				r = r == null ? b : r.union(b);
+			}
+			r = r.intersection(new Rectangle(java.awt.Toolkit.getDefaultToolkit().getScreenSize()));
+			image = new Robot().createScreenCapture(r);
 		}
-		final BufferedImage image = new Robot().createScreenCapture(r);
 		ImageIO.write(image, "png", out.resolve(name + ".png").toFile());
 		IJ.log("screenshot " + name + ".png " + r.width + "x" + r.height + " at " + r.x + "," + r.y);
 	}
@@ -278,6 +331,15 @@ public final class DocScreenshots {
 			if (f.isShowing() && f.getTitle().startsWith("DeepClass Training")) EventQueue
 				.invokeAndWait(f::dispose);
 		IJ.wait(300);
+	}
+
+	/** Less than a tenth of the picture is black (the empty screen of the virtual display). */
+	private static boolean looksPainted(final BufferedImage image) {
+		int black = 0;
+		for (int y = 0; y < image.getHeight(); y += 4)
+			for (int x = 0; x < image.getWidth(); x += 4)
+				if ((image.getRGB(x, y) & 0xffffff) == 0) black++;
+		return black * 10 < (image.getWidth() / 4 + 1) * (image.getHeight() / 4 + 1);
 	}
 
 	private static void closeAll() throws Exception {

@@ -56,6 +56,11 @@ public final class CommandRunner {
 		return title;
 	}
 
+	/** The user guide page of the command ({@link DialogGroups#DOCS}), or null. */
+	String docs() {
+		return info.get(DialogGroups.DOCS);
+	}
+
 	/** The user-facing inputs: every input but services and the context. */
 	public List<ModuleItem<?>> inputs() {
 		return CommandCalls.userInputs(info);

@@ -19,7 +19,8 @@ import ij.gui.GenericDialog;
  * use the same snake_case keys as the command. The values entered are remembered across
  * restarts the SciJava way (ModuleService's persisted inputs, kept by PrefService), so the next
  * dialog of the command shows them, as SciJava's own dialogs do; images are not remembered (the
- * dialog offers the current one).
+ * dialog offers the current one). The fields are laid out by {@link DialogGroups}; the
+ * parameters' descriptions are behind the Help button ({@link DialogHelp}).
  */
 final class ParameterDialog {
 
@@ -32,16 +33,15 @@ final class ParameterDialog {
 		final Module defaults = runner.newModule();
 		final GenericDialog gd = new GenericDialog("DeepClass: " + runner.title());
 		final List<ModuleItem<?>> items = runner.inputs();
-		final StringBuilder help = new StringBuilder();
+		final DialogGroups groups = new DialogGroups(gd);
 		for (final ModuleItem<?> item : items) {
+			final int first = gd.getComponentCount();
 			final String name = item.getName();
 			final Object value = item.getValue(defaults);
 			final Object remembered = item.getType() == ImagePlus.class ? null : runner.remembered(item);
 			final String previous = remembered == null ? null : remembered instanceof File file ? file
 				.getPath() : remembered.toString();
 			final Class<?> type = item.getType();
-			if (item.getDescription() != null && !item.getDescription().isBlank())
-				help.append(name).append(": ").append(item.getDescription()).append('\n');
 			if (type == ImagePlus.class) {
 				final List<String> titles = new ArrayList<>();
 				if (!item.isRequired()) titles.add(NONE);
@@ -72,8 +72,11 @@ final class ParameterDialog {
 					type == Long.class;
 				gd.addNumericField(name, number, integral ? 0 : decimals(number), 10, null);
 			}
+			groups.added(item, first, previous != null && !previous.equals(value instanceof File file
+				? file.getPath() : String.valueOf(value)));
 		}
-		if (help.length() > 0) gd.addMessage(help.toString().trim());
+		groups.finish();
+		gd.addHelp(DialogHelp.html(gd.getTitle(), runner.docs(), items));
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
 		final Map<String, String> values = new LinkedHashMap<>();

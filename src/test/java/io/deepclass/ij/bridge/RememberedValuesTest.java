@@ -58,7 +58,12 @@ class RememberedValuesTest {
 
 	/** Clears what the dialog of Classify Images remembers. */
 	static void forget(final Context context) throws ClassNotFoundException {
-		final CommandInfo info = DeepClassPlugIn.command(context, "classify");
+		forget(context, "classify");
+	}
+
+	/** Clears what the dialog of the command with this menu key remembers. */
+	static void forget(final Context context, final String key) throws ClassNotFoundException {
+		final CommandInfo info = DeepClassPlugIn.command(context, key);
 		context.service(PrefService.class).clear(info.loadDelegateClass());
 	}
 }
