@@ -115,7 +115,10 @@ public final class FilterImages {
 		final int rows = (k.filters() * k.channels() + columns - 1) / columns;
 		final int tile = Math.max(16, Math.min(64, MONTAGE_GRID / Math.max(columns, rows)));
 		final ImagePlus stack = kernelStack(k, zoomFor(Math.max(k.width(), k.height()), tile));
-		final ColorProcessor tiles = grid(stack.getStack(), columns, rows, true);
+		// gaps that separate the kernels even where neighbours share a colour: 1 px on small
+		// tiles, 4 px on the 66-pixel tiles of a first layer's 3x3 kernels
+		final int gap = Math.max(1, stack.getWidth() / 16);
+		final ColorProcessor tiles = grid(stack.getStack(), columns, rows, true, gap);
 		// a legend band: which layer, and what the colours mean
 		final String scale = "+  (each kernel to its own max)";
 		final ColorProcessor measure = new ColorProcessor(1, 1);
@@ -176,7 +179,7 @@ public final class FilterImages {
 				stack.addSlice(fp.resize(tile, tile));
 			}
 			final int columns = (int) Math.ceil(Math.sqrt(m.channels()));
-			panels[b] = grid(stack, columns, (m.channels() + columns - 1) / columns, false);
+			panels[b] = grid(stack, columns, (m.channels() + columns - 1) / columns, false, 1);
 			width += panels[b].getWidth() + 12;
 			height = Math.max(height, panels[b].getHeight());
 		}
@@ -287,12 +290,13 @@ public final class FilterImages {
 		return new ImagePlus(title, fp);
 	}
 
-	/** Tiles of a stack in a grid with 1-pixel gray gaps, each slice coloured as {@code signed}. */
+	/** Tiles of a stack in a grid with {@code gap}-pixel gray gaps, each slice coloured as {@code signed}. */
 	private static ColorProcessor grid(final ImageStack stack, final int columns, final int rows,
-		final boolean signed)
+		final boolean signed, final int gap)
 	{
 		final int tw = stack.getWidth(), th = stack.getHeight();
-		final ColorProcessor montage = new ColorProcessor(columns * (tw + 1) + 1, rows * (th + 1) + 1);
+		final ColorProcessor montage = new ColorProcessor(columns * (tw + gap) + gap, rows * (th +
+			gap) + gap);
 		montage.setColor(GAP);
 		montage.fill();
 		for (int i = 0; i < stack.getSize(); i++) {
@@ -307,7 +311,7 @@ public final class FilterImages {
 				tile.resetMinAndMax();
 				rgb = (ColorProcessor) tile.convertToRGB();
 			}
-			montage.insert(rgb, 1 + (i % columns) * (tw + 1), 1 + (i / columns) * (th + 1));
+			montage.insert(rgb, gap + (i % columns) * (tw + gap), gap + (i / columns) * (th + gap));
 		}
 		return montage;
 	}

@@ -63,10 +63,10 @@ class VisualizeFiltersMacroTest {
 		final java.util.regex.Matcher size = java.util.regex.Pattern.compile("montage (\\d+)x(\\d+)")
 			.matcher(run.output());
 		assertTrue(size.find(), run.output());
-		// a row per filter, a column per channel, 1-pixel gaps; a legend band above, as wide as its
-		// text needs; tiles as large as fits (at most 64 pixels: 3x3 kernels zoomed 22x, 66 pixels)
-		assertEquals(FilterImages.LEGEND + 6 * 67 + 1, Integer.parseInt(size.group(2)), run.output());
-		assertTrue(Integer.parseInt(size.group(1)) >= 4 * 67 + 1, run.output());
+		// a row per filter, a column per channel; a legend band above, as wide as its text needs;
+		// tiles as large as fits (at most 64 pixels: 3x3 kernels zoomed 22x, 66 pixels), 4-pixel gaps
+		assertEquals(FilterImages.LEGEND + 6 * 70 + 4, Integer.parseInt(size.group(2)), run.output());
+		assertTrue(Integer.parseInt(size.group(1)) >= 4 * 70 + 4, run.output());
 	}
 
 	@Test
