@@ -47,6 +47,7 @@ n = nResults;
 x = newArray(n); y = newArray(n); names = newArray(n);
 for (i = 0; i < n; i++) { x[i] = getResult("X", i); y[i] = getResult("Y", i); names[i] = "nucleus"; }
 run("Clear Results");
+if (isOpen("Results")) { selectWindow("Results"); run("Close"); } // the centroids were only for this
 label(epithelial, "epithelial");
 label(stromal, "stromal");
 for (i = 0; i < n; i++) { roiManager("select", i); roiManager("rename", names[i]); }
