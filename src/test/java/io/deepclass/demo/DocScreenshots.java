@@ -320,13 +320,13 @@ public final class DocScreenshots {
 		IJ.log("screenshot " + name + ".png " + r.width + "x" + r.height + " at " + r.x + "," + r.y);
 	}
 
-	/** Closes every image and DeepClass window except the image with this title. */
+	/** Closes every image and DeepClass window except the image with this title (null: all). */
 	private static void closeAllBut(final String keep) throws Exception {
 		Interpreter.batchMode = false;
 		IJ.runMacro("list = getList(\"image.titles\"); for (i = 0; i < list.length; i++) if " +
-			"(list[i] != \"" + keep + "\") close(list[i]); list = getList(\"window.titles\"); " +
-			"for (i = 0; i < list.length; i++) if (startsWith(list[i], \"DeepClass\")) { " +
-			"selectWindow(list[i]); run(\"Close\"); }");
+			"(list[i] != \"" + (keep == null ? "" : keep) + "\") close(list[i]); list = getList(" +
+			"\"window.titles\"); for (i = 0; i < list.length; i++) if (startsWith(list[i], " +
+			"\"DeepClass\")) { selectWindow(list[i]); run(\"Close\"); }");
 		for (final Frame f : Frame.getFrames())
 			if (f.isShowing() && f.getTitle().startsWith("DeepClass Training")) EventQueue
 				.invokeAndWait(f::dispose);
@@ -343,13 +343,7 @@ public final class DocScreenshots {
 	}
 
 	private static void closeAll() throws Exception {
-		Interpreter.batchMode = false;
-		IJ.runMacro("close(\"*\"); list = getList(\"window.titles\"); for (i = 0; i < list.length; " +
-			"i++) if (startsWith(list[i], \"DeepClass\")) { selectWindow(list[i]); run(\"Close\"); }");
-		for (final Frame f : Frame.getFrames())
-			if (f.isShowing() && f.getTitle().startsWith("DeepClass Training")) EventQueue
-				.invokeAndWait(f::dispose);
-		IJ.wait(300);
+		closeAllBut(null);
 	}
 
 	private static String firstFile(final String folder) {

@@ -10,7 +10,6 @@ import java.awt.Container;
 import java.awt.Dimension;
 import java.awt.EventQueue;
 import java.awt.GraphicsEnvironment;
-import java.awt.Window;
 import java.awt.event.ActionEvent;
 import java.awt.event.ItemEvent;
 import java.util.ArrayList;
@@ -50,7 +49,7 @@ class DialogSizeGuiTest {
 			final Thread plugin = new Thread(() -> new DeepClassPlugIn().run(key),
 				"Run$_DeepClass test");
 			plugin.start();
-			final GenericDialog gd = waitForDialog("DeepClass: " + info.getLabel());
+			final GenericDialog gd = Dialogs.waitFor("DeepClass: " + info.getLabel());
 			try {
 				for (final String state : states(gd, info))
 					seen.add(info.getLabel() + " " + state);
@@ -153,15 +152,5 @@ class DialogSizeGuiTest {
 				"- "))) found.add(b);
 			else if (k instanceof Container inner) found.addAll(toggles(inner));
 		return found;
-	}
-
-	private static GenericDialog waitForDialog(final String title) throws InterruptedException {
-		for (int i = 0; i < 600; i++) {
-			for (final Window w : Window.getWindows())
-				if (w instanceof GenericDialog gd && gd.isShowing() && title.equals(gd.getTitle()))
-					return gd;
-			Thread.sleep(100);
-		}
-		throw new AssertionError("no dialog '" + title + "' appeared");
 	}
 }

@@ -62,7 +62,7 @@ class RecordAndReplayGuiTest {
 			final Thread plugin = new Thread(() -> new DeepClassPlugIn().run("classify"),
 				"Run$_DeepClass test");
 			plugin.start();
-			final GenericDialog gd = waitForDialog("DeepClass: Classify Images");
+			final GenericDialog gd = Dialogs.waitFor("DeepClass: Classify Images");
 			EventQueue.invokeAndWait(() -> {
 				// fields in parameter order: model_file, folder, save_csv are text fields
 				((TextField) gd.getStringFields().get(0)).setText(model.toString());
@@ -143,7 +143,7 @@ class RecordAndReplayGuiTest {
 			final Thread plugin = new Thread(() -> new DeepClassPlugIn().run("train"),
 				"Run$_DeepClass test");
 			plugin.start();
-			final GenericDialog gd = waitForDialog("DeepClass: Train Classifier");
+			final GenericDialog gd = Dialogs.waitFor("DeepClass: Train Classifier");
 			EventQueue.invokeAndWait(() -> {
 				((Choice) gd.getChoices().get(0)).select("(none)"); // whatever images are open
 				final java.awt.Button button = group == null ? null : button(gd, group);
@@ -213,7 +213,7 @@ class RecordAndReplayGuiTest {
 	private GenericDialog openTrain() throws InterruptedException {
 		command = new Thread(() -> new DeepClassPlugIn().run("train"), "Run$_DeepClass test");
 		command.start();
-		return waitForDialog("DeepClass: Train Classifier");
+		return Dialogs.waitFor("DeepClass: Train Classifier");
 	}
 
 	private void waitForCommand() throws InterruptedException {
@@ -269,15 +269,5 @@ class RecordAndReplayGuiTest {
 		final ResultsTable table = Tables.last("DeepClass System Check");
 		assertNotNull(table);
 		assertEquals("DeepClass version", table.getStringValue("item", 0));
-	}
-
-	private static GenericDialog waitForDialog(final String title) throws InterruptedException {
-		for (int i = 0; i < 600; i++) {
-			for (final Window w : Window.getWindows())
-				if (w instanceof GenericDialog gd && gd.isShowing() && title.equals(gd.getTitle()))
-					return gd;
-			Thread.sleep(100);
-		}
-		throw new AssertionError("no dialog '" + title + "' appeared");
 	}
 }
