@@ -21,7 +21,7 @@ PEER=${PEER:-../shared/bench/pytorch_transfer_peer.py}
 PRE=target/transfer-table
 OUT=target/active-learning; mkdir -p "$OUT"
 export OMP_NUM_THREADS=2
-[ -f "$PEER" ] || { echo "active_learning.sh: no PyTorch peer at $PEER (relative to the checkout); set " \
+[ -f "$PEER" ] || { echo "active_learning.sh: no PyTorch peer at $PEER (relative to the checkout); set" \
   "PEER=/path/to/pytorch_transfer_peer.py" >&2; exit 1; }
 [ -f "$PRE/pre/backbone.onnx" ] || /usr/bin/python3 "$PEER" pretrain --backbone resnet18 --size 32 \
   --epochs 1 --out "$PRE/pre" 2>/dev/null
