@@ -6,7 +6,7 @@
 # (resnet18 features of the 500 patches, a linear head by Adam on the labelled ones, predict all).
 #   bench/cells.sh [input size, default 64]
 # The backbone: resnet18 exported by the peer (untrained weights: speed does not depend on them;
-# bench/cells_curve.sh uses a pretrained one). Needs /usr/bin/python3 with torch and torchvision.
+# bench/active_learning.sh uses a pretrained one). Needs /usr/bin/python3 with torch and torchvision.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-64}

@@ -8,6 +8,7 @@
 # Runs are paired: peer and DeepClass one after the other, the order alternating by seed, so a
 # busy shared machine slows both alike.
 #   bench/few_labels.sh [epochs, default 10] [seeds, default 5]
+# Prints the table and writes it as target/transfer-table/few-labels.csv (docs/data/few_labels.csv).
 # Needs /usr/bin/python3 with python3-torch, python3-torchvision, python3-sklearn, python3-pil.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ OUT=target/transfer-table; mkdir -p "$OUT"
 RESULTS=$OUT/few-labels.jsonl
 [ -n "${RESUME:-}" ] && touch "$RESULTS" || : > "$RESULTS" # RESUME=1: keep the runs done
 export OMP_NUM_THREADS=2
+[ -f "$PEER" ] || { echo "few_labels.sh: no PyTorch peer at $PEER (relative to the checkout); set" \
+  "PEER=/path/to/pytorch_transfer_peer.py" >&2; exit 1; }
 [ -f "$OUT/pre/backbone.onnx" ] || /usr/bin/python3 "$PEER" pretrain --backbone resnet18 --size 32 \
   --epochs 1 --out "$OUT/pre" 2>/dev/null
 [ -d "$OUT/digits/train" ] || /usr/bin/python3 bench/transfer_table.py "$OUT/digits"
@@ -64,9 +67,23 @@ for s in features finetune; do
     done
   done
 done
-/usr/bin/python3 - "$RESULTS" <<'PY'
-import json, statistics as st, sys
+/usr/bin/python3 - "$RESULTS" "$OUT/few-labels.csv" <<'PY'
+import csv, json, statistics as st, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+def values(side, n, s, key, scale=1):
+    return [scale * r[key] for r in rows if r["peer"] == side and r["n"] == n and r["strategy"] == s and key in r]
+with open(sys.argv[2], "w", newline="") as f:  # the figures of docs/data/few_labels.csv
+    w = csv.writer(f)
+    w.writerow(["labels_per_class", "strategy", "deepclass_acc", "deepclass_acc_sd", "peer_acc", "peer_acc_sd",
+                "deepclass_model_s", "peer_model_s", "runs"])
+    for n in (10, 50):
+        for s in ("features", "finetune"):
+            a, b = values("deepclass", n, s, "test_acc", 100), values("pytorch", n, s, "test_acc", 100)
+            ta, tb = values("deepclass", n, s, "model_s"), values("pytorch", n, s, "model_s")
+            if not (a and b): continue
+            sd = lambda v: st.stdev(v) if len(v) > 1 else 0.0
+            w.writerow([n, s, f"{st.mean(a):.1f}", f"{sd(a):.1f}", f"{st.mean(b):.1f}", f"{sd(b):.1f}",
+                        f"{st.mean(ta):.1f}", f"{st.mean(tb):.1f}", min(len(a), len(b))])
 def cell(side, n, s, key, scale=1, fmt="{:.1f}"):
     v = [scale * r[key] for r in rows if r["peer"] == side and r["n"] == n and r["strategy"] == s and key in r]
     if not v: return "-"

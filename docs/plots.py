@@ -82,8 +82,29 @@ def transfer_table():
     save(fig, "transfer-table.png")
 
 
+def active_learning():
+    r = rows("active_learning.csv")
+    n = [int(x["labels"]) for x in r]
+    fig, ax = plt.subplots(figsize=(5.6, 3.4))
+    for key, name, color, style in (("uncertain", "next uncertain (margin)", BLUE, "-"),
+                                    ("random", "next random", ORANGE, "--")):
+        m = [float(x[key + "_mean"]) for x in r]
+        sd = [float(x[key + "_sd"]) for x in r]
+        ax.plot(n, m, style, label=name, color=color)
+        ax.fill_between(n, [a - b for a, b in zip(m, sd)], [a + b for a, b in zip(m, sd)],
+                        color=color, alpha=0.2, linewidth=0)
+    ax.set_xlabel("labelled cells (the first 10: one per class, at random)")
+    ax.set_ylabel("accuracy on held-out cells (%)")
+    ax.set_xticks([10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
+    ax.set_title(f"Labelling digit cells: mean ± sd over {r[0]['seeds']} seeds", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    save(fig, "active-learning.png")
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     speed_vs_peer()
     demo_epochs()
     transfer_table()
+    active_learning()

@@ -228,7 +228,10 @@ public final class CellLoop {
 		}
 	}
 
-	/** See {@link CrossValidation}; null with fewer than two labelled cells in two classes. */
+	/**
+	 * See {@link CrossValidation}; null unless two classes have two labelled cells or more (a
+	 * class with one labelled cell still counts: its cell is held out and predicted wrong).
+	 */
 	public CrossValidation crossValidate() {
 		return model.smallHead() ? SmallOps.run(this::crossValidated) : crossValidated();
 	}
@@ -241,13 +244,15 @@ public final class CellLoop {
 			byClass.add(new ArrayList<>());
 		for (final int i : cells)
 			byClass.get(labels[i]).add(i);
-		int smallest = Integer.MAX_VALUE, present = 0;
+		int smallest = Integer.MAX_VALUE, twoOrMore = 0;
 		for (final List<Integer> members : byClass)
 			if (!members.isEmpty()) {
-				present++;
+				if (members.size() >= 2) twoOrMore++;
 				smallest = Math.min(smallest, members.size());
 			}
-		if (present < 2 || cells.length < 4) return null;
+		// a class's only labelled cell is missing from its fold's training: it is always wrong, so
+		// with one label per class (the usual start) an estimate would say 0 %
+		if (twoOrMore < 2) return null;
 		final int folds = Math.max(2, Math.min(5, smallest));
 		final int[] fold = new int[labels.length];
 		final Random shuffle = new Random(seed * 17 + 3);

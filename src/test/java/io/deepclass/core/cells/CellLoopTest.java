@@ -199,6 +199,14 @@ class CellLoopTest {
 			null, null);
 		labelFirst(loop, 1);
 		assertNull(loop.crossValidate(), "one label per class: nothing to cross-validate");
+		int more = 0;
+		for (int i = 0; i < truth.length && more < 3; i++)
+			if (truth[i] == 2 && loop.label(i) < 0) {
+				loop.label(i, 2);
+				more++;
+			}
+		assertNull(loop.crossValidate(), "one class with 4 labels, two with 1: the two are always " +
+			"wrong, no estimate");
 		labelFirst(loop, 15);
 		final CellLoop.CrossValidation cv = loop.crossValidate();
 		assertNotNull(cv);
