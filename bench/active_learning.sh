@@ -21,11 +21,8 @@ PEER=${PEER:-../shared/bench/pytorch_transfer_peer.py}
 PRE=target/transfer-table
 OUT=target/active-learning; mkdir -p "$OUT"
 export OMP_NUM_THREADS=2
-[ -f "$PEER" ] || { echo "active_learning.sh: no PyTorch peer at $PEER (relative to the checkout); set" \
-  "PEER=/path/to/pytorch_transfer_peer.py" >&2; exit 1; }
-[ -f "$PRE/pre/backbone.onnx" ] || /usr/bin/python3 "$PEER" pretrain --backbone resnet18 --size 32 \
-  --epochs 1 --out "$PRE/pre" 2>/dev/null
-[ -d "$PRE/digits/train" ] || /usr/bin/python3 bench/transfer_table.py "$PRE/digits"
+. bench/transfer_inputs.sh
+transfer_inputs active_learning.sh
 [ -f target/classpath.txt ] && [ -f target/test-classes/io/deepclass/demo/ActiveLearning.class ] ||
   mvn -q -o -DskipTests package dependency:build-classpath -DincludeScope=test \
     -Dmdep.outputFile=target/classpath.txt

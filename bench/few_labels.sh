@@ -19,11 +19,8 @@ OUT=target/transfer-table; mkdir -p "$OUT"
 RESULTS=$OUT/few-labels.jsonl
 [ -n "${RESUME:-}" ] && touch "$RESULTS" || : > "$RESULTS" # RESUME=1: keep the runs done
 export OMP_NUM_THREADS=2
-[ -f "$PEER" ] || { echo "few_labels.sh: no PyTorch peer at $PEER (relative to the checkout); set" \
-  "PEER=/path/to/pytorch_transfer_peer.py" >&2; exit 1; }
-[ -f "$OUT/pre/backbone.onnx" ] || /usr/bin/python3 "$PEER" pretrain --backbone resnet18 --size 32 \
-  --epochs 1 --out "$OUT/pre" 2>/dev/null
-[ -d "$OUT/digits/train" ] || /usr/bin/python3 bench/transfer_table.py "$OUT/digits"
+. bench/transfer_inputs.sh
+transfer_inputs few_labels.sh
 [ -f target/classpath.txt ] && [ -d target/test-classes/io/deepclass/demo ] || mvn -q -DskipTests \
   package dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/classpath.txt
 CP="target/test-classes:target/classes:$(cat target/classpath.txt)"

@@ -11,9 +11,8 @@ EPOCHS=${1:-10}
 PEER=${PEER:-../shared/bench/pytorch_transfer_peer.py}
 OUT=target/transfer-table; mkdir -p "$OUT"; : > "$OUT/results.jsonl"
 export OMP_NUM_THREADS=2
-[ -f "$OUT/pre/backbone.onnx" ] || /usr/bin/python3 "$PEER" pretrain --backbone resnet18 --size 32 \
-  --epochs 1 --out "$OUT/pre" 2>/dev/null | tee -a "$OUT/results.jsonl"
-[ -d "$OUT/digits/train" ] || /usr/bin/python3 bench/transfer_table.py "$OUT/digits"
+. bench/transfer_inputs.sh
+transfer_inputs transfer_table.sh | tee -a "$OUT/results.jsonl"
 mvn -q -DskipTests package dependency:build-classpath -DincludeScope=test \
   -Dmdep.outputFile=target/classpath.txt
 for n in 10 50 0; do
