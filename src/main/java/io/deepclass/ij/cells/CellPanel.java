@@ -292,11 +292,8 @@ public final class CellPanel extends JFrame {
 	}
 
 	private void renameClass() {
-		final int c = classList.getSelectedIndex();
-		if (c < 0) {
-			status.setText("Choose the class to rename in the list.");
-			return;
-		}
+		final int c = chosenClass("rename");
+		if (c < 0) return;
 		final String name = JOptionPane.showInputDialog(this, "New name:", session.classNames().get(c));
 		if (name == null) return;
 		try {
@@ -308,12 +305,16 @@ public final class CellPanel extends JFrame {
 		}
 	}
 
-	private void recolourClass() {
+	/** The class selected in the list, or -1 after asking for one ("Choose the class to ..."). */
+	private int chosenClass(final String action) {
 		final int c = classList.getSelectedIndex();
-		if (c < 0) {
-			status.setText("Choose the class to colour in the list.");
-			return;
-		}
+		if (c < 0) status.setText("Choose the class to " + action + " in the list.");
+		return c;
+	}
+
+	private void recolourClass() {
+		final int c = chosenClass("colour");
+		if (c < 0) return;
 		final Color color = JColorChooser.showDialog(this, "Colour of " + session.classNames().get(c),
 			session.color(c));
 		if (color == null) return;
