@@ -6,6 +6,7 @@ import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.deepclass.core.backend.NativeSeed;
 import io.deepclass.core.data.Batches;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.Normalization;
@@ -42,7 +43,7 @@ final class HeadTraining {
 		final int batch = Math.min(settings.batchSize(), n);
 		final Batches batches = new Batches(train, none, batch);
 		final Random shuffle = new Random(settings.seed());
-		Nd4j.getRandom().setSeed(settings.seed());
+		Nd4j.getRandom().setSeed(NativeSeed.of(settings.seed()));
 		double loss = Double.NaN;
 		for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
 			if (batch == n) head.fit(x, y);

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
+import io.deepclass.core.backend.NativeSeed;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.ArrayImageStore;
 import io.deepclass.core.data.Batches;
@@ -114,8 +115,8 @@ public final class PretrainedCells implements CellModel {
 
 	@Override
 	public Network head(final ImageShape inputs, final int classes, final long seed) {
-		final var conf = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(0.01))
-			.weightInit(WeightInit.XAVIER).l2(1e-3).list().layer(new OutputLayer.Builder(
+		final var conf = new NeuralNetConfiguration.Builder().seed(NativeSeed.of(seed)).updater(
+			new Adam(0.01)).weightInit(WeightInit.XAVIER).l2(1e-3).list().layer(new OutputLayer.Builder(
 				LossFunction.MCXENT).nIn(inputs.size()).nOut(classes).activation(Activation.SOFTMAX)
 					.build()).setInputType(InputType.convolutional(inputs.height(), inputs.width(), inputs
 						.channels())).build();

@@ -23,6 +23,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.backend.NativeSeed;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.backend.NativeBackend;
 
@@ -60,8 +61,9 @@ public final class Architectures {
 				numClasses + " classes");
 		if (numClasses < 2)
 			throw new DeepClassException("a classifier needs at least 2 classes, not " + numClasses);
-		final ListBuilder layers = new NeuralNetConfiguration.Builder().seed(seed).updater(updater)
-			.weightInit(WeightInit.UNIFORM).convolutionMode(ConvolutionMode.Truncate).list();
+		final ListBuilder layers = new NeuralNetConfiguration.Builder().seed(NativeSeed.of(seed))
+			.updater(updater).weightInit(WeightInit.UNIFORM).convolutionMode(ConvolutionMode.Truncate)
+			.list();
 		switch (spec.family()) {
 			case "linear" -> {}
 			case "mlp100" -> dense(layers, 100);

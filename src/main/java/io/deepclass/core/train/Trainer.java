@@ -22,6 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.TemporaryFiles;
 import io.deepclass.core.backend.NativeMemory;
+import io.deepclass.core.backend.NativeSeed;
 import io.deepclass.core.backend.NativeThreads;
 import io.deepclass.core.data.Augmentation;
 import io.deepclass.core.data.Batches;
@@ -113,7 +114,7 @@ public final class Trainer {
 	{
 		DatasetChecks.checkTrainable(train, "the training set");
 		NativeThreads.configure();
-		Nd4j.getRandom().setSeed(settings.seed());
+		Nd4j.getRandom().setSeed(NativeSeed.of(settings.seed()));
 		network.setLearningRate(settings.learningRate());
 		final Random shuffle = new Random(settings.seed());
 		final int n = train.size();

@@ -28,6 +28,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.backend.NativeSeed;
 import io.deepclass.core.data.ArrayImageStore;
 import io.deepclass.core.data.Augmentation;
 import io.deepclass.core.data.Dataset;
@@ -322,7 +323,7 @@ public final class TransferTraining {
 		final ComputationGraphConfiguration conf = backbone.graph().getConfiguration();
 		final TransferLearning.GraphBuilder builder = new TransferLearning.GraphBuilder(backbone
 			.graph()).fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(updater).seed(
-				seed).build());
+				NativeSeed.of(seed)).build());
 		for (final String name : downstream(conf, backbone.cut()))
 			builder.removeVertexAndConnections(name);
 		final INDArray example = backbone.graph().feedForward(org.nd4j.linalg.factory.Nd4j.zeros(

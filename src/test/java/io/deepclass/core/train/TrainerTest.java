@@ -55,6 +55,17 @@ class TrainerTest {
 	}
 
 	@Test
+	void seedZeroIsASeedLikeAnyOther() {
+		// ND4J takes 0 as "seed from the clock": without NativeSeed every run differed
+		final TrainingSettings s = TrainingSettings.defaults().withEpochs(1).withBatchSize(16)
+			.withSeed(0);
+		final List<EpochStats> a = run("cnn:4-8,dense=16,dropout=0.3", s, null, null).history();
+		final List<EpochStats> b = run("cnn:4-8,dense=16,dropout=0.3", s, null, null).history();
+		assertEquals(a.get(0).trainLoss(), b.get(0).trainLoss(), "seed 0, same training");
+		assertEquals(a.get(0).validationLoss(), b.get(0).validationLoss());
+	}
+
+	@Test
 	void reportsEveryBatchWithAnEtaThatReachesZero() {
 		final List<TrainingListener.BatchProgress> batches = new ArrayList<>();
 		final List<EpochStats> epochs = new ArrayList<>();

@@ -113,6 +113,21 @@ class TransferTrainingTest {
 	}
 
 	@Test
+	void theSameSeedTrainsTheSameHeadAlsoSeedZero() throws IOException {
+		final Backbone b = backbone();
+		final Dataset train = TransferTraining.toBackboneInput(TestData.stripes(40, 12, 1), b.input());
+		final float[][] heads = new float[3][];
+		final long[] seeds = { 0, 0, 1 };
+		for (int i = 0; i < 3; i++)
+			heads[i] = ((ComputationGraph) TransferTraining.train(b, TransferTraining.Settings.of(
+				TransferTraining.Strategy.FEATURES), SETTINGS.withEpochs(1).withSeed(seeds[i]), imagenet(
+					train), train, null, null, null).network().model()).getLayer(TransferTraining.HEAD)
+						.params().dup().data().asFloat();
+		assertArrayEquals(heads[0], heads[1], "seed 0 twice: the same head, bit for bit");
+		assertFalse(java.util.Arrays.equals(heads[0], heads[2]), "another seed, another head");
+	}
+
+	@Test
 	void aBackboneWithGlobalPoolingTakesAnotherInputSize() throws IOException {
 		final Path file = dir.resolve("r.onnx");
 		try (InputStream in = getClass().getResourceAsStream("/io/deepclass/core/onnx/residual.onnx")) {
