@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -326,10 +327,9 @@ public final class TransferTraining {
 				NativeSeed.of(seed)).build());
 		for (final String name : downstream(conf, backbone.cut()))
 			builder.removeVertexAndConnections(name);
-		final INDArray example = backbone.graph().feedForward(org.nd4j.linalg.factory.Nd4j.zeros(
-			backbone.input().batchShape(1)), false).get(backbone.cut());
-		final var flatten = example.rank() == 4 ? new CnnToFeedForwardPreProcessor(example.size(2),
-			example.size(3), example.size(1)) : null;
+		final var flatten = Backbone.outputType(conf, backbone.input(), backbone
+			.cut()) instanceof InputType.InputTypeConvolutional c ? new CnnToFeedForwardPreProcessor(c
+				.getHeight(), c.getWidth(), c.getChannels()) : null;
 		String previous = backbone.cut();
 		long width = backbone.features();
 		if (transfer.hidden() > 0) {
