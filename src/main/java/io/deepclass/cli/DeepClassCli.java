@@ -23,7 +23,7 @@ import io.deepclass.command.ExportModelCommand;
 import io.deepclass.command.SystemCheckCommand;
 import io.deepclass.command.TrainClassifierCommand;
 import io.deepclass.core.DeepClassException;
-import io.deepclass.core.backend.NativeBackend;
+import io.deepclass.core.backend.NativeStart;
 
 /**
  * The {@code deepclass} command line: {@code deepclass classify --model m.zip --list todo.txt
@@ -104,8 +104,8 @@ public final class DeepClassCli {
 				out.print(Help.of(sub, env));
 				return DONE;
 			}
-			// before anything touches ND4J; shard and merge do not load it
-			if (sub instanceof CommandSubcommand) NativeBackend.select();
+			// before anything touches ND4J, which loads meanwhile; shard and merge do not load it
+			if (sub instanceof CommandSubcommand) NativeStart.inBackground();
 			sub.run(arguments, env);
 			return DONE;
 		}

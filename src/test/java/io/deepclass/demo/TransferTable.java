@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import io.deepclass.core.backend.NativeBackend;
+import io.deepclass.core.backend.NativeStart;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.FolderReader;
 import io.deepclass.core.data.ImageShape;
@@ -45,7 +45,7 @@ public final class TransferTable {
 	public static void main(final String[] args) throws Exception {
 		final long launched = System.getenv("BENCH_START_NS") != null ? Long.parseLong(System.getenv(
 			"BENCH_START_NS")) : ManagementFactory.getRuntimeMXBean().getStartTime() * 1_000_000L;
-		NativeBackend.select();
+		NativeStart.inBackground(); // as the commands do: ND4J loads while the folders are read
 		final long seed = args.length > 6 ? Long.parseLong(args[6]) : 42;
 		final Path backbone = Path.of(args[0]);
 		final int perClass = Integer.parseInt(args[3]);

@@ -35,6 +35,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * ({@link OpenMpWaitPolicy}).
  * <p>
  * Call {@link #select()} at every entry point before anything touches ND4J; it is idempotent.
+ * {@link NativeStart#inBackground()} chooses too, and loads ND4J meanwhile.
  * Once ND4J has loaded (for example by another Fiji plugin) the choice cannot change:
  * {@link #loadedBuild()} tells what actually runs.
  */
@@ -55,8 +56,18 @@ public final class NativeBackend {
 
 	private NativeBackend() {}
 
-	/** Picks the native build for this CPU; returns the extension chosen ("" = generic). */
-	public static synchronized String select() {
+	/**
+	 * Picks the native build for this CPU; returns the extension chosen ("" = generic). When
+	 * {@link NativeStart} is loading ND4J on another thread, returns once it has loaded.
+	 */
+	public static String select() {
+		final String extension = choose();
+		NativeStart.await();
+		return extension;
+	}
+
+	/** {@link #select()} without waiting for a load on another thread. */
+	static synchronized String choose() {
 		if (chosen != null) return chosen;
 		OpenMpWaitPolicy.passiveWhenBusy(); // before ND4J's OpenMP library loads and reads it
 		if (System.getProperty(HELPERS_PROPERTY) == null) System.setProperty(HELPERS_PROPERTY,
@@ -79,7 +90,7 @@ public final class NativeBackend {
 
 	/** Which backend DeepClass chose, and why; decides on first call. */
 	public static synchronized BackendDecision decision() {
-		select();
+		choose();
 		return decision;
 	}
 

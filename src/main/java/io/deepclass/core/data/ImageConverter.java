@@ -21,6 +21,13 @@ public final class ImageConverter {
 
 	/** Channel-planar pixels of {@code image} in {@code target}'s shape. */
 	public static float[] convert(final DecodedImage image, final ImageShape target) {
+		if (image.channels() == 1 && target.channels() > 1 && (image.width() != target.width() ||
+			image.height() != target.height()))
+		{
+			// gray to colour: resized once, then repeated (bit for bit what resizing each copy gives)
+			return convertChannels(new DecodedImage(target.width(), target.height(), 1, convert(image,
+				new ImageShape(1, target.height(), target.width()))), target.channels());
+		}
 		final float[] channels = convertChannels(image, target.channels());
 		if (image.width() == target.width() && image.height() == target.height()) return channels;
 		final int planeIn = image.width() * image.height();

@@ -22,7 +22,6 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import io.deepclass.core.backend.NativeBackend;
 import io.deepclass.core.data.ImageShape;
 
 import onnx.OnnxMl;
@@ -67,7 +66,6 @@ public final class OnnxImporter {
 	 * size, and smaller ones are much faster on a CPU.
 	 */
 	public static Imported importNetwork(final Path file, final int size) throws IOException {
-		NativeBackend.select();
 		final OnnxModel model = OnnxModel.read(file).withSize(size);
 		final Context context = new Context(model, file.getFileName().toString());
 		// every operator without a mapper at once, before any other message about the graph

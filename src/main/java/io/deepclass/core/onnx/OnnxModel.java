@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import io.deepclass.core.backend.NativeBackend;
+
 import onnx.OnnxMl;
 
 /**
@@ -103,11 +105,17 @@ final class OnnxModel {
 		return this;
 	}
 
+	/**
+	 * Reads and checks {@code file}, then turns its weights into ND4J arrays: the file is read
+	 * while {@link io.deepclass.core.backend.NativeStart} may still be loading ND4J, which {@link NativeBackend#select}
+	 * waits for.
+	 */
 	static OnnxModel read(final Path file) throws IOException {
 		final OnnxMl.ModelProto model = OnnxFile.read(file);
 		if (!model.hasGraph() || model.getGraph().getNodeCount() == 0)
 			throw new OnnxException.Invalid("'" + file.getFileName() + "' is not an ONNX model: it has " +
 				"no graph.", null);
+		NativeBackend.select();
 		return new OnnxModel(model, file.getFileName().toString());
 	}
 }

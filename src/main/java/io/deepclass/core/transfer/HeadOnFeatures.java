@@ -12,28 +12,40 @@ import io.deepclass.core.train.TrainingSettings;
 
 /**
  * How the features strategy's head learns on a backbone's features: on per-channel standardised
- * features, folded back into its first layer afterwards, with enough optimiser steps in each
- * epoch when labels are few.
+ * features, folded back into its first layer afterwards, at a learning rate fit for them, with a
+ * few optimiser steps in each epoch at least when labels are very few.
  */
 public final class HeadOnFeatures {
 
 	private HeadOnFeatures() {}
 
 	/**
-	 * The fewest optimiser steps the head takes in each epoch on the features
-	 * ({@link #headRepeats}): 200 in the default 10 epochs. At 10 images per class of 10 classes,
-	 * 10 epochs of batch 32 are 40 steps, after which a head started from random weights has
-	 * hardly moved: the tutorials' recipe undertrains exactly when labels are few. Per epoch, not
-	 * per run, so that an epoch means the same whatever the number asked: early stopping's best
-	 * epoch is then that of a run asked for that many epochs.
+	 * How many times the learning rate asked the head learns at: the rate is chosen for images
+	 * and networks (the tutorials' Adam 0.001), where a linear head on standardised features, a
+	 * logistic regression, takes steps ten times as long. At 0.001 it had hardly moved after the
+	 * recipe's 40 steps at 10 labels per class (the PyTorch peer's 60 % on the digits bench) and
+	 * still gained after 200 (71 %); at 0.01 the recipe's own steps give 73 % and 90 % at 50
+	 * labels per class (87 % after 320 steps at 0.001). Fine-tuning stays at its own rate.
 	 */
-	public static final int MIN_HEAD_STEPS_PER_EPOCH = 20;
+	public static final double RATE_FACTOR = 10;
+
+	/**
+	 * The fewest optimiser steps the head takes in each epoch on the features
+	 * ({@link #headRepeats}): with 2 classes of 5 labels, one batch would make 10 epochs 10 steps.
+	 * Per epoch, not per run, so that an epoch means the same whatever the number asked: early
+	 * stopping's best epoch is then that of a run asked for that many epochs.
+	 */
+	public static final int MIN_HEAD_STEPS_PER_EPOCH = 4;
+
+	/** {@code settings} as the head trains with them: at {@link #RATE_FACTOR} times the rate. */
+	public static TrainingSettings settings(final TrainingSettings settings) {
+		return settings.withOptimizer(settings.optimizer(), settings.learningRate() * RATE_FACTOR);
+	}
 
 	/**
 	 * How many times each epoch of the head goes over the {@code images} feature vectors so that
 	 * it takes at least {@link #MIN_HEAD_STEPS_PER_EPOCH} optimiser steps of {@code settings}'
-	 * batch size (1 when it does anyway); a step of a linear head costs well under a millisecond,
-	 * so this stays cheap.
+	 * batch size (1 when it does anyway); a step of a linear head costs about a millisecond.
 	 */
 	public static int headRepeats(final TrainingSettings settings, final int images) {
 		if (images <= 0) return 1;

@@ -189,7 +189,8 @@ public final class TransferTraining {
 		}
 		final ComputationGraph head = helper.unfrozenGraph();
 		final Normalization scaling = HeadOnFeatures.featureScaling(trainFeatures);
-		final TrainingResult headResult = new Trainer(settings, listener, cancel).train(Network.of(head),
+		final TrainingResult headResult = new Trainer(HeadOnFeatures.settings(settings), listener,
+			cancel).train(Network.of(head),
 			scaling, HeadOnFeatures.repeated(trainFeatures, HeadOnFeatures.headRepeats(settings,
 				trainFeatures.size())),
 			validationFeatures);

@@ -18,7 +18,7 @@ import ij.WindowManager;
 import ij.measure.ResultsTable;
 
 import io.deepclass.core.DeepClassException;
-import io.deepclass.core.backend.NativeBackend;
+import io.deepclass.core.backend.NativeStart;
 import io.deepclass.ij.display.Tables;
 
 /**
@@ -47,7 +47,8 @@ public final class CommandCalls {
 	 * Prepares the calling thread for a command: the thread's context class loader becomes
 	 * DeepClass's (ImageJ loads plugins with its own class loader, while SciJava's plugin discovery
 	 * and ND4J's backend discovery look in the thread's), and the native backend is chosen before
-	 * anything touches ND4J.
+	 * anything touches ND4J, which then loads on another thread while the command shows its
+	 * dialog or reads its images ({@link NativeStart}).
 	 *
 	 * @return the class loader to give back with {@link #leave}
 	 */
@@ -56,7 +57,7 @@ public final class CommandCalls {
 		final ClassLoader previous = thread.getContextClassLoader();
 		thread.setContextClassLoader(CommandCalls.class.getClassLoader());
 		try {
-			NativeBackend.select();
+			NativeStart.inBackground();
 		}
 		catch (final RuntimeException | LinkageError e) {
 			thread.setContextClassLoader(previous);

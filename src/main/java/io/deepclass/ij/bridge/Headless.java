@@ -14,7 +14,7 @@ import ij.Macro;
 import ij.WindowManager;
 import ij.macro.Interpreter;
 
-import io.deepclass.core.backend.NativeBackend;
+import io.deepclass.core.backend.NativeStart;
 
 /**
  * Runs an ImageJ macro that uses DeepClass on a machine without a display, with plain ImageJ
@@ -28,8 +28,8 @@ public final class Headless {
 	private Headless() {}
 
 	public static void main(final String[] args) throws InterruptedException {
-		// before ImageJ or a macro can touch ND4J
-		NativeBackend.select();
+		// before ImageJ or a macro can touch ND4J; it loads while ImageJ starts
+		NativeStart.inBackground();
 		final PrintStream out = System.out;
 		if (args.length < 1 || args.length > 2) {
 			out.println("usage: io.deepclass.ij.bridge.Headless macro.ijm [argument]");

@@ -389,7 +389,7 @@ class TransferTrainingTest {
 		final var history = stopped.result().history();
 		int headEpochs = 0, headKept = 1;
 		for (final var e : history)
-			if (e.learningRate() == s.learningRate()) {
+			if (e.learningRate() == HeadOnFeatures.settings(s).learningRate()) { // the head's stage
 				headEpochs++;
 				if (e.validationLoss() < history.get(headKept - 1).validationLoss()) headKept = e.epoch();
 			}
@@ -459,13 +459,19 @@ class TransferTrainingTest {
 	@Test
 	void theHeadTakesAtLeastTheMinimumStepsInEachEpoch() {
 		final TrainingSettings tenEpochs = SETTINGS.withEpochs(10).withBatchSize(32);
-		// 10 labels for each of 10 classes: 10 epochs of 4 batches would be 40 steps
-		final int repeats = HeadOnFeatures.headRepeats(tenEpochs, 100);
-		assertEquals(7, repeats, "ceil(20 x 32 / 100)");
-		assertTrue(Math.ceil(repeats * 100 / 32.0) >= HeadOnFeatures.MIN_HEAD_STEPS_PER_EPOCH);
-		assertEquals(repeats, HeadOnFeatures.headRepeats(tenEpochs.withEpochs(3), 100),
+		// 5 labels for each of 2 classes: one batch an epoch
+		final int repeats = HeadOnFeatures.headRepeats(tenEpochs, 10);
+		assertEquals(13, repeats, "ceil(4 x 32 / 10)");
+		assertTrue(Math.ceil(repeats * 10 / 32.0) >= HeadOnFeatures.MIN_HEAD_STEPS_PER_EPOCH);
+		assertEquals(repeats, HeadOnFeatures.headRepeats(tenEpochs.withEpochs(3), 10),
 			"an epoch is the same whatever the number of epochs");
+		assertEquals(2, HeadOnFeatures.headRepeats(tenEpochs, 100), "10 of 10 classes: 4 batches");
 		assertEquals(1, HeadOnFeatures.headRepeats(tenEpochs, 1437), "enough steps already");
+		final TrainingSettings head = HeadOnFeatures.settings(tenEpochs);
+		assertEquals(tenEpochs.learningRate() * HeadOnFeatures.RATE_FACTOR, head.learningRate(), 1e-12);
+		assertEquals(tenEpochs.optimizer(), head.optimizer());
+		assertEquals(tenEpochs.withOptimizer(head.optimizer(), head.learningRate()), head,
+			"only the rate differs");
 		final Dataset twice = HeadOnFeatures.repeated(TestData.stripes(6, 12, 1), 2);
 		assertEquals(12, twice.size());
 		assertEquals(twice.label(1), twice.label(7));
