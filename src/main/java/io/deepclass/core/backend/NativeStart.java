@@ -23,23 +23,36 @@ public final class NativeStart {
 	 */
 	public static void inBackground() {
 		NativeBackend.choose();
-		synchronized (NativeStart.class) {
-			if (loader != null) return;
-			loader = new Thread(NativeStart::load, "DeepClass: loading ND4J");
-			loader.setDaemon(true);
-			loader.start();
-		}
+		start(NativeStart::load);
+	}
+
+	/** Runs {@code load} on the loading thread unless one has started; its failure is kept. */
+	static synchronized void start(final Runnable load) {
+		if (loader != null) return;
+		loader = new Thread(() -> {
+			try {
+				load.run();
+			}
+			catch (final Throwable e) { // kept for the thread that needs ND4J, which reports it
+				failure = e;
+			}
+		}, "DeepClass: loading ND4J");
+		loader.setDaemon(true);
+		loader.start();
 	}
 
 	private static void load() {
-		try {
-			NativeThreads.configure();
-			org.nd4j.linalg.factory.Nd4j.getExecutioner();
-			org.nd4j.linalg.factory.Nd4j.scalar(0f);
-		}
-		catch (final Throwable e) { // kept for the thread that needs ND4J, which reports it
-			failure = e;
-		}
+		NativeThreads.configure();
+		org.nd4j.linalg.factory.Nd4j.getExecutioner();
+		org.nd4j.linalg.factory.Nd4j.scalar(0f);
+	}
+
+	/** Forgets a load that has ended (tests); false while one is running. */
+	static synchronized boolean forget() {
+		if (loader != null && loader.isAlive()) return false;
+		loader = null;
+		failure = null;
+		return true;
 	}
 
 	/**
