@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,7 +22,6 @@ import io.deepclass.core.data.Batches;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.engine.FastGraph;
 import io.deepclass.core.model.Network;
 import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingResult;
@@ -73,12 +71,8 @@ public final class PretrainedCells implements CellModel {
 	public Dataset inputs(final Dataset patches, final IntConsumer done,
 		final BooleanSupplier cancel)
 	{
-		final ComputationGraph frozen = TransferTraining.withHead(backbone, 2, new TransferTraining.Settings(
-			TransferTraining.Strategy.FEATURES, 0, 0, 0, 0.1), new Adam(), 1, true);
-		FastGraph.install(frozen);
-		final TransferLearningHelper helper = new TransferLearningHelper(frozen);
 		final float[][] rows = Batches.probabilities(images -> {
-			final INDArray f = TransferTraining.featurize(frozen, helper, images.dup());
+			final INDArray f = backbone.features(images.dup());
 			return f.reshape(f.size(0), f.length() / f.size(0));
 		}, patches, normalization, 32, cancel, done);
 		if (rows.length > 0 && rows[rows.length - 1] == null) return null;

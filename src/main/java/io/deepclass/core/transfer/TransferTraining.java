@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
 
 import org.deeplearning4j.nn.api.Layer;
@@ -36,7 +38,6 @@ import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
 import io.deepclass.core.data.Batches;
-import io.deepclass.core.engine.FastGraph;
 import io.deepclass.core.model.Network;
 import io.deepclass.core.train.EpochStats;
 import io.deepclass.core.train.Trainer;
@@ -171,22 +172,27 @@ public final class TransferTraining {
 				backbone.input());
 		final IUpdater updater = settings.optimizer().updater(settings.learningRate(), settings
 			.momentum());
-		final ComputationGraph frozen = withHead(backbone, train.numClasses(), transfer, updater,
-			settings.seed(), true);
+		// the whole network, the backbone's weights copied and a new head, is built on another
+		// thread while the features are computed on the backbone itself (resnet18: 0.45 s)
+		final FutureTask<ComputationGraph> building = new FutureTask<>(() -> withHead(backbone, train
+			.numClasses(), transfer, updater, settings.seed(), true));
+		final Thread builder = new Thread(building, "DeepClass: building the network");
+		builder.setDaemon(true);
+		builder.start();
 
-		// features: the frozen part once per image (on the fast layers), then the head alone on them
-		FastGraph.install(frozen);
-		final TransferLearningHelper helper = new TransferLearningHelper(frozen);
+		// features: the backbone once per image, then the head alone on them
 		final int total = train.size() + (validation == null ? 0 : validation.size());
-		final Dataset trainFeatures = features(frozen, helper, train, normalization, settings.batchSize(),
+		final Dataset trainFeatures = features(backbone, train, normalization, settings.batchSize(),
 			done -> progress(listener, done, total), cancel);
-		final Dataset validationFeatures = validation == null ? null : features(frozen, helper, validation,
-			normalization, settings.batchSize(), done -> progress(listener, train.size() + done, total),
-			cancel);
+		final Dataset validationFeatures = validation == null || trainFeatures == null ? null
+			: features(backbone, validation, normalization, settings.batchSize(), done -> progress(
+				listener, train.size() + done, total), cancel);
+		final ComputationGraph frozen = built(building);
 		if (trainFeatures == null || validation != null && validationFeatures == null) {
 			final Network whole = Network.of(frozen);
 			return new Result(whole, new TrainingResult(whole, List.of(), true));
 		}
+		final TransferLearningHelper helper = new TransferLearningHelper(frozen);
 		final ComputationGraph head = helper.unfrozenGraph();
 		final Normalization scaling = HeadOnFeatures.featureScaling(trainFeatures);
 		final TrainingResult headResult = new Trainer(HeadOnFeatures.settings(settings), listener,
@@ -374,45 +380,15 @@ public final class TransferTraining {
 		return found;
 	}
 
-	/**
-	 * The frozen part's output for a batch of images: the output of the vertex where the trained
-	 * part of {@code helper} (made of the {@code frozen} graph) starts, in inference mode.
-	 *
-	 * <p>Computed by DL4J's {@code output} for that vertex, not by {@code helper.featurize}, for
-	 * two reasons. Speed and memory: {@code featurize} runs {@code feedForward}, which keeps every
-	 * layer's activation in new arrays for every batch (resnet18 at 128 px, batch 32: 260-450 ms
-	 * against 220-240 ms, and gigabytes of native memory between collections). Correctness: in
-	 * {@code feedForward} an activation layer may overwrite its input in place while another
-	 * vertex still reads it (SiLU as x * sigmoid(x) got sigmoid(x)^2; the excite fixture's
-	 * features were off by 0.24). DL4J's {@code output} for a vertex inside the graph throws a
-	 * workspace exception for some vertices; {@code featurize} then gives the features.
-	 */
-	public static INDArray featurize(final ComputationGraph frozen,
-		final TransferLearningHelper helper, final INDArray images)
-	{
-		final List<String> end = helper.unfrozenGraph().getConfiguration().getNetworkInputs();
-		if (end.size() == 1 && !frozen.getConfiguration().getNetworkInputs().contains(end.get(0))) {
-			try {
-				return frozen.output(end, false, new INDArray[] { images }, null)[0];
-			}
-			catch (final org.nd4j.linalg.workspace.ND4JWorkspaceException e) {
-				// DL4J left a workspace open: close them all, take the slower path
-				org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
-			}
-		}
-		return helper.featurize(new DataSet(images, null)).getFeatures();
-	}
-
 	private static void progress(final TrainingListener listener, final int done, final int total) {
 		if (listener != null) listener.preparing("backbone features", done, total);
 	}
 
 	/**
-	 * The frozen part's output for every image, as a dataset of C x H x W features; null when
+	 * The backbone's features of every image, as a dataset of C x H x W features; null when
 	 * cancelled. {@code done} hears how many images are done after each batch.
 	 */
-	static Dataset features(final ComputationGraph frozen, final TransferLearningHelper helper,
-		final Dataset images,
+	static Dataset features(final Backbone backbone, final Dataset images,
 		final Normalization normalization, final int batchSize,
 		final java.util.function.IntConsumer done, final BooleanSupplier cancel)
 	{
@@ -425,7 +401,7 @@ public final class TransferTraining {
 		ImageShape shape = null;
 		for (int from = 0; from < n; from += batchSize) {
 			final int to = Math.min(n, from + batchSize);
-			final INDArray f = featurize(frozen, helper, batches.features(order, from, to).dup());
+			final INDArray f = backbone.features(batches.features(order, from, to).dup());
 			if (shape == null) {
 				shape = f.rank() == 4 ? new ImageShape((int) f.size(1), (int) f.size(2), (int) f.size(3))
 					: new ImageShape((int) f.size(1), 1, 1);
@@ -441,6 +417,29 @@ public final class TransferTraining {
 			sources[i] = images.source(i);
 		return new Dataset(shape, images.classNames(), new ArrayImageStore(all, shape.size()), images
 			.labels(), sources);
+	}
+
+	/** The network {@code building} built, waiting for it; its failure thrown as it was. */
+	private static ComputationGraph built(final FutureTask<ComputationGraph> building) {
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					return building.get();
+				}
+				catch (final InterruptedException e) {
+					interrupted = true; // the build is short: finish waiting, keep the interrupt
+				}
+				catch (final ExecutionException e) {
+					if (e.getCause() instanceof RuntimeException r) throw r;
+					if (e.getCause() instanceof Error r) throw r;
+					throw new IllegalStateException(e.getCause());
+				}
+			}
+		}
+		finally {
+			if (interrupted) Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -18,8 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class NativeStartTest {
 
+	@BeforeEach
 	@AfterEach
-	void forgetTheLoad() throws InterruptedException {
+	void forgetTheLoad() throws InterruptedException { // another test class's, or this test's
 		while (!NativeStart.forget())
 			Thread.sleep(10);
 	}

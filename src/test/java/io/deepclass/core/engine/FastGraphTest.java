@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.List;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
-import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -127,10 +127,10 @@ class FastGraphTest {
 
 		final INDArray x = images(backbone, 8);
 		final INDArray y = labels(8, 3);
-		final INDArray referenceFeatures = TransferTraining.featurize(reference,
-			new TransferLearningHelper(reference), x);
-		final INDArray features = TransferTraining.featurize(graph, new TransferLearningHelper(graph),
-			x);
+		final INDArray referenceFeatures = reference.output(List.of(backbone.cut()), false,
+			new INDArray[] { x }, null)[0];
+		final INDArray features = graph.output(List.of(backbone.cut()), false, new INDArray[] { x },
+			null)[0];
 		assertClose(referenceFeatures, features, 1e-5, "features");
 		final INDArray frozen = graph.params().dup();
 		for (int step = 0; step < 3; step++) {

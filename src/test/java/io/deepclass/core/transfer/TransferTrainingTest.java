@@ -204,14 +204,10 @@ class TransferTrainingTest {
 	@Test
 	void featuresAreTheBackbonesOwnAtTheCut() throws IOException {
 		final Backbone b = excite();
-		final ComputationGraph frozen = TransferTraining.withHead(b, 2, TransferTraining.Settings.of(
-			TransferTraining.Strategy.FEATURES), new org.nd4j.linalg.learning.config.Sgd(0.1), 1, true);
-		io.deepclass.core.engine.FastGraph.install(frozen);
 		org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(5);
 		final INDArray x = org.nd4j.linalg.factory.Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT,
 			b.input().batchShape(6));
-		final INDArray features = TransferTraining.featurize(frozen,
-			new org.deeplearning4j.nn.transferlearning.TransferLearningHelper(frozen), x);
+		final INDArray features = b.features(x);
 		final var classifier = b.graph().getLayer("_head_head.2_Gemm");
 		final INDArray scores = features.reshape(6, features.length() / 6).mmul(classifier.getParam(
 			"W")).addRowVector(classifier.getParam("b"));
