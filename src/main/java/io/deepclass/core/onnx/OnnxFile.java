@@ -11,6 +11,7 @@ import org.nd4j.shade.protobuf.CodedInputStream;
 import org.nd4j.shade.protobuf.Descriptors.Descriptor;
 import org.nd4j.shade.protobuf.Descriptors.FieldDescriptor;
 import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
+import org.nd4j.shade.protobuf.UnsafeByteOperations;
 import org.nd4j.shade.protobuf.WireFormat;
 
 import onnx.OnnxMl;
@@ -79,6 +80,11 @@ final class OnnxFile {
 				throw new OnnxException.Invalid("'" + file + "' changed size while it was read; read it " +
 					"again when whatever writes it has finished.");
 		}
+		return parse(file, bytes);
+	}
+
+	/** The model in {@code bytes} (of the file named {@code file}), its raw weights views of them. */
+	static OnnxMl.ModelProto parse(final String file, final byte[] bytes) {
 		return new OnnxFile(file, bytes).parse();
 	}
 
@@ -103,8 +109,11 @@ final class OnnxFile {
 		try {
 			final CodedInputStream in = CodedInputStream.newInstance(bytes);
 			scan(in, OnnxMl.ModelProto.getDescriptor(), 0);
-			final CodedInputStream parser = CodedInputStream.newInstance(bytes);
-			parser.enableAliasing(true); // raw weights stay views of the file's bytes, not copies
+			// raw weights stay views of the file's bytes, not copies: protobuf aliases only input it
+			// knows to be immutable, which a plain newInstance(bytes) is not (resnet18: 45 MB copied,
+			// 0.2 s); the bytes are this reader's own and never written again
+			final CodedInputStream parser = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+			parser.enableAliasing(true);
 			parser.setRecursionLimit(MAX_DEPTH);
 			return OnnxMl.ModelProto.parseFrom(parser);
 		}

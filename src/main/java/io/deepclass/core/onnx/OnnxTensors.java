@@ -65,6 +65,14 @@ final class OnnxTensors {
 			throw invalid(where + "declares shape " + Arrays.toString(shape) + " (" + n + " values) but " +
 				"holds " + (raw > 0 ? raw + " bytes of raw data" : typed + " listed values") + (raw > 0 &&
 					typed > 0 ? " and " + typed + " listed values" : ""));
+		if (raw > 0 && type == FLOAT && shape.length > 0 && Nd4j.getEnvironment().isCPU()) {
+			// the file's little-endian floats straight into the array's native memory: no Java copy
+			// of the weights in between (resnet18: 45 MB, about a tenth of a second)
+			final INDArray array = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+			array.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(t.getRawData()
+				.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+			return array;
+		}
 		final float[] values = new float[(int) n];
 		if (raw > 0) {
 			final ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
