@@ -17,12 +17,12 @@ public final class NativeStart {
 	private NativeStart() {}
 
 	/**
-	 * Chooses the backend ({@link NativeBackend}) on this thread, then starts loading ND4J on
-	 * another one; does nothing when a load has started before. The thread inherits this one's
-	 * context class loader, where ND4J looks for its backends.
+	 * Starts choosing the backend ({@link NativeBackend}; its GPU probe and service lookup take a
+	 * tenth of a second) and loading ND4J on another thread; does nothing when a load has started
+	 * before. The thread inherits this one's context class loader, where ND4J looks for its
+	 * backends.
 	 */
 	public static void inBackground() {
-		NativeBackend.choose();
 		start(NativeStart::load);
 	}
 
@@ -42,6 +42,7 @@ public final class NativeStart {
 	}
 
 	private static void load() {
+		NativeBackend.choose();
 		NativeThreads.configure();
 		org.nd4j.linalg.factory.Nd4j.getExecutioner();
 		org.nd4j.linalg.factory.Nd4j.scalar(0f);
