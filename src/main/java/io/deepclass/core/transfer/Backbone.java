@@ -111,6 +111,9 @@ public record Backbone(ComputationGraph graph, String cut, long features, ImageS
 	 * sigmoid(x) got sigmoid(x)^2; the excite fixture's features were off by 0.24). DL4J's
 	 * {@code output} for a vertex inside the graph throws a workspace exception for some vertices;
 	 * {@code feedForward} then gives the features.
+	 *
+	 * <p>One thread at a time: DL4J's graph keeps a call's inputs in its layers. Another thread
+	 * may read the graph's configuration and weights meanwhile, as {@link TransferTraining} does.
 	 */
 	public INDArray features(final INDArray images) {
 		try {
