@@ -1,7 +1,6 @@
 package io.deepclass.core.transfer;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -74,16 +73,13 @@ public final class HeadOnFeatures {
 	}
 
 	/**
-	 * Makes {@code head}'s first layer (hidden or output) compute on raw features what it learned
-	 * on standardised ones: with x' = (x - mean) / std, W x' + b = (W / std) x + (b - W mean / std).
+	 * Makes a head's first layer (hidden or output) compute on raw features what it learned on
+	 * standardised ones: with x' = (x - mean) / std, W x' + b = (W / std) x + (b - W mean / std).
 	 * Channel c of a C x H x W feature map is flattened to inputs c*H*W .. (c+1)*H*W - 1.
 	 */
-	public static void foldScaling(final ComputationGraph head, final Normalization scaling,
+	public static void foldScaling(final Layer layer, final Normalization scaling,
 		final ImageShape features)
 	{
-		final String first = head.getConfiguration().getVertices().containsKey(TransferTraining
-			.HIDDEN) ? TransferTraining.HIDDEN : TransferTraining.HEAD;
-		final Layer layer = head.getLayer(first);
 		final INDArray w = layer.getParam("W"), b = layer.getParam("b");
 		final int plane = features.height() * features.width();
 		final float[] mean = new float[(int) w.size(0)], std = new float[mean.length];

@@ -18,10 +18,11 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
-import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -192,18 +193,20 @@ public final class TransferTraining {
 			final Network whole = Network.of(frozen);
 			return new Result(whole, new TrainingResult(whole, List.of(), true));
 		}
-		final TransferLearningHelper helper = new TransferLearningHelper(frozen);
-		final ComputationGraph head = helper.unfrozenGraph();
+		// the head alone, a MultiLayerNetwork on the features: DL4J's training step costs it a third
+		// to a half of what the same head costs as a ComputationGraph (160 steps: 0.43 s against 0.92 s)
+		final MultiLayerNetwork head = headNetwork(trainFeatures.shape(), train.numClasses(), transfer,
+			updater, settings.seed());
 		final Normalization scaling = HeadOnFeatures.featureScaling(trainFeatures);
 		final TrainingResult headResult = new Trainer(HeadOnFeatures.settings(settings), listener,
 			cancel).train(Network.of(head),
 			scaling, HeadOnFeatures.repeated(trainFeatures, HeadOnFeatures.headRepeats(settings,
 				trainFeatures.size())),
 			validationFeatures);
-		HeadOnFeatures.foldScaling(head, scaling, trainFeatures.shape());
-		for (final String name : List.of(HIDDEN, HEAD))
-			if (head.getConfiguration().getVertices().containsKey(name)) frozen.getLayer(name).params()
-				.assign(head.getLayer(name).params());
+		HeadOnFeatures.foldScaling(head.getLayer(0), scaling, trainFeatures.shape());
+		final List<String> names = transfer.hidden() > 0 ? List.of(HIDDEN, HEAD) : List.of(HEAD);
+		for (int i = 0; i < names.size(); i++)
+			frozen.getLayer(names.get(i)).params().assign(head.getLayer(i).params());
 		if (transfer.strategy() == Strategy.FEATURES || headResult.cancelled() || transfer
 			.fineTuneEpochs() == 0)
 		{
@@ -338,21 +341,13 @@ public final class TransferTraining {
 			.cut()) instanceof InputType.InputTypeConvolutional c ? new CnnToFeedForwardPreProcessor(c
 				.getHeight(), c.getWidth(), c.getChannels()) : null;
 		String previous = backbone.cut();
-		long width = backbone.features();
-		if (transfer.hidden() > 0) {
-			final DenseLayer.Builder hidden = new DenseLayer.Builder().nIn(width).nOut(transfer.hidden())
-				.activation(Activation.RELU).weightInit(WeightInit.XAVIER);
-			if (transfer.dropout() > 0) hidden.dropOut(1 - transfer.dropout());
-			builder.addLayer(HIDDEN, hidden.build(), flatten, previous);
+		final List<org.deeplearning4j.nn.conf.layers.Layer> head = headLayers(backbone.features(),
+			classes, transfer);
+		if (head.size() > 1) {
+			builder.addLayer(HIDDEN, head.get(0), flatten, previous);
 			previous = HIDDEN;
-			width = transfer.hidden();
 		}
-		final OutputLayer.Builder out = transfer.classWeights() == null ? new OutputLayer.Builder(
-			LossFunction.MCXENT) : new OutputLayer.Builder(new org.nd4j.linalg.lossfunctions.impl.LossMCXENT(
-				org.nd4j.linalg.factory.Nd4j.createFromArray(transfer.classWeights())));
-		builder.addLayer(HEAD, out.nIn(width).nOut(classes)
-			.activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), transfer.hidden() > 0
-				? null : flatten, previous);
+		builder.addLayer(HEAD, head.get(head.size() - 1), head.size() > 1 ? null : flatten, previous);
 		builder.setOutputs(HEAD);
 		if (frozen.length > 0) builder.setFeatureExtractor(frozen);
 		final ComputationGraph graph = builder.build();
@@ -366,6 +361,51 @@ public final class TransferTraining {
 				p.getValue().assign(original.getParam(p.getKey()));
 		}
 		return graph;
+	}
+
+	/**
+	 * The new head's layers for {@code features} inputs: the hidden layer (when the settings ask
+	 * for one, with its dropout), then the softmax output, with the class weights in its loss.
+	 */
+	static List<org.deeplearning4j.nn.conf.layers.Layer> headLayers(final long features,
+		final int classes, final Settings transfer)
+	{
+		final List<org.deeplearning4j.nn.conf.layers.Layer> layers = new ArrayList<>();
+		long width = features;
+		if (transfer.hidden() > 0) {
+			final DenseLayer.Builder hidden = new DenseLayer.Builder().nIn(width).nOut(transfer.hidden())
+				.activation(Activation.RELU).weightInit(WeightInit.XAVIER);
+			if (transfer.dropout() > 0) hidden.dropOut(1 - transfer.dropout());
+			layers.add(hidden.build());
+			width = transfer.hidden();
+		}
+		final OutputLayer.Builder out = transfer.classWeights() == null ? new OutputLayer.Builder(
+			LossFunction.MCXENT) : new OutputLayer.Builder(new org.nd4j.linalg.lossfunctions.impl.LossMCXENT(
+				org.nd4j.linalg.factory.Nd4j.createFromArray(transfer.classWeights())));
+		layers.add(out.nIn(width).nOut(classes).activation(Activation.SOFTMAX).weightInit(
+			WeightInit.XAVIER).build());
+		return layers;
+	}
+
+	/**
+	 * The head alone, as a network that takes the backbone's features ({@code features}: C x H x
+	 * W, flattened first when H x W is more than 1 x 1 or C x 1 x 1 alike) and trains with
+	 * {@code updater}; its layers are those of {@link #withHead}'s head, in order.
+	 */
+	static MultiLayerNetwork headNetwork(final ImageShape features, final int classes,
+		final Settings transfer, final IUpdater updater, final long seed)
+	{
+		final NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(
+			NativeSeed.of(seed)).updater(updater).list();
+		final List<org.deeplearning4j.nn.conf.layers.Layer> layers = headLayers(features.size(),
+			classes, transfer);
+		for (final org.deeplearning4j.nn.conf.layers.Layer layer : layers)
+			list.layer(layer);
+		list.inputPreProcessor(0, new CnnToFeedForwardPreProcessor(features.height(), features.width(),
+			features.channels()));
+		final MultiLayerNetwork head = new MultiLayerNetwork(list.build());
+		head.init();
+		return head;
 	}
 
 	/** Every vertex fed, directly or not, by {@code cut}: the old classifier. */

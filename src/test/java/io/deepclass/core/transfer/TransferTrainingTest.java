@@ -445,7 +445,8 @@ class TransferTrainingTest {
 		final INDArray raw = org.nd4j.linalg.factory.Nd4j.create(x, new long[] { 5, 8, 1, 1 }),
 			standardised = org.nd4j.linalg.factory.Nd4j.create(z, new long[] { 5, 8, 1, 1 });
 		final INDArray before = head.outputSingle(false, standardised).dup();
-		HeadOnFeatures.foldScaling(head, scaling, new io.deepclass.core.data.ImageShape(8, 1, 1));
+		HeadOnFeatures.foldScaling(head.getLayer(TransferTraining.HEAD), scaling,
+			new io.deepclass.core.data.ImageShape(8, 1, 1));
 		final INDArray after = head.outputSingle(false, raw);
 		assertArrayEquals(before.data().asFloat(), after.dup().data().asFloat(), 1e-5f);
 		assertFalse(before.equalsWithEps(head.outputSingle(false, standardised), 1e-3),
