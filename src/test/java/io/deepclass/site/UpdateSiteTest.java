@@ -108,8 +108,9 @@ class UpdateSiteTest {
 		}
 		final Path stored = copy.resolve(plugin.current().sitePath());
 		final byte[] bytes = Files.readAllBytes(stored);
-		// same size, one byte of a compressed entry changed
-		bytes[bytes.length / 2] ^= 0x5a;
+		// same size, one byte of a class's compressed data changed (not of a header, a timestamp or
+		// the manifest, which the updater's checksum leaves out: the jar's middle byte was one)
+		bytes[classDataByte(stored, bytes)] ^= 0x5a;
 		Files.write(stored, bytes);
 		final IOException changed = assertThrows(IOException.class, () -> SiteInstaller.install(copy
 			.toUri(), "linux64", dir.resolve("Fiji1")));
@@ -119,5 +120,28 @@ class UpdateSiteTest {
 		final IOException missing = assertThrows(IOException.class, () -> SiteInstaller.install(copy
 			.toUri(), "linux64", dir.resolve("Fiji2")));
 		assertTrue(missing.getMessage().contains(plugin.current().sitePath()), missing.getMessage());
+	}
+
+	/** The middle byte of the compressed data of the jar's largest .class entry. */
+	private static int classDataByte(final Path jar, final byte[] bytes) throws IOException {
+		java.util.zip.ZipEntry largest = null;
+		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+			for (final var e : java.util.Collections.list(zip.entries()))
+				if (e.getName().endsWith(".class") && (largest == null || e.getCompressedSize() > largest
+					.getCompressedSize())) largest = e;
+		}
+		assertTrue(largest != null && largest.getCompressedSize() > 16, "a class to damage");
+		final byte[] name = largest.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		for (int at = 0; at + 30 + name.length <= bytes.length; at++) {
+			// a local file header: PK 3 4, the name at offset 30, its length at 26, the extra's at 28
+			if (bytes[at] != 'P' || bytes[at + 1] != 'K' || bytes[at + 2] != 3 || bytes[at + 3] != 4)
+				continue;
+			final int nameLength = (bytes[at + 26] & 0xff) | (bytes[at + 27] & 0xff) << 8;
+			final int extraLength = (bytes[at + 28] & 0xff) | (bytes[at + 29] & 0xff) << 8;
+			if (nameLength == name.length && java.util.Arrays.equals(bytes, at + 30, at + 30 +
+				nameLength, name, 0, nameLength)) return at + 30 + nameLength + extraLength + (int) (largest
+					.getCompressedSize() / 2);
+		}
+		throw new AssertionError("no local header for " + largest.getName());
 	}
 }
