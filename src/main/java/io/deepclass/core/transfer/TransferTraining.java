@@ -389,7 +389,7 @@ public final class TransferTraining {
 
 	/**
 	 * The head alone, as a network that takes the backbone's features ({@code features}: C x H x
-	 * W, flattened first when H x W is more than 1 x 1 or C x 1 x 1 alike) and trains with
+	 * W, flattened channel by channel as {@link #withHead} flattens them) and trains with
 	 * {@code updater}; its layers are those of {@link #withHead}'s head, in order.
 	 */
 	static MultiLayerNetwork headNetwork(final ImageShape features, final int classes,
