@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.scijava.log.LogService;
 
@@ -15,9 +16,11 @@ import ij.measure.ResultsTable;
 import io.deepclass.command.Choices.Backbone;
 import io.deepclass.command.Choices.Channels;
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.SafeNames;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.bundle.ModelFiles;
 import io.deepclass.core.data.ImageShape;
+import io.deepclass.core.data.ImportReport;
 import io.deepclass.core.data.ImportResult;
 import io.deepclass.core.data.LabelledImagesReader;
 import io.deepclass.core.transfer.Backbones;
@@ -76,18 +79,35 @@ final class CommandSupport {
 
 	/**
 	 * A labelled dataset from a folder (one sub-folder per class) when one is given, otherwise
-	 * from a labelled stack.
+	 * from a labelled stack; what the import skipped (unreadable files) and warned about goes to
+	 * the Log under {@code command}'s name, so that no image is left out unsaid.
 	 */
 	static ImportResult labelled(final ImagePlus image, final File folder, final String pattern,
-		final ImageShape target, final ImageSamples.Options options)
+		final ImageShape target, final ImageSamples.Options options, final String command,
+		final LogService log)
 	{
-		if (given(folder)) return ImageInputs.labelledFolder(folder.toPath(), target, options);
-		if (image == null)
+		final ImportResult imported;
+		if (given(folder)) imported = ImageInputs.labelledFolder(folder.toPath(), target, options);
+		else if (image == null)
 			throw new DeepClassException("no dataset: open a dataset stack (Import Dataset makes one) " +
 				"or set folder to a folder with one sub-folder per class.");
-		return DatasetStacks.toDataset(image, pattern == null || pattern.isBlank()
-			? LabelledImagesReader.DEFAULT_PATTERN : pattern, target, DatasetStacks.optionsFor(image, options));
+		else imported = DatasetStacks.toDataset(image, pattern == null || pattern.isBlank()
+			? LabelledImagesReader.DEFAULT_PATTERN : pattern, target, DatasetStacks.optionsFor(image,
+				options));
+		final List<ImportReport.Skipped> skipped = imported.report().skipped();
+		for (int i = 0; i < Math.min(MAX_SKIPPED_LOGGED, skipped.size()); i++)
+			log.warn(command + ": skipped " + SafeNames.oneLine(skipped.get(i).source()) + ": " + SafeNames
+				.oneLine(skipped.get(i).reason()));
+		if (skipped.size() > MAX_SKIPPED_LOGGED) log.warn(command + ": skipped " + (skipped.size() -
+			MAX_SKIPPED_LOGGED) + " more files (Import Dataset's report table shows them); used " +
+			imported.report().imported() + " images.");
+		for (final String warning : imported.report().warnings())
+			log.warn(command + ": " + warning);
+		return imported;
 	}
+
+	/** How many skipped files {@link #labelled} names one by one in the Log. */
+	static final int MAX_SKIPPED_LOGGED = 5;
 
 	static void checkWritable(final File file, final String what) {
 		if (file == null || file.getPath().isBlank())

@@ -76,7 +76,8 @@ public class EvaluateClassifierCommand implements Command {
 		final ModelBundle model = CommandSupport.loadModel(model_file);
 		final Dataset data = CommandSupport.labelled(dataset, folder, "", resize || model.info().input()
 			.resizes() ? model.info()
-			.inputShape() : null, ImageSamples.Options.of(model.info())).dataset();
+			.inputShape() : null, ImageSamples.Options.of(model.info()), "Evaluate Classifier", log)
+			.dataset();
 		final Predictions predictions = new Classifier(model).classify(data, null, done -> IJ
 			.showProgress(done, data.size()));
 		final EvaluationReport report = EvaluationReport.of(data, predictions);

@@ -105,7 +105,7 @@ public class ExportModelCommand implements Command {
 				"test tensors and documentation: set folder to a folder with one sub-folder per class " +
 				"(or open a dataset stack and set dataset).");
 		final Dataset images = CommandSupport.labelled(dataset, folder, "", model.info().inputShape(),
-			ImageSamples.Options.of(model.info())).dataset();
+			ImageSamples.Options.of(model.info()), "Export Model", log).dataset();
 		final Predictions predictions = new Classifier(model).classify(images);
 		final EvaluationReport report = EvaluationReport.of(images, predictions);
 		final byte[] cover = EvaluationImages.png(EvaluationImages.sideBySide(EvaluationImages

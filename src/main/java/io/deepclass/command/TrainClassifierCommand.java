@@ -91,13 +91,11 @@ public class TrainClassifierCommand extends TrainClassifierParameters implements
 		plot = monitor.showsPlot() ? null : monitor.plotImage();
 	}
 
-	/** The labelled images, from the dataset stack or the folder; their warnings logged. */
+	/** The labelled images, from the dataset stack or the folder; what was skipped logged. */
 	private ImportResult imported(final ImageSamples.Options given) {
-		final ImportResult imported = CommandSupport.labelled(dataset, folder, class_pattern, width >
-			0 || height > 0 ? CommandSupport.targetShape(width, height, Channels.KEEP) : null, given);
-		for (final String warning : imported.report().warnings())
-			log.warn("Train Classifier: " + warning);
-		return imported;
+		return CommandSupport.labelled(dataset, folder, class_pattern, width > 0 || height > 0
+			? CommandSupport.targetShape(width, height, Channels.KEEP) : null, given, "Train Classifier",
+			log);
 	}
 
 	/** What the parameters ask for, on core's defaults. */

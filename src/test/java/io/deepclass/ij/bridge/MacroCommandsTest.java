@@ -82,6 +82,25 @@ class MacroCommandsTest {
 	}
 
 	@Test
+	void trainAndEvaluateNameTheFilesTheySkip() throws IOException {
+		Files.writeString(train.resolve("vertical/broken.png"), "not a png");
+		try {
+			final Path other = dir.resolve("skipping.zip");
+			final MacroHarness.Warned warned = MacroHarness.runKeepingWarnings(() -> MacroHarness.run(
+				"setBatchMode(true);\nrun(\"Train Classifier\", \"folder=[" + train + "] architecture=" +
+					"linear epochs=3 on_failure=warn model_file=[" + other + "]\");\n" +
+					"run(\"Evaluate Classifier\", \"model_file=[" + other + "] folder=[" + train + "]\");"));
+			assertTrue(warned.run().completed(), warned.run().output());
+			for (final String command : List.of("Train Classifier", "Evaluate Classifier"))
+				assertTrue(java.util.regex.Pattern.compile(command + ": skipped \\S*broken\\.png: ")
+					.matcher(warned.warnings()).find(), command + " names the file: " + warned.warnings());
+		}
+		finally {
+			Files.delete(train.resolve("vertical/broken.png"));
+		}
+	}
+
+	@Test
 	void trainingWroteAModelWithItsHistory() throws IOException {
 		final ModelBundle bundle = ModelFiles.load(model);
 		assertEquals(List.of("horizontal", "vertical"), bundle.info().classNames());

@@ -60,6 +60,24 @@ public final class MacroHarness {
 		}
 	}
 
+	/** A run and the warnings it wrote (SciJava's LogService writes them to standard error). */
+	record Warned(Run run, String warnings) {}
+
+	/** As {@link #run}, also keeping what the macro's commands warned about. */
+	static Warned runKeepingWarnings(final java.util.function.Supplier<Run> macro) {
+		final PrintStream stderr = System.err;
+		final ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+		System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+		final Run run;
+		try {
+			run = macro.get();
+		}
+		finally {
+			System.setErr(stderr);
+		}
+		return new Warned(run, warnings.toString(StandardCharsets.UTF_8));
+	}
+
 	/**
 	 * The table with this title that the last macro made; fails when it made none (a table of an
 	 * earlier macro never stands in for it: {@link #run} forgets them).

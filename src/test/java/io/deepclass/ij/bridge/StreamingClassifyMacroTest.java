@@ -129,17 +129,10 @@ class StreamingClassifyMacroTest {
 		entries.add(9, dir.resolve("gone.png").toString());
 		final Path list = Files.write(dir.resolve("todo.txt"), entries);
 		final Path csv = dir.resolve("list.csv");
-		final java.io.PrintStream stderr = System.err;
-		final java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
-		final MacroHarness.Run run;
-		System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
-		try {
-			run = classify("input=list list_file=[" + list + "] save_csv=[" + csv + "]");
-		}
-		finally {
-			System.setErr(stderr);
-		}
-		final String log = warnings.toString(java.nio.charset.StandardCharsets.UTF_8);
+		final MacroHarness.Warned warned = MacroHarness.runKeepingWarnings(() -> classify(
+			"input=list list_file=[" + list + "] save_csv=[" + csv + "]"));
+		final MacroHarness.Run run = warned.run();
+		final String log = warned.warnings();
 		assertTrue(log.contains("skipped " + broken + ": "), log);
 		assertTrue(log.contains("gone.png: vanished"), log);
 		assertTrue(run.output().contains("classified 40 of 42 files, 2 skipped"), run.output());
