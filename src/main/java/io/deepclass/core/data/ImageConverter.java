@@ -1,19 +1,11 @@
 package io.deepclass.core.data;
 
-import net.imglib2.RandomAccess;
-import net.imglib2.RealRandomAccess;
-import net.imglib2.RealRandomAccessible;
-import net.imglib2.img.array.ArrayImg;
-import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.img.basictypeaccess.array.FloatArray;
-import net.imglib2.interpolation.randomaccess.NLinearInterpolatorFactory;
-import net.imglib2.type.numeric.real.FloatType;
-import net.imglib2.view.Views;
 
 /**
  * Brings a decoded image to a target {@link ImageShape}: gray to N channels by repeating the
  * channel, N channels to gray by the unweighted channel mean (as ImageJ's "8-bit" conversion does), and resizing by
- * bilinear interpolation with ImgLib2, sampling pixel centres so that the image is not shifted.
+ * bilinear interpolation (ImgLib2's, {@link #resize}), sampling pixel centres so that the image
+ * is not shifted.
  */
 public final class ImageConverter {
 
@@ -67,26 +59,53 @@ public final class ImageConverter {
 		return rgb;
 	}
 
-	/** Bilinear resize of one plane, pixel centres aligned, borders extended. */
+	/**
+	 * Bilinear resize of one plane, pixel centres aligned, borders extended: bit for bit what
+	 * ImgLib2's {@code NLinearInterpolator} on an {@code extendBorder} view gives (its weights in
+	 * double, each product rounded to float, summed in its order), computed on the arrays. Through
+	 * ImgLib2's generic accessors it took 0.12 s of the 0.17 s that converting 500 digits to a
+	 * backbone's 32 x 32 took before training could start.
+	 */
 	public static float[] resize(final float[] plane, final int width, final int height,
 		final int newWidth, final int newHeight)
 	{
-		final ArrayImg<FloatType, FloatArray> source = ArrayImgs.floats(plane, width, height);
-		final RealRandomAccessible<FloatType> interpolated = Views.interpolate(Views.extendBorder(
-			source), new NLinearInterpolatorFactory<>());
-		final RealRandomAccess<FloatType> sampler = interpolated.realRandomAccess();
+		final int[] x0 = new int[newWidth], x1 = new int[newWidth];
+		final double[] dx = new double[newWidth];
+		sampling(width, newWidth, x0, x1, dx);
+		final int[] y0 = new int[newHeight], y1 = new int[newHeight];
+		final double[] dy = new double[newHeight];
+		sampling(height, newHeight, y0, y1, dy);
 		final float[] out = new float[newWidth * newHeight];
-		final ArrayImg<FloatType, FloatArray> target = ArrayImgs.floats(out, newWidth, newHeight);
-		final RandomAccess<FloatType> writer = target.randomAccess();
-		final double sx = (double) width / newWidth;
-		final double sy = (double) height / newHeight;
 		for (int y = 0; y < newHeight; y++) {
+			final int top = y0[y] * width, bottom = y1[y] * width;
+			final double fy = dy[y], gy = 1 - fy;
 			for (int x = 0; x < newWidth; x++) {
-				sampler.setPosition((x + 0.5) * sx - 0.5, 0);
-				sampler.setPosition((y + 0.5) * sy - 0.5, 1);
-				writer.setPositionAndGet(x, y).set(sampler.get());
+				final double fx = dx[x], gx = 1 - fx;
+				float sum = (float) (plane[top + x0[x]] * (gx * gy));
+				sum += (float) (plane[top + x1[x]] * (fx * gy));
+				sum += (float) (plane[bottom + x1[x]] * (fx * fy));
+				sum += (float) (plane[bottom + x0[x]] * (gx * fy));
+				out[y * newWidth + x] = sum;
 			}
 		}
 		return out;
+	}
+
+	/**
+	 * Along one axis of {@code size} pixels sampled at {@code samples} points: each point's two
+	 * neighbours (clamped to the image: the border extended) and its distance from the first. The
+	 * floor is ImgLib2's (a negative whole number goes one lower; the weights make it the same).
+	 */
+	private static void sampling(final int size, final int samples, final int[] first,
+		final int[] second, final double[] fraction)
+	{
+		final double scale = (double) size / samples;
+		for (int i = 0; i < samples; i++) {
+			final double position = (i + 0.5) * scale - 0.5;
+			final long floor = position < 0 ? (long) position - 1 : (long) position;
+			fraction[i] = position - floor;
+			first[i] = (int) Math.max(0, Math.min(size - 1, floor));
+			second[i] = (int) Math.max(0, Math.min(size - 1, floor + 1));
+		}
 	}
 }
