@@ -22,8 +22,7 @@ final class BlockedHandoff {
 	/** 64 bytes, oneDNN's preferred alignment. */
 	private static final long ALIGN = 64;
 
-	private static final ThreadLocal<BlockedHandoff> THREAD = ThreadLocal.withInitial(
-		BlockedHandoff::new);
+	private static final ThreadLocal<BlockedHandoff> THREAD = new ThreadLocal<>();
 
 	private final Pointer[] buffers = new Pointer[2];
 
@@ -50,7 +49,9 @@ final class BlockedHandoff {
 	private BlockedHandoff() {}
 
 	static BlockedHandoff get() {
-		return THREAD.get();
+		BlockedHandoff handoff = THREAD.get();
+		if (handoff == null) THREAD.set(handoff = new BlockedHandoff());
+		return handoff;
 	}
 
 	/**
@@ -74,12 +75,10 @@ final class BlockedHandoff {
 	Pointer offer(final INDArray array, final memory.desc layout, final long bytes) {
 		final int slot = valid == 0 ? 1 : 0;
 		if (sizes[slot] < bytes) {
-			if (buffers[slot] != null) Pointer.free(buffers[slot]);
+			if (buffers[slot] != null) ThreadBuffers.free(buffers[slot]);
 			buffers[slot] = null;
 			sizes[slot] = 0;
-			final Pointer raw = Pointer.malloc(bytes + ALIGN);
-			if (raw == null || raw.isNull()) throw new OutOfMemoryError("oneDNN handoff of " + bytes +
-				" bytes");
+			final Pointer raw = ThreadBuffers.allocate(bytes + ALIGN, "oneDNN handoff");
 			buffers[slot] = raw;
 			sizes[slot] = bytes;
 		}
@@ -97,6 +96,15 @@ final class BlockedHandoff {
 		pending = -1;
 		pendingArray = null;
 		pendingDesc = null;
+	}
+
+	/** Frees this thread's handoff buffers, if it has any; its next offer allocates anew. */
+	static void releaseThread() {
+		final BlockedHandoff handoff = THREAD.get();
+		if (handoff == null) return;
+		THREAD.remove();
+		for (int slot = 0; slot < 2; slot++)
+			if (handoff.buffers[slot] != null) ThreadBuffers.free(handoff.buffers[slot]);
 	}
 
 	private Pointer aligned(final int slot) {

@@ -69,6 +69,15 @@ public final class FastGraph {
 		return new FastGraph(model, cpuBackend);
 	}
 
+	/**
+	 * Frees the buffers this thread's fast layers keep between calls (oneDNN's blocked copies of
+	 * inputs, outputs and weights; for a large network at a large size, hundreds of MB), for a
+	 * thread that ends: they are native memory, which nothing else frees.
+	 */
+	public static void releaseThreadBuffers() {
+		ThreadBuffers.release();
+	}
+
 	/** One optimisation step, as {@code model.fit(new DataSet(features, labels))}. */
 	public void fit(final INDArray features, final INDArray labels) {
 		// DL4J's fit discards the gradient at the input images: the first layers skip it

@@ -110,7 +110,7 @@ final class OneDnn {
 	{
 		operand.user.set_data_handle(pointer(array));
 		if (operand.toInner != null) {
-			operand.inner.set_data_handle(SCRATCH.get().next(operand.innerBytes));
+			operand.inner.set_data_handle(Scratch.get().next(operand.innerBytes));
 			operand.toInner.execute(stream, operand.user, operand.inner);
 		}
 		args.put(role, operand.inner);
@@ -155,7 +155,7 @@ final class OneDnn {
 		final int role)
 	{
 		operand.user.set_data_handle(pointer(array));
-		if (operand.toUser != null) operand.inner.set_data_handle(SCRATCH.get().next(
+		if (operand.toUser != null) operand.inner.set_data_handle(Scratch.get().next(
 			operand.innerBytes));
 		args.put(role, operand.inner);
 	}
@@ -202,7 +202,7 @@ final class OneDnn {
 			completed = executed;
 		}
 		finally {
-			SCRATCH.get().release();
+			Scratch.get().release();
 			BlockedHandoff.get().callEnded(completed);
 		}
 	}
@@ -218,9 +218,6 @@ final class OneDnn {
 		args.put(role, to.inner);
 	}
 
-	/** Each thread's buffers for the values of one primitive call in oneDNN's layouts. */
-	private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
 	/**
 	 * Buffers for operands in oneDNN's own layouts (blocked activations, reordered weights), shared
 	 * by all layers of a thread: they hold values only during one call ({@link #in} to
@@ -232,7 +229,9 @@ final class OneDnn {
 	 * 128 x 128, batch 64 (the first convolution's output, then its output gradient), where one
 	 * does.
 	 */
-	private static final class Scratch {
+	static final class Scratch {
+
+		private static final ThreadLocal<Scratch> THREAD = new ThreadLocal<>();
 
 		/** 64 bytes, oneDNN's preferred alignment. */
 		private static final long ALIGN = 64;
@@ -243,6 +242,24 @@ final class OneDnn {
 
 		/** Which buffers this call holds. */
 		private final BitSet used = new BitSet();
+
+		/** This thread's buffers. */
+		static Scratch get() {
+			Scratch scratch = THREAD.get();
+			if (scratch == null) THREAD.set(scratch = new Scratch());
+			return scratch;
+		}
+
+		/** Frees this thread's buffers, if it has any; its next call allocates anew. */
+		static void releaseThread() {
+			final Scratch scratch = THREAD.get();
+			if (scratch == null) return;
+			THREAD.remove();
+			for (final Pointer buffer : scratch.buffers)
+				if (buffer != null) ThreadBuffers.free(buffer);
+			scratch.buffers.clear();
+			scratch.sizes.clear();
+		}
 
 		/** A buffer of at least {@code bytes}, distinct from the others handed out in this call. */
 		Pointer next(final long bytes) {
@@ -257,12 +274,10 @@ final class OneDnn {
 					buffers.add(null);
 					sizes.add(0L);
 				}
-				else Pointer.free(buffers.get(largest));
+				else ThreadBuffers.free(buffers.get(largest));
 				buffers.set(largest, null);
 				sizes.set(largest, 0L);
-				final Pointer raw = Pointer.malloc(bytes + ALIGN);
-				if (raw == null || raw.isNull()) throw new OutOfMemoryError("oneDNN scratch of " +
-					bytes + " bytes");
+				final Pointer raw = ThreadBuffers.allocate(bytes + ALIGN, "oneDNN scratch");
 				buffers.set(largest, raw);
 				sizes.set(largest, bytes);
 				chosen = largest;

@@ -19,6 +19,7 @@ import ij.measure.ResultsTable;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.backend.NativeStart;
+import io.deepclass.core.engine.FastGraph;
 import io.deepclass.ij.display.Tables;
 
 /**
@@ -66,9 +67,21 @@ public final class CommandCalls {
 		return previous;
 	}
 
-	/** Gives the thread back the class loader {@link #enter} replaced. */
+	/**
+	 * Gives the thread back the class loader {@link #enter} replaced, and frees the native buffers
+	 * the command's computations kept on this thread ({@link FastGraph#releaseThreadBuffers}):
+	 * ImageJ runs each menu command on a thread of its own, which ends with the command.
+	 */
 	public static void leave(final ClassLoader previous) {
-		Thread.currentThread().setContextClassLoader(previous);
+		try {
+			FastGraph.releaseThreadBuffers();
+		}
+		catch (final LinkageError e) {
+			// the engine cannot load here (no oneDNN for this platform): it allocated nothing
+		}
+		finally {
+			Thread.currentThread().setContextClassLoader(previous);
+		}
 	}
 
 	/** The user-facing inputs: every input but services and the context. */

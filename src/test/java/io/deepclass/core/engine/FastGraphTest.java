@@ -263,6 +263,40 @@ class FastGraphTest {
 		assertClose(fast.output(x), restored.outputSingle(false, x), 1e-6, "restored prediction");
 	}
 
+	/**
+	 * A thread that trained and predicted holds oneDNN buffers until it releases them; then all
+	 * are freed (ImageJ runs each menu command on a thread of its own: without this each command
+	 * left its buffers allocated for the life of Fiji).
+	 */
+	@Test
+	void aThreadGivesBackItsBuffersWhenReleased() throws Exception {
+		final Backbone backbone = fixture("residual");
+		final FastGraph fast = FastGraph.install(withHead(backbone, false));
+		final INDArray x = images(backbone, 8), y = labels(8, 3);
+		final long before = ThreadBuffers.live();
+		final long[] held = new long[1];
+		final java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+			new java.util.concurrent.atomic.AtomicReference<>();
+		final Thread thread = new Thread(() -> {
+			try {
+				fast.fit(x, y);
+				fast.output(x);
+				held[0] = ThreadBuffers.live();
+				FastGraph.releaseThreadBuffers();
+				FastGraph.releaseThreadBuffers(); // twice, or on a thread with none: nothing happens
+			}
+			catch (final Throwable e) {
+				failed.set(e);
+			}
+		});
+		thread.start();
+		thread.join();
+		if (failed.get() != null) throw new AssertionError(failed.get());
+		assertTrue(held[0] > before, "the thread's calls kept buffers: " + held[0] + " bytes, " +
+			before + " before");
+		assertEquals(before, ThreadBuffers.live(), "all of them freed");
+	}
+
 	@Test
 	void offTheCpuBackendGraphsRunDl4jsOwnLayers() throws IOException {
 		final ComputationGraph graph = withHead(fixture("residual"), false);
