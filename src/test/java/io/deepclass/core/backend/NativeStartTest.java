@@ -57,50 +57,6 @@ class NativeStartTest {
 	}
 
 	@Test
-	@org.junit.jupiter.api.Timeout(30) // waiting for the head start would hang select()
-	void selectDoesNotWaitForTheHeadStartAfterTheLoad() throws InterruptedException {
-		final CountDownLatch headStartMayEnd = new CountDownLatch(1);
-		final CountDownLatch headStartEnded = new CountDownLatch(1);
-		final AtomicInteger loads = new AtomicInteger();
-		NativeStart.start(loads::incrementAndGet, () -> {
-			try {
-				headStartMayEnd.await();
-			}
-			catch (final InterruptedException e) {
-				Thread.currentThread().interrupt();
-			}
-			headStartEnded.countDown();
-		});
-		NativeBackend.select(); // would hang here if it waited for the head start
-		assertEquals(1, loads.get());
-		assertEquals(1, headStartEnded.getCount(), "the head start still runs");
-		headStartMayEnd.countDown();
-		assertTrue(headStartEnded.await(10, java.util.concurrent.TimeUnit.SECONDS));
-	}
-
-	@Test
-	void aFailedHeadStartIsNoErrorAndAFailedLoadSkipsIt() throws InterruptedException {
-		final CountDownLatch ran = new CountDownLatch(1);
-		NativeStart.start(() -> {}, () -> {
-			ran.countDown();
-			throw new UnsatisfiedLinkError("no oneDNN for this CPU");
-		});
-		NativeBackend.select(); // no error: the load itself went well
-		assertTrue(ran.await(10, java.util.concurrent.TimeUnit.SECONDS));
-		while (!NativeStart.forget())
-			Thread.sleep(10);
-		final AtomicInteger headStarts = new AtomicInteger();
-		final IllegalStateException broken = new IllegalStateException("no ND4J");
-		NativeStart.start(() -> {
-			throw broken;
-		}, headStarts::incrementAndGet);
-		assertSame(broken, assertThrows(IllegalStateException.class, NativeBackend::select));
-		while (!NativeStart.forget())
-			Thread.sleep(10);
-		assertEquals(0, headStarts.get(), "nothing runs on a failed load");
-	}
-
-	@Test
 	void theRealLoadLeavesNd4jReady() {
 		NativeStart.inBackground();
 		NativeBackend.select();
