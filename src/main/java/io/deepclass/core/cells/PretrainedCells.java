@@ -18,7 +18,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import io.deepclass.core.backend.NativeSeed;
 import io.deepclass.core.bundle.ModelBundle;
 import io.deepclass.core.data.ArrayImageStore;
-import io.deepclass.core.data.Batches;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
@@ -71,18 +70,14 @@ public final class PretrainedCells implements CellModel {
 	public Dataset inputs(final Dataset patches, final IntConsumer done,
 		final BooleanSupplier cancel)
 	{
-		final float[][] rows = Batches.probabilities(images -> {
-			final INDArray f = backbone.features(images.dup());
-			return f.reshape(f.size(0), f.length() / f.size(0));
-		}, patches, normalization, 32, cancel, done);
-		if (rows.length > 0 && rows[rows.length - 1] == null) return null;
-		final int d = rows.length == 0 ? (int) backbone.features() : rows[0].length;
+		final Backbone.Features features = backbone.featuresOf(patches, normalization, 32, done,
+			cancel);
+		if (features == null) return null;
+		final int d = features.shape().size(), n = patches.size();
 		featureMean = new float[d];
 		featureStd = new float[d];
-		final float[] all = new float[rows.length * d];
-		for (int i = 0; i < rows.length; i++)
-			System.arraycopy(rows[i], 0, all, i * d, d);
-		standardize(all, rows.length, d);
+		final float[] all = features.values();
+		standardize(all, n, d);
 		final String[] sources = new String[patches.size()];
 		for (int i = 0; i < sources.length; i++)
 			sources[i] = patches.source(i);

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
@@ -20,6 +22,9 @@ import org.nd4j.linalg.workspace.ND4JWorkspaceException;
 import com.google.gson.JsonParser;
 
 import io.deepclass.core.DeepClassException;
+import io.deepclass.core.data.ArrayImageStore;
+import io.deepclass.core.data.Batches;
+import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
 import io.deepclass.core.engine.FastGraph;
@@ -124,6 +129,46 @@ public record Backbone(ComputationGraph graph, String cut, long features, ImageS
 			Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
 		}
 		return graph.feedForward(images, false).get(cut);
+	}
+
+	/**
+	 * The backbone's features of every image of {@code images}, in batches of {@code batchSize}
+	 * (the next batch gathered while this one runs, {@link Batches#probabilities}), as one array
+	 * of N x C x H x W values with their C x H x W shape; null when {@code cancel} said so first.
+	 * {@code done} hears how many images are done after each batch. The one loop for the
+	 * features strategy ({@link TransferTraining}) and the cells panel.
+	 */
+	public Features featuresOf(final Dataset images, final Normalization normalization,
+		final int batchSize, final IntConsumer done, final BooleanSupplier cancel)
+	{
+		final ImageShape[] shape = { null };
+		final float[][] rows = Batches.probabilities(batch -> {
+			final INDArray f = features(batch.dup()); // DL4J keeps its input: not Batches' own array
+			if (shape[0] == null) shape[0] = f.rank() == 4 ? new ImageShape((int) f.size(1), (int) f
+				.size(2), (int) f.size(3)) : new ImageShape((int) f.size(1), 1, 1);
+			return f.reshape(f.size(0), f.length() / f.size(0));
+		}, images, normalization, batchSize, cancel, done);
+		if (rows.length > 0 && rows[rows.length - 1] == null) return null;
+		final ImageShape featureShape = shape[0] != null ? shape[0] : new ImageShape((int) features,
+			1, 1);
+		final int d = featureShape.size();
+		final float[] values = new float[rows.length * d];
+		for (int i = 0; i < rows.length; i++)
+			System.arraycopy(rows[i], 0, values, i * d, d);
+		return new Features(values, featureShape);
+	}
+
+	/** The features of N images: N x {@code shape} values, image after image. */
+	public record Features(float[] values, ImageShape shape) {
+
+		/** As a dataset with the images' labels, class names and sources. */
+		public Dataset dataset(final Dataset images) {
+			final String[] sources = new String[images.size()];
+			for (int i = 0; i < sources.length; i++)
+				sources[i] = images.source(i);
+			return new Dataset(shape, images.classNames(), new ArrayImageStore(values, shape.size()),
+				images.labels().clone(), sources);
+		}
 	}
 
 	/**

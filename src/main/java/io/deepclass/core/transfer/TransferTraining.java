@@ -33,12 +33,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 import io.deepclass.core.DeepClassException;
 import io.deepclass.core.backend.NativeSeed;
-import io.deepclass.core.data.ArrayImageStore;
 import io.deepclass.core.data.Augmentation;
 import io.deepclass.core.data.Dataset;
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.data.Normalization;
-import io.deepclass.core.data.Batches;
 import io.deepclass.core.model.Network;
 import io.deepclass.core.train.EpochStats;
 import io.deepclass.core.train.Trainer;
@@ -432,31 +430,9 @@ public final class TransferTraining {
 		final Normalization normalization, final int batchSize,
 		final java.util.function.IntConsumer done, final BooleanSupplier cancel)
 	{
-		final Batches batches = new Batches(images, normalization, batchSize);
-		final int n = images.size();
-		final int[] order = new int[n];
-		for (int i = 0; i < n; i++)
-			order[i] = i;
-		float[] all = null;
-		ImageShape shape = null;
-		for (int from = 0; from < n; from += batchSize) {
-			final int to = Math.min(n, from + batchSize);
-			final INDArray f = backbone.features(batches.features(order, from, to).dup());
-			if (shape == null) {
-				shape = f.rank() == 4 ? new ImageShape((int) f.size(1), (int) f.size(2), (int) f.size(3))
-					: new ImageShape((int) f.size(1), 1, 1);
-				all = new float[n * shape.size()];
-			}
-			final float[] values = f.dup('c').data().asFloat();
-			System.arraycopy(values, 0, all, from * shape.size(), values.length);
-			done.accept(to);
-			if (cancel != null && cancel.getAsBoolean() && to < n) return null;
-		}
-		final String[] sources = new String[n];
-		for (int i = 0; i < n; i++)
-			sources[i] = images.source(i);
-		return new Dataset(shape, images.classNames(), new ArrayImageStore(all, shape.size()), images
-			.labels(), sources);
+		final Backbone.Features features = backbone.featuresOf(images, normalization, batchSize, done,
+			cancel);
+		return features == null ? null : features.dataset(images);
 	}
 
 	/** The network {@code building} built, waiting for it; its failure thrown as it was. */
