@@ -1,9 +1,9 @@
 package io.deepclass.core.backend;
 
 /**
- * Loads ND4J (its native library, OpenMP threads, buffer factories and executioner) on a
- * daemon thread while the caller goes on with work that does not need it: reading images or a
- * network file, or a dialog. ND4J's first load takes about half a second on the 2-core test
+ * Loads ND4J (its native library, OpenMP threads, buffer factories and executioner), and on the
+ * CPU oneDNN's JavaCPP library, on a daemon thread while the caller goes on with work that does
+ * not need them: reading images or a network file, or a dialog. ND4J's first load takes about half a second on the 2-core test
  * machine, once per JVM. {@link NativeBackend#select()} waits for it to end, so whatever calls
  * select() before touching ND4J, as every entry point does, finds ND4J loaded, or gets the
  * load's own error (not the "could not initialize class" a second attempt would throw).
@@ -46,6 +46,34 @@ public final class NativeStart {
 		NativeThreads.configure();
 		org.nd4j.linalg.factory.Nd4j.getExecutioner();
 		org.nd4j.linalg.factory.Nd4j.scalar(0f);
+		alsoLoad();
+	}
+
+	/**
+	 * On the CPU backend, what the first computations would load next, while the caller still
+	 * reads images or parses a network file (which touch no native code: JavaCPP's libraries must
+	 * not load while another thread calls into them, see below): the JavaCPP build of oneDNN that
+	 * the fast layers call (its library and a few hundred classes, 0.13 s), and OpenBLAS's threads
+	 * (started by a first matrix product, 0.04 s). Not when oneDNN is switched off
+	 * ({@code -Ddeepclass.onednn=false}); a failure here is no failure of ND4J's load: the
+	 * fast layers find out again and run DL4J's code.
+	 *
+	 * <p>Part of the load on purpose: {@link #await} waits for it. Done after the wait instead
+	 * (a head start beside the caller's import), it crashed the JVM once in 30 runs (SIGSEGV in
+	 * JavaCPP's Pointer.asDirectBuffer on the importing thread while this one loaded oneDNN).
+	 */
+	private static void alsoLoad() {
+		if (!org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU()) return;
+		try {
+			if (Boolean.parseBoolean(System.getProperty("deepclass.onednn", "true")))
+				org.bytedeco.javacpp.Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+		}
+		catch (final LinkageError | RuntimeException e) {
+			// no oneDNN for this platform: the fast layers see it too, and run DL4J's code
+		}
+		final var a = org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 64,
+			64);
+		a.mmul(a);
 	}
 
 	/** Forgets a load that has ended (tests); false while one is running. */
