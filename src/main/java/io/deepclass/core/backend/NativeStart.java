@@ -3,8 +3,8 @@ package io.deepclass.core.backend;
 /**
  * Loads ND4J (its native library, OpenMP threads, buffer factories and executioner), and on the
  * CPU oneDNN's JavaCPP library, on a daemon thread while the caller goes on with work that does
- * not need them: reading images or a network file, or a dialog. ND4J's first load takes about half a second on the 2-core test
- * machine, once per JVM. {@link NativeBackend#select()} waits for it to end, so whatever calls
+ * not need them: reading images or a network file, or a dialog. ND4J's first load takes about
+ * half a second on the 2-core test machine, once per JVM. {@link NativeBackend#select()} waits for it to end, so whatever calls
  * select() before touching ND4J, as every entry point does, finds ND4J loaded, or gets the
  * load's own error (not the "could not initialize class" a second attempt would throw).
  */
