@@ -1,12 +1,15 @@
 package io.deepclass.core.backend;
 
+import io.deepclass.core.engine.FastGraph;
+
 /**
  * Loads ND4J (its native library, OpenMP threads, buffer factories and executioner), and on the
  * CPU oneDNN's JavaCPP library, on a daemon thread while the caller goes on with work that does
  * not need them: reading images or a network file, or a dialog. ND4J's first load takes about
- * half a second on the 2-core test machine, once per JVM. {@link NativeBackend#select()} waits for it to end, so whatever calls
- * select() before touching ND4J, as every entry point does, finds ND4J loaded, or gets the
- * load's own error (not the "could not initialize class" a second attempt would throw).
+ * half a second on the 2-core test machine, once per JVM. {@link NativeBackend#select()} waits
+ * for it to end, so whatever calls select() before touching ND4J, as every entry point does,
+ * finds ND4J loaded, or gets the load's own error (not the "could not initialize class" a
+ * second attempt would throw).
  */
 public final class NativeStart {
 
@@ -54,9 +57,9 @@ public final class NativeStart {
 	 * reads images or parses a network file (which touch no native code: JavaCPP's libraries must
 	 * not load while another thread calls into them, see below): the JavaCPP build of oneDNN that
 	 * the fast layers call (its library and a few hundred classes, 0.13 s), and OpenBLAS's threads
-	 * (started by a first matrix product, 0.04 s). Not when oneDNN is switched off
-	 * ({@code -Ddeepclass.onednn=false}); a failure here is no failure of ND4J's load: the
-	 * fast layers find out again and run DL4J's code.
+	 * (started by a first matrix product, 0.04 s). oneDNN loads as the fast layers load it
+	 * ({@link FastGraph#loadOneDnn}): not when switched off, and where it cannot load the fast
+	 * layers run DL4J's code.
 	 *
 	 * <p>Part of the load on purpose: {@link #await} waits for it. Done after the wait instead
 	 * (a head start beside the caller's import), it crashed the JVM once in 30 runs (SIGSEGV in
@@ -64,13 +67,7 @@ public final class NativeStart {
 	 */
 	private static void alsoLoad() {
 		if (!org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU()) return;
-		try {
-			if (Boolean.parseBoolean(System.getProperty("deepclass.onednn", "true")))
-				org.bytedeco.javacpp.Loader.load(org.bytedeco.dnnl.global.dnnl.class);
-		}
-		catch (final LinkageError | RuntimeException e) {
-			// no oneDNN for this platform: the fast layers see it too, and run DL4J's code
-		}
+		FastGraph.loadOneDnn();
 		final var a = org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 64,
 			64);
 		a.mmul(a);

@@ -70,6 +70,16 @@ public final class FastGraph {
 	}
 
 	/**
+	 * Loads oneDNN's JavaCPP library and engine now, as the first fast layer would (not when
+	 * switched off, {@code -Ddeepclass.onednn=false}, nor off the CPU backend); true when it
+	 * is there. Needs ND4J loaded; no other thread may call into JavaCPP meanwhile (a library
+	 * loading beside such calls crashed the JVM).
+	 */
+	public static boolean loadOneDnn() {
+		return OneDnn.available();
+	}
+
+	/**
 	 * Frees the buffers this thread's fast layers keep between calls (oneDNN's blocked copies of
 	 * inputs, outputs and weights; for a large network at a large size, hundreds of MB), for a
 	 * thread that ends: they are native memory, which nothing else frees.
