@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
@@ -26,6 +25,7 @@ import io.deepclass.core.train.Optimizer;
 import io.deepclass.core.train.TrainingResult;
 import io.deepclass.core.train.TrainingSettings;
 import io.deepclass.core.transfer.Backbone;
+import io.deepclass.core.transfer.HeadOnFeatures;
 import io.deepclass.core.transfer.TransferTraining;
 
 /**
@@ -132,18 +132,14 @@ public final class PretrainedCells implements CellModel {
 		final ComputationGraph whole = TransferTraining.withHead(backbone, classes,
 			new TransferTraining.Settings(TransferTraining.Strategy.FEATURES, 0, 0, 0, 0.1), new Adam(),
 			1, false);
-		// the head learned on (f - mean) / std: W' = W / std, b' = b - sum(W * mean / std)
+		// the head learned on (f - mean) / std: its weights, folded into the copy in the whole
+		// network as the features strategy folds them; the loop's own head keeps learning
 		final var layer = ((MultiLayerNetwork) head.network().model()).getLayer(0);
-		final INDArray w = layer.getParam("W").dup(), b = layer.getParam("b").dup();
-		final INDArray std = org.nd4j.linalg.factory.Nd4j.createFromArray(featureStd).reshape(
-			featureStd.length, 1);
-		final INDArray mean = org.nd4j.linalg.factory.Nd4j.createFromArray(featureMean).reshape(1,
-			featureMean.length);
-		final INDArray folded = w.divColumnVector(std);
-		final INDArray bias = b.sub(mean.mmul(folded));
 		final var out = whole.getOutputLayer(0);
-		out.getParam("W").assign(folded);
-		out.getParam("b").assign(bias.reshape(out.getParam("b").shape()));
+		out.getParam("W").assign(layer.getParam("W"));
+		out.getParam("b").assign(layer.getParam("b").reshape(out.getParam("b").shape()));
+		HeadOnFeatures.foldScaling(out, new Normalization(featureMean, featureStd), new ImageShape(
+			featureMean.length, 1, 1));
 		final Network network = Network.of(whole);
 		final TrainingResult result = new TrainingResult(network, head.history(), head.cancelled());
 		final ModelBundle bundle = ModelBundle.of(result, describe(), settings, normalization, null, labelledPatches, null);
