@@ -23,6 +23,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -81,8 +82,11 @@ public final class ModelFiles {
 					zip.putNextEntry(new ZipEntry(INFO_ENTRY));
 					zip.write(toJson(bundle.info()).getBytes(StandardCharsets.UTF_8));
 					zip.closeEntry();
+					// the network zip's arrays are stored: deflating them (again) gains little and
+					// took a second per 45 MB
+					zip.setLevel(Deflater.NO_COMPRESSION);
 					zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
-					bundle.network().write(new NonClosing(zip), true);
+					NetworkZip.write(bundle.network(), new NonClosing(zip));
 					zip.closeEntry();
 				}
 			});
@@ -359,7 +363,7 @@ public final class ModelFiles {
 		}
 	}
 
-	/** Lets DL4J close what it thinks is its stream without closing the zip around it. */
+	/** Lets the network zip close its stream without closing the zip around it. */
 	private static final class NonClosing extends FilterOutputStream {
 
 		NonClosing(final OutputStream out) {

@@ -1,9 +1,12 @@
 package io.deepclass.core.bundle;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,8 +16,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -27,13 +32,16 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import io.deepclass.core.data.ImageShape;
 import io.deepclass.core.model.Network;
 
 /**
- * Reads the network of a model file: the DL4J network zip ({@code network.zip}) that
- * {@link Network#write} writes with DL4J's {@code ModelSerializer}. Not read back with
+ * Writes and reads the network of a model file: a DL4J network zip ({@code network.zip}), with
+ * the entries DL4J's {@code ModelSerializer} writes, so DL4J restores it too. Written here, not
+ * by {@code ModelSerializer}, which deflates the parameters: for a ResNet-18 backbone (45 MB of
+ * floats) that took 1.5 s of a 2.7 s save and made the file 8 % smaller. Not read back with
  * {@code ModelSerializer}: its restore methods read any {@code preprocessor.bin} with Java
  * deserialisation, hold every entry in memory, and allocate what the array headers declare. Here
  * only the entries DeepClass writes are read, the configuration is checked before DL4J's Jackson
@@ -59,6 +67,38 @@ final class NetworkZip {
 	static final long MAX_ACTIVATIONS = 1L << 28;
 
 	private NetworkZip() {}
+
+	/**
+	 * Writes {@code network} as {@code ModelSerializer.writeModel(network, out, true)} does (its
+	 * configuration, parameters and optimiser state) but with the arrays stored uncompressed.
+	 * Closes {@code out}.
+	 */
+	static void write(final Network network, final OutputStream out) throws IOException {
+		final String json;
+		if (network.model() instanceof MultiLayerNetwork sequential) json = sequential
+			.getLayerWiseConfigurations().toJson();
+		else if (network.model() instanceof ComputationGraph graph) json = graph.getConfiguration()
+			.toJson();
+		else throw new IllegalArgumentException("unsupported network " + network.kind());
+		try (ZipOutputStream zip = new ZipOutputStream(out)) {
+			zip.putNextEntry(new ZipEntry(CONFIGURATION));
+			zip.write(json.getBytes(StandardCharsets.UTF_8));
+			zip.setLevel(Deflater.NO_COMPRESSION);
+			writeArray(zip, COEFFICIENTS, network.params());
+			final INDArray updaterState = network.updaterState();
+			if (updaterState != null && updaterState.length() > 0) writeArray(zip, UPDATER_STATE,
+				updaterState);
+		}
+	}
+
+	private static void writeArray(final ZipOutputStream zip, final String name,
+		final INDArray array) throws IOException
+	{
+		zip.putNextEntry(new ZipEntry(name));
+		final DataOutputStream data = new DataOutputStream(new BufferedOutputStream(zip, 1 << 16));
+		Nd4j.write(array, data);
+		data.flush();
+	}
 
 	/**
 	 * The network in the zip file {@code zipFile}, whose entries' sizes and checksums were

@@ -1,7 +1,5 @@
 package io.deepclass.core.model;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.function.BiConsumer;
 import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
@@ -10,7 +8,6 @@ import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.deepclass.core.data.ImageShape;
@@ -71,11 +68,6 @@ public sealed interface Network permits Network.OnEngine {
 
 	/** "MultiLayerNetwork" or "ComputationGraph", as stored in model files. */
 	String kind();
-
-	/** Writes the DL4J network, with optimiser state when {@code withUpdater}. */
-	default void write(final OutputStream out, final boolean withUpdater) throws IOException {
-		ModelSerializer.writeModel(model(), out, withUpdater);
-	}
 
 	static Network of(final Model model) {
 		if (model instanceof MultiLayerNetwork mln) return new Sequential(mln);

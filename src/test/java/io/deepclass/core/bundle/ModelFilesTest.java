@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,8 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,6 +137,50 @@ class ModelFilesTest {
 		assertEquals("ComputationGraph", loaded.network().kind());
 		final Predictions a = new Classifier(bundle).classify(TEST);
 		final Predictions b = new Classifier(loaded).classify(TEST);
+		for (int i = 0; i < TEST.size(); i++)
+			assertArrayEquals(a.probabilities()[i], b.probabilities()[i]);
+	}
+
+	@Test
+	void theNetworkIsWhatDl4jRestoresWithItsArraysStoredAndEarlierFilesStillLoad()
+		throws IOException
+	{
+		final Path file = dir.resolve("model.zip");
+		ModelFiles.save(trained, file);
+		final byte[] network;
+		try (ZipFile zip = new ZipFile(file.toFile())) {
+			network = zip.getInputStream(zip.getEntry(ModelFiles.NETWORK_ENTRY)).readAllBytes();
+		}
+		final MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
+			new ByteArrayInputStream(network), true);
+		assertSameProbabilities(trained, new ModelBundle(Network.of(restored), trained.info()));
+		assertEquals(trained.network().updaterState(), restored.getUpdater().getStateViewArray());
+		final Path inner = Files.write(dir.resolve("network.zip"), network);
+		try (ZipFile zip = new ZipFile(inner.toFile())) {
+			final ZipEntry params = zip.getEntry(NetworkZip.COEFFICIENTS);
+			assertTrue(params.getCompressedSize() >= params.getSize(), "parameters stored, not " +
+				"deflated: " + params.getCompressedSize() + " of " + params.getSize() + " bytes");
+		}
+		// as DeepClass wrote model files before: the network by ModelSerializer, all deflated
+		final Path earlier = dir.resolve("earlier.zip");
+		try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(earlier))) {
+			zip.putNextEntry(new ZipEntry(ModelFiles.INFO_ENTRY));
+			zip.write(ModelFiles.toJson(trained.info()).getBytes(StandardCharsets.UTF_8));
+			zip.putNextEntry(new ZipEntry(ModelFiles.NETWORK_ENTRY));
+			final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+			ModelSerializer.writeModel(trained.network().model(), bytes, true);
+			zip.write(bytes.toByteArray());
+		}
+		final ModelBundle loaded = ModelFiles.load(earlier);
+		assertSameProbabilities(trained, loaded);
+		assertEquals(trained.network().updaterState(), loaded.network().updaterState());
+	}
+
+	private static void assertSameProbabilities(final ModelBundle expected,
+		final ModelBundle actual)
+	{
+		final Predictions a = new Classifier(expected).classify(TEST);
+		final Predictions b = new Classifier(actual).classify(TEST);
 		for (int i = 0; i < TEST.size(); i++)
 			assertArrayEquals(a.probabilities()[i], b.probabilities()[i]);
 	}

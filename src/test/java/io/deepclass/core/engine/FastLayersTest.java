@@ -111,7 +111,7 @@ class FastLayersTest {
 		final Network network = Architectures.build(ArchitectureSpec.parse(architecture), MNIST, 3, 1,
 			new Nesterovs(0.01, 0.9));
 		final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		network.write(bytes, true);
+		ModelSerializer.writeModel(network.model(), bytes, true);
 		final MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
 			new ByteArrayInputStream(bytes.toByteArray()), true);
 		assertFalse(FastLayers.installed(restored), "DL4J alone restores its own layer classes");
