@@ -12,42 +12,47 @@
 # Archives (40 MB each) are in ${XDG_CACHE_HOME:-~/.cache}/deepclass, one per NAME and class path;
 # one whose jars or Java changed (size or time) is written again.
 
-# cds_jars CLASS_PATH: the jars of the class path, one per line, wildcards expanded; fails when
-# an entry is not a jar (a folder of classes)
+# cds_jars CLASS_PATH: sets CDS_JARS to the jars of the class path, wildcards expanded; fails
+# when an entry is not a jar (a folder of classes). No subshell: this runs before every start,
+# where each process costs milliseconds.
 cds_jars() {
   local entry jar
+  CDS_JARS=()
   local IFS=:
   for entry in $1; do
     case "$entry" in
-      */\*) for jar in "${entry%\*}"*.jar "${entry%\*}"*.JAR; do [ -f "$jar" ] && echo "$jar"; done ;;
-      *.jar|*.JAR) [ -f "$entry" ] && echo "$entry" || return 1 ;;
+      */\*) for jar in "${entry%\*}"*.jar "${entry%\*}"*.JAR; do [ -f "$jar" ] && CDS_JARS+=("$jar"); done ;;
+      *.jar|*.JAR) [ -f "$entry" ] && CDS_JARS+=("$entry") || return 1 ;;
       *) return 1 ;;
     esac
   done
+  [ "${#CDS_JARS[@]}" -gt 0 ]
 }
 
-# cds_stamp CLASS_PATH: what an archive for it is made from, this Java (its runtime image too)
-# and every jar, by size and time, as one line; fails when the class path holds a folder
+# cds_stamp JAVA: what an archive is made from, the Java binary (its real path), its runtime
+# image and every jar of CDS_JARS, by size and time, as one line
 cds_stamp() {
-  local jars java_bin
-  jars=$(cds_jars "$1") && [ -n "$jars" ] || return 1
-  java_bin=$(readlink -f "$(command -v java)")
-  { { echo "$java_bin"; echo "$jars"; } | sort | xargs -d '\n' stat -L -c '%n %s %Y' 2>/dev/null
-    stat -L -c '%s %Y' "${java_bin%/bin/java}/lib/modules" 2>/dev/null; true; } | cksum | tr ' ' -
+  { stat -L -c '%n %s %Y' "$1" "${1%/bin/java}/lib/modules" "${CDS_JARS[@]}" 2>/dev/null || true; } \
+    | cksum
 }
 
 cds_java() {
   local name=$1 cp=$2
   shift 2
-  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/deepclass" stamp key archive lock
-  if [ "${DEEPCLASS_CDS:-1}" = 0 ] || ! stamp=$(cds_stamp "$cp") || ! mkdir -p "$dir" 2>/dev/null \
-    || [ ! -w "$dir" ]; then
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/deepclass" java_bin stamp old key archive lock
+  java_bin=$(readlink -f "$(command -v java)") || java_bin=java
+  if [ "${DEEPCLASS_CDS:-1}" = 0 ] || ! cds_jars "$cp" || ! { [ -d "$dir" ] || mkdir -p "$dir" \
+    2>/dev/null; } || [ ! -w "$dir" ]; then
     exec java -cp "$cp" "$@"
   fi
-  key=$(printf '%s\n%s\n' "$(readlink -f "$(command -v java)")" "$cp" | cksum | cut -d ' ' -f 1)
+  stamp=$(cds_stamp "$java_bin")
+  key=$(printf '%s\n%s\n' "$java_bin" "$cp" | cksum)
+  key=${key%% *}
   archive="$dir/cds-$name-$key.jsa"
   lock="$dir/cds-$name-$key.lock"
-  if [ -f "$archive" ] && [ "$(cat "$archive.stamp" 2>/dev/null)" = "$stamp" ]; then
+  old=
+  [ -f "$archive.stamp" ] && read -r old <"$archive.stamp"
+  if [ -f "$archive" ] && [ "$old" = "$stamp" ]; then
     # the JVM checks the archive again itself and runs without it when it does not match;
     # -Xlog:cds*=off keeps its notes off standard output, which holds results
     exec java -XX:SharedArchiveFile="$archive" '-Xlog:cds*=off' -cp "$cp" "$@"

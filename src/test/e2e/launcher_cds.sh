@@ -59,7 +59,7 @@ dc system-check >/dev/null 2>&1 || fail "system-check after a jar changed exited
 [ "$(stat -c %Y "$cache"/cds-system-check-*.jsa)" -gt "$before" ] || fail "archive not written again"
 # a jar changed behind the stamp's back (the stamp made again after it): the JVM's own check
 touch -d 2001-01-01 "$WORK/app/jars/gson-"*.jar
-(. "$root/scripts/cds.sh"; cds_stamp "$DEEPCLASS_CP") >"$(ls "$cache"/cds-system-check-*.jsa).stamp"
+(. "$root/scripts/cds.sh"; cds_jars "$DEEPCLASS_CP"; cds_stamp "$(readlink -f "$(command -v java)")") >"$(ls "$cache"/cds-system-check-*.jsa).stamp"
 DEEPCLASS_JVM_OPTS="-Xmx1g -Xlog:class+load:file=$WORK/mismatch.log" dc system-check \
   >"$WORK/mismatch.out" 2>/dev/null || fail "system-check with a mismatched archive exited $?"
 ! grep -q 'source: shared objects file (top)' "$WORK/mismatch.log" || fail "a mismatched archive used"
