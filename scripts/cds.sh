@@ -4,7 +4,7 @@
 #
 # Runs (exec) java with a class-data archive for NAME, this class path and this Java: the first
 # run writes it as it exits (kept only when that run exits 0; it then takes a few seconds
-# longer), later runs map it, so the thousands of classes DeepClass, ND4J, DL4J, SciJava and
+# longer; after a run that failed, none tries for 10 minutes), later runs map it, so the thousands of classes DeepClass, ND4J, DL4J, SciJava and
 # ImageJ load come parsed and verified from it instead of from the jars (deepclass train with a
 # pretrained backbone, features strategy, 500 images: 5.6 -> 4.5 s). Plain java when
 # DEEPCLASS_CDS=0, when the class path holds a folder (the JVM archives classes from jars only),
@@ -60,8 +60,11 @@ cds_java() {
   # a lock or a partial archive left by a run that was killed while writing it
   find "$dir" -maxdepth 1 \( -name "cds-$name-$key.lock" -o -name "cds-$name-$key.jsa.*.part" \) \
     -mmin +30 -delete 2>/dev/null || true
-  if ! (set -o noclobber; echo $$ >"$lock") 2>/dev/null; then
-    exec java -cp "$cp" "$@" # another run is writing it
+  # writing the archive makes a run seconds longer: after a run that failed, not again for 10
+  # minutes (a user correcting a command line would pay it on every try)
+  if [ -n "$(find "$archive.failed" -mmin -10 2>/dev/null)" ] \
+    || ! (set -o noclobber; echo $$ >"$lock") 2>/dev/null; then
+    exec java -cp "$cp" "$@" # or another run is writing it
   fi
   local part="$archive.$$.part" code=0
   trap 'rm -f "$part" "$lock"' EXIT
@@ -69,7 +72,9 @@ cds_java() {
   trap 'exit 143' TERM
   java -XX:ArchiveClassesAtExit="$part" '-Xlog:cds*=off' -cp "$cp" "$@" || code=$?
   if [ "$code" = 0 ] && [ -s "$part" ]; then
-    mv -f "$part" "$archive" && echo "$stamp" >"$archive.stamp"
+    mv -f "$part" "$archive" && echo "$stamp" >"$archive.stamp" && rm -f "$archive.failed"
+  else
+    : >"$archive.failed"
   fi
   exit "$code"
 }

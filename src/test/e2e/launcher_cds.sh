@@ -4,7 +4,8 @@
 #  1. DEEPCLASS_CDS=0: no archive; its output is the reference.
 #  2. a subcommand's first run writes its archive, prints the same, leaves no lock or part file;
 #     the next run loads DeepClass's classes from the archive and prints the same again.
-#  3. a run that fails (bad usage, exit 2) keeps its exit code and keeps no archive.
+#  3. a run that fails (bad usage, exit 2) keeps its exit code and keeps no archive; none is
+#     written for 10 minutes after it.
 #  4. a changed jar: the next run writes the archive again; one that does not match (changed
 #     behind the stamp's back) is ignored by the JVM without a word on standard output.
 #  5. two first runs at once both succeed and leave one archive.
@@ -51,6 +52,22 @@ code=0; dc evaluate --no-such-option 2>/dev/null || code=$?
 [ "$code" = 2 ] || fail "bad usage exited $code, not 2"
 [ "$(archives evaluate)" = 0 ] || fail "an archive kept from a failed run"
 [ -z "$(leftovers)" ] || fail "left behind: $(leftovers)"
+
+# and for 10 minutes after it no run writes one (each try would take seconds longer)
+dc shard --list "$WORK/list.txt" --shards 2 --out "$WORK/s0" >/dev/null 2>&1 || fail "shard exited $?"
+code=0; dc shard --list "$WORK/no-such-list.txt" --shards 2 --out "$WORK/s0" 2>/dev/null || code=$?
+[ "$code" = 1 ] || fail "shard of a missing list exited $code, not 1"
+# (the good run before made shard's archive: a failed run after it changes nothing)
+[ "$(archives shard)" = 1 ] || fail "a failed run removed the archive"
+rm -f "$cache"/cds-shard-*
+code=0; dc shard --list "$WORK/no-such-list.txt" --shards 2 --out "$WORK/s0" 2>/dev/null || code=$?
+[ "$code" = 1 ] && [ "$(archives shard)" = 0 ] || fail "failed first run: exit $code, archive kept"
+dc shard --list "$WORK/list.txt" --shards 2 --out "$WORK/s0" >/dev/null 2>&1 || fail "shard exited $?"
+[ "$(archives shard)" = 0 ] || fail "an archive written within 10 minutes of a failed run"
+touch -d '-11 minutes' "$cache"/cds-shard-*.failed
+dc shard --list "$WORK/list.txt" --shards 2 --out "$WORK/s0" >/dev/null 2>&1 || fail "shard exited $?"
+[ "$(archives shard)" = 1 ] || fail "no archive 11 minutes after a failed run"
+rm -f "$cache"/cds-shard-*
 
 echo "launcher-cds 4/7: a changed jar"
 before=$(stat -c %Y "$cache"/cds-system-check-*.jsa)
