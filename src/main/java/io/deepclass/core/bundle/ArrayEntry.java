@@ -9,11 +9,11 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Set;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Reads a row of float values stored in ND4J's binary array format (what {@code Nd4j.write}
@@ -66,15 +66,16 @@ final class ArrayEntry {
 				valueBytes + " bytes) but holds " + bytes + " bytes");
 			checkMemory(valueBytes, name);
 			final INDArray row = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-			final INDArray flat = row.reshape(length);
+			// straight into the array's memory, a chunk at a time (through ND4J's assign of a
+			// chunk array, the 45 MB of a ResNet-18 took 0.43 s to read)
+			final FloatPointer target = new FloatPointer(row.data().addressPointer());
 			final byte[] chunk = new byte[(int) Math.min(CHUNK, length) * Float.BYTES];
 			final float[] values = new float[(int) Math.min(CHUNK, length)];
 			for (long done = 0; done < length;) {
 				final int n = (int) Math.min(values.length, length - done);
 				data.readFully(chunk, 0, n * Float.BYTES);
 				ByteBuffer.wrap(chunk, 0, n * Float.BYTES).asFloatBuffer().get(values, 0, n);
-				flat.get(NDArrayIndex.interval(done, done + n)).assign(Nd4j.createFromArray(n ==
-					values.length ? values : Arrays.copyOf(values, n)));
+				target.position(done).put(values, 0, n);
 				done += n;
 			}
 			if (data.read() >= 0) throw wrong(name, "it holds more bytes than its values");
