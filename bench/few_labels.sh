@@ -34,7 +34,9 @@ fi
 mkdir -p target/bench && (cd target/test-classes && jar cf ../bench/deepclass-tests.jar .)
 CP="$PWD/target/bench/deepclass-tests.jar:$PWD/$jar:$(cat target/classpath.txt)"
 export XDG_CACHE_HOME=$PWD/target/bench/cache
-deepclass_java() { (. scripts/cds.sh; cds_java few-labels "$CP" "$@"); }
+# TransferTable as both the measured runs and the unmeasured first one start it
+transfer_table() { (. scripts/cds.sh; cds_java few-labels "$CP" -Xmx4g -XX:TieredStopAtLevel=1 \
+  -Djava.awt.headless=true io.deepclass.demo.TransferTable "$@"); }
 done_already() { grep -q "\"$1\".*\"strategy\": \"$4\".*\"seed\": $2,.*\"n\": $3}" "$RESULTS"; }
 peer() { # seed n strategy folder
   done_already pytorch "$1" "$2" "$3" && return
@@ -44,8 +46,7 @@ peer() { # seed n strategy folder
 }
 deepclass() {
   done_already deepclass "$1" "$2" "$3" && return
-  BENCH_START_NS=$(date +%s%N) deepclass_java -Xmx4g -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
-    io.deepclass.demo.TransferTable "$OUT/pre/backbone.onnx" "$4" "$OUT/digits/test" 0 "$3" "$EPOCHS" \
+  BENCH_START_NS=$(date +%s%N) transfer_table "$OUT/pre/backbone.onnx" "$4" "$OUT/digits/test" 0 "$3" "$EPOCHS" \
     "$1" 2>&1 | grep '^{' | sed "s/}\$/, \"n\": $2}/" >> "$RESULTS"
 }
 for seed in $(seq 0 $((SEEDS - 1))); do
@@ -67,8 +68,7 @@ done
 # one run of each side before the table, not measured: DeepClass's writes the class data sharing
 # archive; both read their libraries into the page cache, so the first measured pair is not
 # slower than the rest (the peer's first run took 4.2 s against 2.2-3.0 s without this)
-deepclass_java -Xmx4g -XX:TieredStopAtLevel=1 -Djava.awt.headless=true io.deepclass.demo.TransferTable \
-  "$OUT/pre/backbone.onnx" "$OUT/few/s0-n10" "$OUT/digits/test" 0 features "$EPOCHS" 0 >/dev/null 2>&1
+transfer_table "$OUT/pre/backbone.onnx" "$OUT/few/s0-n10" "$OUT/digits/test" 0 features "$EPOCHS" 0 >/dev/null 2>&1
 /usr/bin/python3 "$PEER" transfer --backbone resnet18 --size 32 --weights "$OUT/pre/backbone.pt" \
   --train "$OUT/few/s0-n10" --test "$OUT/digits/test" --per-class 0 --strategy features \
   --epochs "$EPOCHS" --seed 0 >/dev/null 2>&1
